@@ -1,0 +1,111 @@
+"""Gradients and compilation: ``dn.value_and_grad``, ``dn.grad``, ``dn.function``.
+
+When the argument differentiated is a :class:`~dualnet.nn.Module`, its
+gradients come as a list aligned with ``module.parameters()`` (``None`` for
+frozen parameters); for a tensor argument, a tensor of its shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError
+from dualnet.nn.module import Module
+
+
+def _positions(wrt: int | Sequence[int] | None) -> tuple[list[int], bool]:
+    if wrt is None:
+        return [0], True
+    if isinstance(wrt, int) and not isinstance(wrt, bool):
+        return [wrt], True
+    if isinstance(wrt, Sequence) and all(isinstance(i, int) for i in wrt):
+        return list(wrt), False
+    raise ArgumentError(
+        f"value_and_grad(wrt={wrt!r}): expected an argument position or a tuple of them, e.g. wrt=(0, 1)"
+    )
+
+
+def value_and_grad(
+    fn: Callable[..., Any], has_aux: bool = False, wrt: int | Sequence[int] | None = None
+) -> Callable[..., tuple[Any, Any]]:
+    """Wrap ``fn`` so that it returns ``(value, grads)``; ``((value, aux), grads)`` with ``has_aux``.
+
+    ``fn`` must return a scalar (or ``(scalar, aux)``). ``wrt`` picks the
+    positional arguments to differentiate (default: the first); an int gives
+    one gradient entry, a tuple gives a tuple of them.
+    """
+    positions, single = _positions(wrt)
+
+    def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        for pos in positions:
+            if pos >= len(args):
+                raise ArgumentError(
+                    f"value_and_grad: wrt position {pos} but the function got {len(args)} positional arguments; "
+                    "pass the differentiated values positionally"
+                )
+        variables: list[Any] = []
+        tensor_positions: list[int] = []
+        layout: list[tuple[str, Any]] = []  # per wrt position: ("module", mask) or ("tensor", None)
+        for pos in positions:
+            arg = args[pos]
+            if isinstance(arg, Module):
+                params, mask = arg.parameters(), arg.trainable_mask()
+                variables.extend(p for p, m in zip(params, mask) if m)
+                layout.append(("module", mask))
+            else:
+                tensor_positions.append(pos)
+                layout.append(("tensor", None))
+
+        def call(watched: list[Any]) -> Any:
+            call_args = list(args)
+            for pos, tensor in zip(tensor_positions, watched):
+                call_args[pos] = tensor
+            return fn(*call_args, **kwargs)
+
+        value, aux, grads = B.value_and_grad(call, variables, [args[p] for p in tensor_positions], has_aux)
+        var_grads = iter(grads[: len(variables)])
+        input_grads = iter(grads[len(variables) :])
+        results: list[Any] = []
+        for kind, mask in layout:
+            if kind == "module":
+                results.append([next(var_grads) if m else None for m in mask])
+            else:
+                results.append(next(input_grads))
+        out = results[0] if single else tuple(results)
+        return ((value, aux) if has_aux else value), out
+
+    return wrapped
+
+
+def grad(fn: Callable[..., Any], has_aux: bool = False, wrt: int | Sequence[int] | None = None) -> Callable[..., Any]:
+    """Like :func:`value_and_grad` but returns only the gradients (``(grads, aux)`` with ``has_aux``)."""
+    inner = value_and_grad(fn, has_aux=has_aux, wrt=wrt)
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        value, grads = inner(*args, **kwargs)
+        return (grads, value[1]) if has_aux else grads
+
+    return wrapped
+
+
+def function(fn: Callable[..., Any] | None = None, *, jit: bool = False) -> Any:
+    """Compile ``fn``: ``tf.function`` on tensorflow (XLA when ``jit``), ``torch.compile`` on torch when ``jit``.
+
+    Use as ``dn.function(fn)``, ``@dn.function`` or ``@dn.function(jit=True)``.
+    """
+    if fn is None:
+        return lambda f: B.function(f, jit)
+    return B.function(fn, jit)
+
+
+def no_grad() -> AbstractContextManager[None]:
+    """Scope in which operations are not recorded for gradients."""
+    return B.no_grad()  # type: ignore[no-any-return]
+
+
+def stop_gradient(x: Any) -> Any:
+    """``x`` as a constant for differentiation (same value, zero gradient)."""
+    return B.stop_gradient(x)

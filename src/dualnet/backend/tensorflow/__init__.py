@@ -1,0 +1,40 @@
+"""The TensorFlow backend: one module per concern, the same file names as every backend."""
+
+from dualnet.backend.tensorflow import (
+    autograd as _autograd,
+    core as _core,
+    creation as _creation,
+    math as _math,
+    reductions as _reductions,
+    manipulation as _manipulation,
+    indexing as _indexing,
+    linalg as _linalg,
+    nn as _nn,
+    conv as _conv,
+    random as _random,
+)
+from dualnet.backend.tensorflow.autograd import *  # noqa: F403
+from dualnet.backend.tensorflow.core import *  # noqa: F403
+from dualnet.backend.tensorflow.creation import *  # noqa: F403
+from dualnet.backend.tensorflow.math import *  # noqa: F403
+from dualnet.backend.tensorflow.reductions import *  # noqa: F403
+from dualnet.backend.tensorflow.manipulation import *  # noqa: F403
+from dualnet.backend.tensorflow.indexing import *  # noqa: F403
+from dualnet.backend.tensorflow.linalg import *  # noqa: F403
+from dualnet.backend.tensorflow.nn import *  # noqa: F403
+from dualnet.backend.tensorflow.conv import *  # noqa: F403
+from dualnet.backend.tensorflow.random import *  # noqa: F403
+
+__all__ = [
+    *_core.__all__,
+    *_autograd.__all__,
+    *_creation.__all__,
+    *_math.__all__,
+    *_reductions.__all__,
+    *_manipulation.__all__,
+    *_indexing.__all__,
+    *_linalg.__all__,
+    *_nn.__all__,
+    *_conv.__all__,
+    *_random.__all__,
+]

@@ -1,0 +1,64 @@
+"""Gradients, no-grad scopes and compilation on TensorFlow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from typing import Any
+
+import tensorflow as tf
+
+from dualnet.backend.tensorflow.core import convert_to_tensor
+from dualnet.errors import ShapeError
+
+__all__ = ["value_and_grad", "no_grad", "stop_gradient", "function"]
+
+# Tapes recording right now, innermost last, so no_grad() can pause them all.
+_active_tapes: list[tf.GradientTape] = []
+
+
+def value_and_grad(
+    fn: Callable[[list[tf.Tensor]], Any],
+    variables: Sequence[tf.Variable],
+    inputs: Sequence[Any],
+    has_aux: bool,
+) -> tuple[tf.Tensor, Any, list[tf.Tensor]]:
+    watched = [convert_to_tensor(x) for x in inputs]
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(list(variables))
+        tape.watch(watched)
+        _active_tapes.append(tape)
+        try:
+            out = fn(watched)
+        finally:
+            _active_tapes.pop()
+        value, aux = out if has_aux else (out, None)
+    if not isinstance(value, tf.Tensor) or value.shape.num_elements() != 1:
+        got = tuple(value.shape) if isinstance(value, tf.Tensor) else type(value).__name__
+        raise ShapeError(
+            f"value_and_grad: the function must return a scalar loss, got {got}; "
+            "reduce it first, e.g. with dn.ops.mean(...)"
+        )
+    grads = tape.gradient(value, [*variables, *watched], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    # Embedding lookups give IndexedSlices; optimizers and users expect dense tensors.
+    return value, aux, [tf.convert_to_tensor(g) for g in grads]
+
+
+@contextmanager
+def _paused() -> Iterator[None]:
+    with ExitStack() as stack:
+        for tape in _active_tapes:
+            stack.enter_context(tape.stop_recording())
+        yield
+
+
+def no_grad() -> AbstractContextManager[None]:
+    return _paused()
+
+
+def stop_gradient(x: Any) -> tf.Tensor:
+    return tf.stop_gradient(x)
+
+
+def function(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
+    return tf.function(fn, jit_compile=jit)

@@ -1,0 +1,184 @@
+"""conv and pool ops on tensorflow.
+
+TensorFlow's kernels are channels-last natively and its "SAME" padding is the
+one dualnet specifies, so most ops are one call. ``tf.nn.conv1d/2d/3d`` are
+used rather than ``tf.nn.convolution``, which refuses strides > 1 together with
+dilation > 1 although the kernels underneath accept it.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from dualnet.backend.tensorflow.core import convert_to_tensor, promote
+from dualnet.errors import ArgumentError, DTypeError, ShapeError
+
+__all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
+
+_LAYOUTS = {3: "(N, W, C)", 4: "(N, H, W, C)", 5: "(N, D, H, W, C)"}
+
+
+def _input(op, x, ranks=(3, 4, 5)):
+    x = convert_to_tensor(x)
+    if x.shape.rank not in ranks:
+        expected = " or ".join(_LAYOUTS[r] for r in ranks)
+        raise ShapeError(
+            f"{op}: expects x of shape {expected} (channels-last), got shape {tuple(x.shape)}; "
+            "add or remove the batch/channel axis"
+        )
+    if not x.dtype.is_floating:
+        raise DTypeError(
+            f"{op}: expects a floating-point x, got {x.dtype.name}; cast it first, e.g. dn.ops.cast(x, 'float32')"
+        )
+    return x
+
+
+def _operands(op, x, kernel, ranks=(3, 4, 5)):
+    x = _input(op, x, ranks)
+    kernel = convert_to_tensor(kernel)
+    if kernel.shape.rank != x.shape.rank:
+        raise ShapeError(
+            f"{op}: a {x.shape.rank - 2}-D input needs a kernel of rank {x.shape.rank} (*kernel_size, in, out), "
+            f"got shape {tuple(kernel.shape)}"
+        )
+    if not kernel.dtype.is_floating:
+        raise DTypeError(
+            f"{op}: expects a floating-point kernel, got {kernel.dtype.name}; "
+            "cast it first, e.g. dn.ops.cast(kernel, 'float32')"
+        )
+    if x.dtype != kernel.dtype:
+        x, kernel = promote(x, kernel)
+    return x, kernel
+
+
+def _tuple(op, name, value, n):
+    """``value`` as one entry per spatial dim."""
+    if isinstance(value, int) or value is None:
+        return (value,) * n
+    if len(value) != n:
+        raise ArgumentError(
+            f"{op}: argument {name!r} has {len(value)} entries but the input has {n} spatial dimension(s); "
+            f"pass an int or a tuple of {n}"
+        )
+    return tuple(value)
+
+
+def _conv(x, kernel, strides, padding, dilation):
+    n = x.shape.rank - 2
+    if n == 1:
+        return tf.nn.conv1d(x, kernel, strides[0], padding, dilations=dilation[0])
+    if n == 2:
+        return tf.nn.conv2d(x, kernel, strides, padding, dilations=dilation)
+    return tf.nn.conv3d(x, kernel, (1, *strides, 1), padding, dilations=(1, *dilation, 1))
+
+
+def conv(x, kernel, strides, padding, dilation, groups):
+    x, kernel = _operands("conv", x, kernel)
+    n = x.shape.rank - 2
+    channels, (k_in, k_out) = x.shape[-1], kernel.shape[-2:]
+    if channels is not None and channels != k_in * groups:
+        raise ShapeError(
+            f"conv: x has {channels} channels but the kernel of shape {tuple(kernel.shape)} with groups={groups} "
+            f"expects in_channels = {k_in} * {groups} = {k_in * groups}; the kernel's second-to-last axis must be "
+            "in_channels // groups"
+        )
+    if k_out % groups:
+        raise ShapeError(f"conv: out_channels {k_out} (kernel's last axis) must be divisible by groups={groups}")
+    strides = _tuple("conv", "strides", strides, n)
+    dilation = _tuple("conv", "dilation", dilation, n)
+    if n == 3 and groups > 1:
+        # TensorFlow's CPU Conv3D has no grouped kernel (1-D and 2-D do): one conv per group.
+        parts = zip(tf.split(x, groups, axis=-1), tf.split(kernel, groups, axis=-1))
+        return tf.concat([_conv(a, b, strides, padding.upper(), dilation) for a, b in parts], axis=-1)
+    return _conv(x, kernel, strides, padding.upper(), dilation)
+
+
+def depthwise_conv(x, kernel, strides, padding, dilation):
+    x, kernel = _operands("depthwise_conv", x, kernel, ranks=(3, 4))
+    channels = x.shape[-1]
+    if channels is not None and kernel.shape[-2] != channels:
+        raise ShapeError(
+            f"depthwise_conv: x has {channels} channels but the kernel of shape {tuple(kernel.shape)} expects "
+            f"{kernel.shape[-2]}; the kernel is (*kernel_size, in_channels, multiplier)"
+        )
+    n = x.shape.rank - 2
+    strides = _tuple("depthwise_conv", "strides", strides, n)
+    dilation = _tuple("depthwise_conv", "dilation", dilation, n)
+    if n == 2:
+        return tf.nn.depthwise_conv2d(x, kernel, (1, *strides, 1), padding.upper(), dilations=dilation)
+    # No 1-D depthwise kernel: run the 2-D one on a unit height.
+    y = tf.nn.depthwise_conv2d(x[:, None], kernel[None], (1, 1, *strides, 1), padding.upper(), dilations=(1, *dilation))
+    return y[:, 0]
+
+
+def _transpose_window(k, s, d, padding, output_padding):
+    """``(start, tail)``: Keras' output is cells ``[start, start + (size - 1) * s + tail)`` of the full
+    transposed output, whose length is ``(size - 1) * s + (k - 1) * d + 1``."""
+    ke = (k - 1) * d + 1
+    if padding == "valid":
+        return 0, (max(ke, s) if output_padding is None else ke + output_padding)
+    tail = s if output_padding is None else ke % 2 + output_padding
+    return max(ke - tail, 0) // 2, tail
+
+
+def _sizes(x):
+    """Spatial sizes: static ints where known, else scalar tensors (inside tf.function)."""
+    dynamic = None
+    sizes = []
+    for i, size in enumerate(x.shape[1:-1], start=1):
+        if size is None:
+            dynamic = tf.shape(x) if dynamic is None else dynamic
+            size = dynamic[i]
+        sizes.append(size)
+    return sizes
+
+
+def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
+    x, kernel = _operands("conv_transpose", x, kernel)
+    if x.shape[-1] is not None and x.shape[-1] != kernel.shape[-2]:
+        raise ShapeError(
+            f"conv_transpose: x has {x.shape[-1]} channels but the kernel of shape {tuple(kernel.shape)} expects "
+            f"{kernel.shape[-2]}; the kernel is (*kernel_size, in_channels, out_channels)"
+        )
+    n = x.shape.rank - 2
+    strides = _tuple("conv_transpose", "strides", strides, n)
+    dilation = _tuple("conv_transpose", "dilation", dilation, n)
+    output_padding = _tuple("conv_transpose", "output_padding", output_padding, n)
+    starts, tails = [], []
+    for k, s, d, op in zip(kernel.shape[:-2], strides, dilation, output_padding):
+        if op is not None and op >= s:
+            raise ArgumentError(
+                f"conv_transpose: output_padding {op} must be smaller than the stride {s}; lower it or omit it"
+            )
+        start, tail = _transpose_window(k, s, d, padding, op)
+        starts.append(start)
+        tails.append(tail)
+    batch = x.shape[0] if x.shape[0] is not None else tf.shape(x)[0]
+    sizes = _sizes(x)
+    lengths = [(size - 1) * s + tail for size, s, tail in zip(sizes, strides, tails)]
+    # TensorFlow wants the filter as (*k, out, in).
+    filters = tf.transpose(kernel, (*range(n), n + 1, n))
+    if all(tails):
+        # TensorFlow's VALID/SAME give Keras' cells whenever ceil(length / stride) == size (tail >= 1).
+        shape = [batch, *lengths, kernel.shape[-1]]
+        return tf.nn.conv_transpose(x, filters, shape, strides, padding.upper(), dilations=dilation)
+    # "same" with an even kernel and output_padding=0 has length (size - 1) * stride, which
+    # TensorFlow's SAME rejects: take the full output and slice Keras' cells out of it.
+    full = [(size - 1) * s + (k - 1) * d + 1 for size, s, k, d in zip(sizes, strides, kernel.shape[:-2], dilation)]
+    y = tf.nn.conv_transpose(x, filters, [batch, *full, kernel.shape[-1]], strides, "VALID", dilations=dilation)
+    return y[(slice(None), *(slice(a, a + length) for a, length in zip(starts, lengths)))]
+
+
+def max_pool(x, pool_size, strides, padding):
+    x = _input("max_pool", x)
+    n = x.shape.rank - 2
+    pool_size, strides = _tuple("max_pool", "pool_size", pool_size, n), _tuple("max_pool", "strides", strides, n)
+    return tf.nn.max_pool(x, pool_size, strides, padding.upper())
+
+
+def avg_pool(x, pool_size, strides, padding):
+    x = _input("avg_pool", x)
+    n = x.shape.rank - 2
+    pool_size, strides = _tuple("avg_pool", "pool_size", pool_size, n), _tuple("avg_pool", "strides", strides, n)
+    # TensorFlow's SAME average already divides by the real (non-padded) cells.
+    return tf.nn.avg_pool(x, pool_size, strides, padding.upper())

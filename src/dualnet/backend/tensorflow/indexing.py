@@ -1,0 +1,153 @@
+"""indexing ops on tensorflow."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype
+from dualnet.errors import ArgumentError, ShapeError
+
+__all__ = [
+    "take",
+    "take_along_axis",
+    "one_hot",
+    "segment_sum",
+    "scatter_add",
+    "top_k",
+    "sort",
+    "argsort",
+]
+
+
+def _axis(axis, ndim, op):
+    if not -ndim <= axis < ndim:
+        raise ArgumentError(
+            f"{op}: axis {axis} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
+        )
+    return axis % ndim
+
+
+def _index(indices):
+    indices = convert_to_tensor(indices)
+    if not indices.dtype.is_integer:
+        raise ArgumentError(f"indices must be integers, got dtype {indices.dtype.name}")
+    return indices
+
+
+def _wrap(indices, size):
+    """Negative indices counted from the end, as NumPy (tf.gather rejects them)."""
+    return tf.where(indices < 0, indices + tf.cast(size, indices.dtype), indices)
+
+
+def take(x, indices, axis=None):
+    x = convert_to_tensor(x)
+    if axis is None:
+        x, axis = tf.reshape(x, [-1]), 0
+    axis = _axis(axis, x.shape.rank, "take")
+    size = x.shape[axis]
+    if isinstance(indices, int) and size is not None:
+        if not -size <= indices < size:
+            raise ArgumentError(f"take: index {indices} is out of bounds for axis {axis} with size {size}")
+        indices %= size
+    else:
+        indices = _wrap(_index(indices), tf.shape(x)[axis])
+    return tf.gather(x, indices, axis=axis)
+
+
+def _broadcast_except(t, other_shape, axis):
+    """``t`` broadcast against ``other_shape`` on every axis but ``axis``."""
+    own = tf.shape(t)
+    target = tf.broadcast_dynamic_shape(
+        tf.tensor_scatter_nd_update(own, [[axis]], [1]),
+        tf.tensor_scatter_nd_update(other_shape, [[axis]], [1]),
+    )
+    return tf.broadcast_to(t, tf.tensor_scatter_nd_update(target, [[axis]], own[axis : axis + 1]))
+
+
+def take_along_axis(x, indices, axis):
+    x, indices = convert_to_tensor(x), _index(indices)
+    if axis is None:
+        x, axis = tf.reshape(x, [-1]), 0
+    rank = x.shape.rank
+    axis = _axis(axis, rank, "take_along_axis")
+    if indices.shape.rank != rank:
+        raise ShapeError(
+            f"take_along_axis: indices has rank {indices.shape.rank} but x has rank {rank}; "
+            "indices needs one axis per axis of x (use expand_dims)"
+        )
+    xs, js = x.shape.as_list(), indices.shape.as_list()
+    if any(a is None or b is None or a != b for i, (a, b) in enumerate(zip(xs, js)) if i != axis):
+        x, indices = _broadcast_except(x, tf.shape(indices), axis), _broadcast_except(indices, tf.shape(x), axis)
+    indices = _wrap(indices, tf.shape(x)[axis])
+    # tf.gather's batch_dims must lead, so the gathered axis goes last (no transpose when it already is).
+    perm = [a for a in range(rank) if a != axis] + [axis]
+    if axis != rank - 1:
+        x, indices = tf.transpose(x, perm), tf.transpose(indices, perm)
+    out = tf.gather(x, indices, axis=rank - 1, batch_dims=rank - 1)
+    if axis != rank - 1:
+        out = tf.transpose(out, [perm.index(a) for a in range(rank)])
+    return out
+
+
+def one_hot(indices, num_classes, dtype="float32"):
+    indices = _index(indices)
+    if indices.dtype not in (tf.uint8, tf.int8, tf.int32, tf.int64):
+        indices = tf.cast(indices, tf.int64)
+    if dtype == "bool":  # tf.one_hot has no bool on/off defaults
+        return tf.one_hot(indices, num_classes, on_value=True, off_value=False, dtype=tf.bool)
+    return tf.one_hot(indices, num_classes, dtype=native_dtype(dtype))  # out-of-range ids give zero rows
+
+
+def segment_sum(data, segment_ids, num_segments):
+    data, segment_ids = convert_to_tensor(data), _index(segment_ids)
+    if (
+        segment_ids.shape.rank != 1
+        or data.shape.rank == 0
+        or not segment_ids.shape[:1].is_compatible_with(data.shape[:1])
+    ):
+        raise ShapeError(
+            f"segment_sum: segment_ids of shape {tuple(segment_ids.shape)} must be 1-D with one id per row of "
+            f"data, whose shape is {tuple(data.shape)}"
+        )
+    return tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
+
+
+def scatter_add(x, indices, updates):
+    x, indices = convert_to_tensor(x), _index(indices)
+    updates = convert_to_tensor(updates, x.dtype.name)
+    m = indices.shape[-1] if indices.shape.rank else None
+    if m is None or m > x.shape.rank:
+        raise ShapeError(
+            f"scatter_add: indices of shape {tuple(indices.shape)} must be (k, m) with m <= rank of x ({x.shape.rank})"
+        )
+    return tf.tensor_scatter_nd_add(x, _wrap(indices, tf.shape(x, out_type=indices.dtype)[:m]), updates)
+
+
+def top_k(x, k, sorted=True):
+    x = convert_to_tensor(x)
+    n = x.shape[-1] if x.shape.rank else 0
+    if n is not None and not 0 <= k <= n:
+        raise ArgumentError(f"top_k: k={k} must be in [0, {n}], the size of the last axis")
+    values, indices = tf.math.top_k(x, k=k, sorted=sorted)
+    return values, tf.cast(indices, tf.int64)
+
+
+def _sortable(x, axis):
+    x = convert_to_tensor(x)
+    if axis is None:
+        x, axis = tf.reshape(x, [-1]), 0
+    return x, _axis(axis, max(x.shape.rank, 1), "sort")
+
+
+def sort(x, axis=-1):
+    x, axis = _sortable(x, axis)
+    if x.dtype == tf.bool:  # tf.sort has no bool kernel
+        return tf.cast(tf.sort(tf.cast(x, tf.int8), axis=axis), tf.bool)
+    return tf.sort(x, axis=axis)
+
+
+def argsort(x, axis=-1):
+    x, axis = _sortable(x, axis)
+    if x.dtype == tf.bool:
+        x = tf.cast(x, tf.int8)
+    return tf.cast(tf.argsort(x, axis=axis, stable=True), tf.int64)

@@ -1,0 +1,256 @@
+"""manipulation (shape) ops on tensorflow."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from dualnet import dtypes
+from dualnet.backend.tensorflow.core import convert_to_tensor
+from dualnet.errors import ArgumentError, ShapeError
+
+__all__ = [
+    "reshape",
+    "transpose",
+    "moveaxis",
+    "swapaxes",
+    "expand_dims",
+    "squeeze",
+    "ravel",
+    "concatenate",
+    "stack",
+    "split",
+    "tile",
+    "repeat",
+    "broadcast_to",
+    "pad",
+    "flip",
+    "roll",
+]
+
+_SHAPE_ERRORS = (ValueError, tf.errors.InvalidArgumentError)
+
+
+def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """``axis`` (int or sequence) as non-negative ints, checked against ``ndim``."""
+    out = []
+    for a in (axis,) if isinstance(axis, int) else tuple(axis):
+        if not -ndim <= a < ndim:
+            raise ArgumentError(
+                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
+            )
+        out.append(a % ndim)
+    return tuple(out)
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def _same_dtype(xs):
+    tensors = [convert_to_tensor(x) for x in xs]
+    common = dtypes.result_type(*(t.dtype.name for t in tensors))
+    return [convert_to_tensor(t, common) for t in tensors]
+
+
+def reshape(x, newshape):
+    x = convert_to_tensor(x)
+    try:
+        return tf.reshape(x, _shape(newshape))
+    except _SHAPE_ERRORS as exc:
+        raise ShapeError(
+            f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} to {newshape}; "
+            "the sizes must multiply to the same count (one -1 may be inferred)"
+        ) from exc
+
+
+def transpose(x, axes=None):
+    x = convert_to_tensor(x)
+    if axes is None:
+        return tf.transpose(x)
+    order = _axes(axes, x.shape.rank, "transpose")
+    if sorted(order) != list(range(x.shape.rank)):
+        raise ArgumentError(f"transpose: axes {tuple(axes)} must list each of the {x.shape.rank} axes once")
+    return tf.transpose(x, order)
+
+
+def moveaxis(x, source, destination):
+    x = convert_to_tensor(x)
+    ndim = x.shape.rank
+    source, destination = _axes(source, ndim, "moveaxis"), _axes(destination, ndim, "moveaxis")
+    if len(source) != len(destination):
+        raise ArgumentError(
+            f"moveaxis: source {source} and destination {destination} have different lengths; pass one per axis moved"
+        )
+    order = [a for a in range(ndim) if a not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return tf.transpose(x, order)
+
+
+def swapaxes(x, axis1, axis2):
+    x = convert_to_tensor(x)
+    axis1, axis2 = _axes((axis1, axis2), x.shape.rank, "swapaxes")
+    order = list(range(x.shape.rank))
+    order[axis1], order[axis2] = axis2, axis1
+    return tf.transpose(x, order)
+
+
+def expand_dims(x, axis):
+    x = convert_to_tensor(x)
+    axes = _shape(axis)
+    # NumPy places each new axis relative to the OUTPUT rank; inserting in increasing order does that.
+    for a in sorted(_axes(axes, x.shape.rank + len(axes), "expand_dims")):
+        x = tf.expand_dims(x, a)
+    return x
+
+
+def squeeze(x, axis=None):
+    x = convert_to_tensor(x)
+    if axis is None:
+        return tf.squeeze(x)
+    axes = _axes(axis, x.shape.rank, "squeeze")
+    bad = [a for a in axes if x.shape[a] is not None and x.shape[a] != 1]
+    if bad:
+        raise ShapeError(
+            f"squeeze: axis {bad[0]} has size {x.shape[bad[0]]}, expected 1 (shape {tuple(x.shape)}); "
+            "squeeze only axes of size 1"
+        )
+    return tf.squeeze(x, axes) if axes else x  # tf.squeeze reads an empty list as "all axes"
+
+
+def ravel(x):
+    return tf.reshape(convert_to_tensor(x), [-1])
+
+
+def _joined(fn, op, tensors, axis):
+    try:
+        return fn(tensors, axis=axis)
+    except _SHAPE_ERRORS as exc:
+        shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+        raise ShapeError(f"{op}: cannot join tensors of shapes {shapes} along axis {axis}: {exc}") from exc
+
+
+def concatenate(xs, axis=0):
+    tensors = _same_dtype(xs)
+    if axis is None:
+        return _joined(tf.concat, "concatenate", [tf.reshape(t, [-1]) for t in tensors], 0)
+    return _joined(tf.concat, "concatenate", tensors, axis)
+
+
+def stack(xs, axis=0):
+    return _joined(tf.stack, "stack", _same_dtype(xs), axis)
+
+
+def _slice(x, axis, start, stop):
+    return x[(slice(None),) * axis + (slice(start, stop),)]
+
+
+def split(x, indices_or_sections, axis=0):
+    x = convert_to_tensor(x)
+    (axis,) = _axes(axis, x.shape.rank, "split")
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, int):
+        if indices_or_sections <= 0 or (n is not None and n % indices_or_sections):
+            raise ArgumentError(
+                f"split: indices_or_sections={indices_or_sections} does not divide axis {axis} of size {n} "
+                "into equal parts; pass a divisor of the size or a list of split points"
+            )
+        return tf.split(x, indices_or_sections, axis=axis)
+    points = list(indices_or_sections)
+    if n is None:  # unknown size while tracing: slices follow NumPy's slice semantics by themselves
+        return [_slice(x, axis, a, b) for a, b in zip([0, *points], [*points, None])]
+    bounds = [0, *(slice(p).indices(n)[1] for p in points), n]
+    if all(a <= b for a, b in pairwise(bounds)):
+        return tf.split(x, [b - a for a, b in pairwise(bounds)], axis=axis)
+    return [_slice(x, axis, a, max(a, b)) for a, b in pairwise(bounds)]
+
+
+def tile(x, reps):
+    x = convert_to_tensor(x)
+    reps = _shape(reps)
+    # NumPy aligns x and reps from the right, padding the shorter with leading 1s.
+    for _ in range(len(reps) - x.shape.rank):
+        x = tf.expand_dims(x, 0)
+    return tf.tile(x, (1,) * (x.shape.rank - len(reps)) + reps)
+
+
+def repeat(x, repeats, axis=None):
+    x = convert_to_tensor(x)
+    if not isinstance(repeats, int):
+        repeats = convert_to_tensor(repeats, "int64")
+    return tf.repeat(x, repeats, axis=axis)
+
+
+def broadcast_to(x, shape):
+    x = convert_to_tensor(x)
+    try:
+        return tf.broadcast_to(x, _shape(shape))
+    except _SHAPE_ERRORS as exc:
+        raise ShapeError(
+            f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {_shape(shape)}; "
+            "each axis must match or be 1, aligned from the right"
+        ) from exc
+
+
+def _pad_pairs(pad_width, ndim):
+    pairs = np.asarray(pad_width, dtype=np.int64)
+    try:
+        pairs = np.broadcast_to(pairs, (ndim, 2))
+    except ValueError:
+        raise ArgumentError(
+            f"pad: pad_width {pad_width!r} does not fit a tensor of rank {ndim}; "
+            "pass an int, a (before, after) pair, or one pair per axis"
+        ) from None
+    if (pairs < 0).any():
+        raise ArgumentError(f"pad: pad_width {pad_width!r} has negative entries; pad widths must be >= 0")
+    return [(int(b), int(a)) for b, a in pairs]
+
+
+def _reflect_index(n, before, after):
+    """Source index of each padded position: a triangle wave of period 2(n-1), as NumPy's "reflect"."""
+    i = np.arange(-before, n + after)
+    if n == 1:
+        return np.zeros_like(i)
+    period = 2 * (n - 1)
+    return np.abs((i + n - 1) % period - (n - 1))
+
+
+def pad(x, pad_width, mode="constant", constant_values=0):
+    x = convert_to_tensor(x)
+    pairs = _pad_pairs(pad_width, x.shape.rank)
+    if mode == "constant":
+        value = tf.constant(np.asarray(constant_values).astype(x.dtype.as_numpy_dtype))
+        return tf.pad(x, pairs, mode="CONSTANT", constant_values=value)
+    if mode != "reflect":
+        raise ArgumentError(f"pad: mode={mode!r} is not supported; use 'constant' or 'reflect'")
+    sizes = x.shape.as_list()
+    if all(n is None or (b < n and a < n) for n, (b, a) in zip(sizes, pairs)):
+        return tf.pad(x, pairs, mode="REFLECT")
+    # Pads wider than the axis reflect repeatedly (NumPy); tf.pad cannot, gathering indices can.
+    for axis, (before, after) in enumerate(pairs):
+        if before or after:
+            if sizes[axis] == 0:
+                raise ShapeError(f"pad: cannot reflect-pad axis {axis} of size 0 (shape {tuple(sizes)})")
+            x = tf.gather(x, _reflect_index(sizes[axis], before, after), axis=axis)
+    return x
+
+
+def flip(x, axis=None):
+    x = convert_to_tensor(x)
+    return tf.reverse(x, list(range(x.shape.rank)) if axis is None else list(_axes(axis, x.shape.rank, "flip")))
+
+
+def roll(x, shift, axis=None):
+    x = convert_to_tensor(x)
+    if axis is None:
+        return tf.reshape(tf.roll(tf.reshape(x, [-1]), int(np.sum(shift)), 0), tf.shape(x))
+    # NumPy broadcasts shift against axis and adds the shifts of a repeated axis.
+    shifts, axes = np.broadcast_arrays(np.asarray(shift), np.asarray(_axes(axis, x.shape.rank, "roll")))
+    total: dict[int, int] = {}
+    for s, a in zip(shifts.ravel().tolist(), axes.ravel().tolist()):
+        total[a] = total.get(a, 0) + s
+    return tf.roll(x, list(total.values()), list(total))

@@ -1,0 +1,281 @@
+"""Neural-network ops on TensorFlow: activations, linear, dropout, embedding, normalisation, cross-entropy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tensorflow as tf
+
+from dualnet.backend.tensorflow.core import convert_to_tensor, promote
+from dualnet.errors import ArgumentError, DTypeError, ShapeError
+
+__all__ = [
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "hard_sigmoid",
+    "softplus",
+    "softsign",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "dropout",
+    "embedding",
+    "moments",
+    "batch_norm",
+    "layer_norm",
+    "group_norm",
+    "softmax_cross_entropy",
+    "sigmoid_cross_entropy",
+]
+
+_INDEX_DTYPES = (tf.int32, tf.int64)
+
+
+def _float(x: Any) -> tf.Tensor:
+    # Transcendental activations of integers give float32, as a mean of integers does.
+    x = convert_to_tensor(x)
+    return x if x.dtype.is_floating else tf.cast(x, tf.float32)
+
+
+def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """``axis`` (None, an int or a sequence of ints) as sorted non-negative axes of a rank-``ndim`` tensor."""
+    items = range(ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    out = []
+    for a in items:
+        if not -ndim <= a < ndim:
+            raise ShapeError(
+                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
+            )
+        out.append(a % ndim)
+    return tuple(sorted(out))
+
+
+def _optional(p: Any, like: tf.Tensor) -> tf.Tensor | None:
+    return None if p is None else tf.cast(convert_to_tensor(p), like.dtype)
+
+
+def _shape(x: tf.Tensor) -> tuple[int | None, ...]:
+    return tuple(x.shape.as_list())
+
+
+# ---------------------------------------------------------------- activations
+
+
+def relu(x):
+    return tf.nn.relu(convert_to_tensor(x))
+
+
+def relu6(x):
+    x = convert_to_tensor(x)
+    if x.dtype.is_floating:
+        return tf.nn.relu6(x)
+    # tf.nn.relu6 has no integer kernel; clipping keeps integer inputs working, like relu.
+    return tf.clip_by_value(x, tf.zeros((), x.dtype), tf.constant(6, x.dtype))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return tf.nn.leaky_relu(_float(x), alpha=negative_slope)
+
+
+def elu(x, alpha=1.0):
+    x = _float(x)
+    y = tf.nn.elu(x)
+    # Scaling elu's own output (not expm1 inside a where) keeps the gradient finite for large positive x.
+    return y if alpha == 1.0 else tf.where(x > 0, y, alpha * y)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def selu(x):
+    # Not tf.nn.selu: its gradient at exactly 0 is scale, torch's is scale * alpha; zero inputs are common.
+    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+
+
+def gelu(x, approximate=False):
+    return tf.nn.gelu(_float(x), approximate=approximate)
+
+
+def silu(x):
+    return tf.nn.silu(_float(x))
+
+
+def sigmoid(x):
+    return tf.sigmoid(_float(x))
+
+
+def hard_sigmoid(x):
+    return tf.nn.relu6(_float(x) + 3.0) / 6.0
+
+
+def softplus(x):
+    return tf.nn.softplus(_float(x))
+
+
+def softsign(x):
+    return tf.nn.softsign(_float(x))
+
+
+def log_sigmoid(x):
+    return tf.math.log_sigmoid(_float(x))
+
+
+def softmax(x, axis=-1):
+    x = _float(x)
+    axes = _axes(axis, x.shape.rank, "softmax")
+    if len(axes) == 1:
+        return tf.nn.softmax(x, axis=axes[0])
+    return tf.exp(x - tf.reduce_logsumexp(x, axes, keepdims=True))
+
+
+def log_softmax(x, axis=-1):
+    x = _float(x)
+    axes = _axes(axis, x.shape.rank, "log_softmax")
+    if len(axes) == 1:
+        return tf.nn.log_softmax(x, axis=axes[0])
+    return x - tf.reduce_logsumexp(x, axes, keepdims=True)
+
+
+# ---------------------------------------------------------------- linear, dropout, embedding
+
+
+def linear(x, kernel, bias=None):
+    x, kernel = promote(x, kernel)
+    if kernel.shape.rank != 2 or x.shape.rank == 0 or not x.shape[-1:].is_compatible_with(kernel.shape[:1]):
+        raise ShapeError(
+            f"linear: expects x of shape (..., in) and kernel of shape (in, out), got x {_shape(x)} and "
+            f"kernel {_shape(kernel)}; make the last dimension of x equal the kernel's first dimension"
+        )
+    if x.shape.rank == 2:
+        y = tf.matmul(x, kernel)
+        return y if bias is None else tf.nn.bias_add(y, tf.cast(convert_to_tensor(bias), y.dtype))
+    # Other ranks fold the leading axes into one (a free reshape) so the product is one plain GEMM.
+    y = tf.matmul(tf.reshape(x, [-1, tf.shape(kernel)[0]]), kernel)
+    if bias is not None:
+        y = tf.nn.bias_add(y, tf.cast(convert_to_tensor(bias), y.dtype))
+    y = tf.reshape(y, tf.concat([tf.shape(x)[:-1], tf.shape(kernel)[1:]], 0))
+    y.set_shape(x.shape[:-1].concatenate(kernel.shape[1:]))
+    return y
+
+
+def dropout(x, rate, training=True, seed=None):
+    x = _float(x)
+    if not training or rate == 0:
+        return x
+    if seed is None:
+        return tf.nn.dropout(x, rate)
+    return tf.nn.experimental.stateless_dropout(x, rate, seed=[seed, 0])
+
+
+def embedding(table, ids):
+    # A variable is gathered from directly (a sparse read), not read whole into a tensor first.
+    table = table if isinstance(table, tf.Variable) else convert_to_tensor(table)
+    ids = convert_to_tensor(ids)
+    if ids.dtype not in _INDEX_DTYPES:
+        if not ids.dtype.is_integer:
+            raise DTypeError(
+                f"embedding: ids must be integers, got {ids.dtype.name}; cast them with dn.ops.cast(ids, 'int64')"
+            )
+        ids = tf.cast(ids, tf.int64)
+    if table.shape.rank != 2:
+        raise ShapeError(f"embedding: table must have shape (vocab, dim), got {_shape(table)}")
+    try:
+        return tf.gather(table, ids)
+    except tf.errors.InvalidArgumentError as err:
+        raise ArgumentError(
+            f"embedding: ids must lie in [0, {table.shape[0]}) for a table of {table.shape[0]} rows; "
+            "check the vocabulary size"
+        ) from err
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def moments(x, axes, keepdims=False):
+    x = _float(x)
+    return tf.nn.moments(x, list(_axes(axes, x.shape.rank, "moments")), keepdims=keepdims)
+
+
+def batch_norm(x, mean, variance, offset=None, scale=None, epsilon=1e-3):
+    x = _float(x)
+    mean, variance = tf.cast(convert_to_tensor(mean), x.dtype), tf.cast(convert_to_tensor(variance), x.dtype)
+    return tf.nn.batch_normalization(x, mean, variance, _optional(offset, x), _optional(scale, x), epsilon)
+
+
+def layer_norm(x, scale=None, offset=None, axis=-1, epsilon=1e-5):
+    x = _float(x)
+    mean, variance = tf.nn.moments(x, list(_axes(axis, x.shape.rank, "layer_norm")), keepdims=True)
+    return tf.nn.batch_normalization(x, mean, variance, _optional(offset, x), _optional(scale, x), epsilon)
+
+
+def group_norm(x, groups, scale=None, offset=None, epsilon=1e-5):
+    x = _float(x)
+    rank, channels = x.shape.rank, x.shape[-1] if x.shape.rank else None
+    if rank is None or rank < 2 or channels is None or channels % groups:
+        raise ShapeError(
+            f"group_norm: expects x of shape (N, ..., C) with C known and divisible by groups={groups}, got "
+            f"{_shape(x) if rank is not None else 'unknown rank'}; choose groups dividing the number of channels"
+        )
+    shape = tf.shape(x)
+    # (N, ..., C) -> (N, ..., G, C/G): a free reshape; statistics over the spatial axes and each group's channels.
+    grouped = tf.reshape(x, tf.concat([shape[:-1], [groups, channels // groups]], 0))
+    mean, variance = tf.nn.moments(grouped, [*range(1, rank - 1), rank], keepdims=True)
+    y = tf.reshape((grouped - mean) * tf.math.rsqrt(variance + epsilon), shape)
+    scale, offset = _optional(scale, x), _optional(offset, x)
+    if scale is not None:
+        y = y * scale
+    return y if offset is None else y + offset
+
+
+# ---------------------------------------------------------------- cross-entropy
+
+
+def softmax_cross_entropy(logits, labels, axis=-1):
+    logits, labels = _float(logits), convert_to_tensor(labels)
+    rank = logits.shape.rank
+    axis = _axes(axis, rank, "softmax_cross_entropy")[0]
+    sparse = not (labels.dtype.is_floating or labels.dtype.is_complex)
+    expected = logits.shape[:axis].concatenate(logits.shape[axis + 1 :]) if sparse else logits.shape
+    if not labels.shape.is_compatible_with(expected):
+        kind = "integer class ids" if sparse else "probabilities"
+        raise ShapeError(
+            f"softmax_cross_entropy: labels as {kind} must have shape {tuple(expected.as_list())} for logits of "
+            f"shape {_shape(logits)} (class axis {axis}), got {_shape(labels)}; pass integer ids without the "
+            "class axis, or float probabilities of the logits' shape"
+        )
+    if not sparse:
+        return tf.nn.softmax_cross_entropy_with_logits(labels=tf.cast(labels, logits.dtype), logits=logits, axis=axis)
+    if labels.dtype not in _INDEX_DTYPES:
+        labels = tf.cast(labels, tf.int64)
+    try:
+        if axis == rank - 1 and rank > 1:
+            return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        # one_hot maps a bad id to a zero row (a silent loss of 0): check the (small) labels as the fused op does.
+        tf.debugging.assert_non_negative(labels)
+        tf.debugging.assert_less(labels, tf.shape(logits, out_type=labels.dtype)[axis])
+    except tf.errors.InvalidArgumentError as err:
+        raise ArgumentError(
+            f"softmax_cross_entropy: class ids must lie in [0, {logits.shape[axis]}); "
+            "check the labels or the number of classes"
+        ) from err
+    # A non-trailing class axis: a one-hot mask in place rather than transposing the logits.
+    onehot = tf.one_hot(labels, tf.shape(logits)[axis], axis=axis, dtype=logits.dtype)
+    return -tf.reduce_sum(onehot * tf.nn.log_softmax(logits, axis=axis), axis)
+
+
+def sigmoid_cross_entropy(logits, labels):
+    logits = _float(logits)
+    labels = tf.cast(convert_to_tensor(labels), logits.dtype)
+    if not labels.shape.is_compatible_with(logits.shape):
+        raise ShapeError(
+            f"sigmoid_cross_entropy: labels must have the logits' shape {_shape(logits)}, got "
+            f"{_shape(labels)}; reshape the labels to match"
+        )
+    return tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)

@@ -1,0 +1,50 @@
+"""Gradients, no-grad scopes and compilation on PyTorch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import torch
+
+from dualnet.backend.torch.core import convert_to_tensor
+from dualnet.errors import ShapeError
+
+__all__ = ["value_and_grad", "no_grad", "stop_gradient", "function"]
+
+
+def value_and_grad(
+    fn: Callable[[list[torch.Tensor]], Any],
+    variables: Sequence[torch.Tensor],
+    inputs: Sequence[torch.Tensor],
+    has_aux: bool,
+) -> tuple[torch.Tensor, Any, list[torch.Tensor]]:
+    tensors = [convert_to_tensor(x) for x in inputs]
+    watched = [x if x.requires_grad else x.detach().requires_grad_(True) for x in tensors]
+    with torch.enable_grad():
+        out = fn(watched)
+        value, aux = out if has_aux else (out, None)
+        if not isinstance(value, torch.Tensor) or value.numel() != 1:
+            got = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+            raise ShapeError(
+                f"value_and_grad: the function must return a scalar loss, got {got}; "
+                "reduce it first, e.g. with dn.ops.mean(...)"
+            )
+        targets = [*variables, *watched]
+        if not value.requires_grad:  # nothing differentiable was used: every gradient is zero
+            return value.detach(), aux, [torch.zeros_like(t) for t in targets]
+        grads = torch.autograd.grad(value, targets, allow_unused=True, materialize_grads=True)
+    return value.detach(), aux, list(grads)
+
+
+def no_grad() -> AbstractContextManager[None]:
+    return torch.no_grad()
+
+
+def stop_gradient(x: torch.Tensor) -> torch.Tensor:
+    return x.detach()
+
+
+def function(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
+    return torch.compile(fn) if jit else fn

@@ -1,0 +1,158 @@
+"""Tensors, dtypes, variables and devices on PyTorch."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+import torch
+
+from dualnet import dtypes
+from dualnet.backend.placement import current_device
+from dualnet.errors import DeviceError
+
+__all__ = [
+    "name",
+    "seed",
+    "devices",
+    "is_tensor",
+    "is_variable",
+    "convert_to_tensor",
+    "to_numpy",
+    "cast",
+    "dtype",
+    "shape",
+    "ndim",
+    "size",
+    "to_device",
+    "device_of",
+    "variable",
+    "buffer",
+    "set_trainable",
+    "assign",
+    "move_variable",
+]
+
+name = "torch"
+
+_DTYPES = {n: getattr(torch, n) for n in dtypes.NAMES}
+
+
+def native_dtype(name_or_dtype: Any) -> torch.dtype:
+    """The ``torch.dtype`` for a dtype name (or anything :func:`dtypes.standardize` takes)."""
+    if isinstance(name_or_dtype, torch.dtype):
+        return name_or_dtype
+    return _DTYPES[dtypes.standardize(name_or_dtype)]
+
+
+@cache
+def native_device(neutral: str) -> torch.device:
+    """The ``torch.device`` for a neutral device name (``"cpu"``, ``"cuda:0"``)."""
+    return torch.device(neutral)
+
+
+def target_device() -> torch.device:
+    """Where new tensors go: the current ``dn.device`` scope or default."""
+    return native_device(current_device())
+
+
+def seed(value: int) -> None:
+    torch.manual_seed(value)
+
+
+@cache
+def devices() -> list[str]:
+    found = ["cpu"]
+    if torch.cuda.is_available():
+        found += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return found
+
+
+def is_tensor(x: Any) -> bool:
+    return isinstance(x, torch.Tensor)
+
+
+def is_variable(x: Any) -> bool:
+    return isinstance(x, torch.nn.Parameter)
+
+
+def convert_to_tensor(x: Any, dtype: str | None = None) -> torch.Tensor:
+    """A tensor on the current device; Python floats become float32, ints int64."""
+    target = None if dtype is None else native_dtype(dtype)
+    if isinstance(x, torch.Tensor):
+        return x if target is None or x.dtype == target else x.to(target)
+    if not isinstance(x, np.ndarray | np.generic):
+        x = np.asarray(x)
+        if target is None and x.dtype == np.float64:
+            target = torch.float32  # Python data: default float, as torch.tensor does
+    return torch.as_tensor(x, dtype=target, device=target_device())
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        x = x.detach()
+        if x.dtype == torch.bfloat16:
+            x = x.float()
+        # .numpy() of a CPU tensor shares its memory; a copy keeps later in-place updates out.
+        return x.clone().numpy() if x.device.type == "cpu" else x.cpu().numpy()
+    return np.asarray(x)
+
+
+def cast(x: Any, dtype: str) -> torch.Tensor:
+    return convert_to_tensor(x).to(native_dtype(dtype))
+
+
+def dtype(x: Any) -> str:
+    return str(convert_to_tensor(x).dtype).removeprefix("torch.")
+
+
+def shape(x: Any) -> tuple[int, ...]:
+    return tuple(convert_to_tensor(x).shape)
+
+
+def ndim(x: Any) -> int:
+    return convert_to_tensor(x).ndim
+
+
+def size(x: Any) -> int:
+    return convert_to_tensor(x).numel()
+
+
+def _check_device(device: str) -> torch.device:
+    if device not in devices():
+        raise DeviceError(f"device {device!r} is not available; available devices: {', '.join(devices())}")
+    return native_device(device)
+
+
+def to_device(x: Any, device: str) -> torch.Tensor:
+    return convert_to_tensor(x).to(_check_device(device))
+
+
+def device_of(x: Any) -> str:
+    dev = convert_to_tensor(x).device
+    return "cpu" if dev.type == "cpu" else f"{dev.type}:{dev.index or 0}"
+
+
+def variable(value: Any, trainable: bool, name: str, dtype: str | None = None) -> torch.nn.Parameter:
+    data = convert_to_tensor(np.ascontiguousarray(value) if isinstance(value, np.ndarray) else value, dtype)
+    return torch.nn.Parameter(data.detach().clone(), requires_grad=trainable)
+
+
+def set_trainable(variable: torch.Tensor, trainable: bool) -> None:
+    variable.requires_grad_(trainable)
+
+
+def buffer(value: np.ndarray, name: str) -> torch.Tensor:
+    return torch.as_tensor(np.ascontiguousarray(value), device=target_device()).clone()
+
+
+def assign(variable: torch.Tensor, value: Any) -> None:
+    with torch.no_grad():
+        variable.copy_(convert_to_tensor(value))
+
+
+def move_variable(variable: torch.Tensor, device: str) -> torch.Tensor:
+    # Swapping .data keeps the Parameter object, so optimizers holding it stay valid.
+    variable.data = variable.data.to(_check_device(device))
+    return variable

@@ -1,0 +1,87 @@
+"""random ops on torch.
+
+``seed=None`` draws from torch's global generator (``dn.seed`` calls
+``torch.manual_seed``); an int seed uses a fresh ``torch.Generator`` on the
+target device, so the call is deterministic on its own.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import torch
+
+from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
+from dualnet.errors import ShapeError
+
+__all__ = [
+    "random_normal",
+    "random_uniform",
+    "random_randint",
+    "random_truncated_normal",
+    "random_bernoulli",
+    "random_permutation",
+]
+
+
+def _generator(seed, device):
+    return None if seed is None else torch.Generator(device=device).manual_seed(seed)
+
+
+def _scalars(*values):
+    return all(isinstance(v, numbers.Real) for v in values)
+
+
+def random_normal(shape, mean, stddev, dtype, seed):
+    device = target_device()
+    out = torch.randn(shape, generator=_generator(seed, device), dtype=native_dtype(dtype), device=device)
+    if _scalars(mean, stddev):
+        return out.mul_(stddev).add_(mean)  # in place: the sample buffer is ours
+    return out * convert_to_tensor(stddev) + convert_to_tensor(mean)
+
+
+def random_uniform(shape, minval, maxval, dtype, seed):
+    device = target_device()
+    out = torch.rand(shape, generator=_generator(seed, device), dtype=native_dtype(dtype), device=device)
+    if _scalars(minval, maxval):
+        return out.mul_(maxval - minval).add_(minval)
+    minval = convert_to_tensor(minval)
+    return out * (convert_to_tensor(maxval) - minval) + minval
+
+
+def random_randint(shape, minval, maxval, dtype, seed):
+    device = target_device()
+    return torch.randint(
+        minval, maxval, shape, generator=_generator(seed, device), dtype=native_dtype(dtype), device=device
+    )
+
+
+def random_truncated_normal(shape, mean, stddev, dtype, seed):
+    device = target_device()
+    target = native_dtype(dtype)
+    # Inverse-CDF sampling needs erfinv, which half precisions lack on some devices: sample in float32.
+    work = target if target == torch.float64 else torch.float32
+    out = torch.empty(shape, dtype=work, device=device)
+    low, high = mean - 2 * stddev, mean + 2 * stddev
+    torch.nn.init.trunc_normal_(out, mean, stddev, low, high, generator=_generator(seed, device))
+    return out.to(target)
+
+
+def random_bernoulli(p, shape, seed):
+    p = p if isinstance(p, numbers.Real) else convert_to_tensor(p)
+    work = p.dtype if isinstance(p, torch.Tensor) and p.dtype.is_floating_point else torch.float32
+    device = p.device if isinstance(p, torch.Tensor) else target_device()
+    if shape is None:
+        shape = tuple(p.shape) if isinstance(p, torch.Tensor) else ()
+    return torch.rand(shape, generator=_generator(seed, device), dtype=work, device=device) < p
+
+
+def random_permutation(x, seed):
+    if isinstance(x, int):
+        device = target_device()
+        return torch.randperm(x, generator=_generator(seed, device), dtype=torch.int64, device=device)
+    x = convert_to_tensor(x)
+    if x.ndim == 0:
+        raise ShapeError("random.permutation: x must be an int or at least 1-D, got a 0-d tensor")
+    order = torch.randperm(x.shape[0], generator=_generator(seed, x.device), device=x.device)
+    return x[order]

@@ -1,0 +1,58 @@
+"""The errors dualnet raises.
+
+Every error derives from :class:`DualnetError` and also from the builtin a
+Python user would catch for that kind of mistake, so ``except ValueError``
+keeps working. Messages say where (layer path or argument), what was expected,
+what came, and how to fix it; :func:`message` builds them in that order.
+"""
+
+from __future__ import annotations
+
+
+class DualnetError(Exception):
+    """Base class of every error raised by dualnet."""
+
+    def __str__(self) -> str:
+        # KeyError-derived subclasses would otherwise print the message quoted.
+        return str(self.args[0]) if self.args else ""
+
+
+class BackendError(DualnetError, ValueError):
+    """An unknown backend name, or a backend whose framework is not installed."""
+
+
+class DeviceError(DualnetError, RuntimeError):
+    """A device that does not exist on this machine, or a misplaced tensor."""
+
+
+class ShapeError(DualnetError, ValueError):
+    """An input or weight with a shape the operation cannot take."""
+
+
+class DTypeError(DualnetError, TypeError):
+    """An unknown dtype name, or an input of a dtype the operation cannot take."""
+
+
+class ArgumentError(DualnetError, ValueError):
+    """An argument outside its valid range or set of values."""
+
+
+class StateError(DualnetError, RuntimeError):
+    """An object used in a state that does not allow it (not built, wrong backend)."""
+
+
+class StateDictError(DualnetError, KeyError):
+    """Missing, unexpected or mis-shaped entries when loading weights."""
+
+
+class UnsupportedError(DualnetError, NotImplementedError):
+    """A feature the active backend does not provide; names the backend and the feature."""
+
+
+def message(where: str, what: str, fix: str) -> str:
+    """Compose an error message: ``"{where}: {what}; {fix}"``.
+
+    ``where`` names the layer path or argument, ``what`` says what was expected
+    and what came, ``fix`` tells the user what to change.
+    """
+    return f"{where}: {what}; {fix}"

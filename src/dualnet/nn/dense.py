@@ -1,0 +1,84 @@
+"""``Dense``: a fully connected layer, ``y = activation(x @ kernel + bias)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.dtypes import is_float
+from dualnet.errors import ArgumentError, DTypeError, ShapeError
+from dualnet.nn import activations
+from dualnet.nn.module import Module
+
+
+class Dense(Module):
+    """Fully connected layer (Keras ``Dense``).
+
+    Input ``(..., in_features)`` -> output ``(..., units)``. The kernel has the
+    canonical layout ``(in_features, units)``, the bias ``(units,)``. With
+    ``in_features=None`` the input size is taken from the first call.
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation: Any = None,
+        use_bias: bool = True,
+        in_features: int | None = None,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        dtype: str = "float32",
+    ) -> None:
+        super().__init__()
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ArgumentError(f"Dense(units={units!r}): units must be a positive int; pass e.g. Dense(64)")
+        if in_features is not None and (not isinstance(in_features, int) or in_features <= 0):
+            raise ArgumentError(
+                f"Dense(in_features={in_features!r}): must be a positive int or None (inferred at the first call)"
+            )
+        self.units = units
+        self.activation = activations.get(activation, where=f"Dense(activation={activation!r})")
+        self.use_bias = use_bias
+        self.in_features = in_features
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.dtype = dtype
+        self.built = False
+        if in_features is not None:
+            self._create(in_features)
+
+    def build(self, x: Any) -> None:
+        self._create(int(B.shape(x)[-1]))
+
+    def _create(self, in_features: int) -> None:
+        self.in_features = in_features
+        self.kernel = self.add_weight("kernel", (in_features, self.units), self.kernel_initializer, self.dtype)
+        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.dtype) if self.use_bias else None
+        self.built = True
+
+    def forward(self, x: Any) -> Any:
+        y = B.linear(x, self.kernel, self.bias)
+        return y if self.activation is None else self.activation(y)
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        shape = tuple(B.shape(x))
+        if not shape:
+            raise ShapeError(f"{self._where()} expects inputs of rank >= 1, got a scalar; pass a batch (N, features)")
+        dtype = B.dtype(x)
+        if not is_float(dtype):
+            raise DTypeError(
+                f"{self._where()} expects floating-point inputs, got {dtype}; "
+                "cast first, e.g. dn.ops.cast(x, 'float32')"
+            )
+        if self.in_features is not None and shape[-1] not in (self.in_features, None):
+            fix = (
+                "add dn.nn.Flatten() before it"
+                if len(shape) > 2
+                else f"give it inputs with {self.in_features} features"
+            )
+            raise ShapeError(
+                f"{self._where()} expects inputs with last dimension {self.in_features}, got shape {shape}; {fix}"
+            )
+
+    def extra_repr(self) -> str:
+        return f"units={self.units}, in_features={self.in_features}"

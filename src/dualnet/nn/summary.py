@@ -1,0 +1,46 @@
+"""The text table printed by ``Module.summary()``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dualnet.backend.dispatch import B
+
+if TYPE_CHECKING:
+    from dualnet.nn.module import Module
+
+
+def _size(var: Any) -> int:
+    return int(np.prod(tuple(B.shape(var)), dtype=np.int64))
+
+
+def summary_lines(model: Module) -> list[str]:
+    """One row per module: path, type, output shape (after the first call), own parameter count."""
+    rows = [("Layer (path)", "Type", "Output shape", "Params")]
+    total = trainable = 0
+    for path, module in model.named_modules():
+        count = sum(_size(v) for v in module._params.values())
+        shape = "?" if module._output_shape is None else str(module._output_shape)
+        rows.append((path or "(root)", type(module).__name__, shape, f"{count:,}"))
+    for var, train in zip(model.parameters(), model.trainable_mask()):
+        n = _size(var)
+        total += n
+        trainable += n if train else 0
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    rule = "-" * (sum(widths) + 6)
+    lines = [rule]
+    for i, row in enumerate(rows):
+        lines.append(
+            "  ".join(cell.ljust(w) if j < 3 else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths)))
+        )
+        if i == 0:
+            lines.append(rule)
+    lines += [
+        rule,
+        f"Total params: {total:,}",
+        f"Trainable params: {trainable:,}",
+        f"Non-trainable params: {total - trainable:,}",
+    ]
+    return lines

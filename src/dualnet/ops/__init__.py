@@ -1,0 +1,41 @@
+"""``dn.ops``: functional ops with NumPy names and semantics on native tensors.
+
+Each op is one call into the active backend (:data:`dualnet.backend.dispatch.B`).
+Inputs may be native tensors, NumPy arrays or Python scalars; outputs are
+native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
+"""
+
+from dualnet.ops import (
+    conv as _conv,
+    core as _core,
+    creation as _creation,
+    indexing as _indexing,
+    linalg as _linalg,
+    manipulation as _manipulation,
+    math as _math,
+    nn as _nn,
+    random,
+    reductions as _reductions,
+)
+from dualnet.ops.conv import *  # noqa: F403
+from dualnet.ops.core import *  # noqa: F403
+from dualnet.ops.creation import *  # noqa: F403
+from dualnet.ops.indexing import *  # noqa: F403
+from dualnet.ops.linalg import *  # noqa: F403
+from dualnet.ops.manipulation import *  # noqa: F403
+from dualnet.ops.math import *  # noqa: F403
+from dualnet.ops.nn import *  # noqa: F403
+from dualnet.ops.reductions import *  # noqa: F403
+
+__all__ = [
+    *_core.__all__,
+    *_creation.__all__,
+    *_math.__all__,
+    *_reductions.__all__,
+    *_manipulation.__all__,
+    *_indexing.__all__,
+    *_linalg.__all__,
+    *_nn.__all__,
+    *_conv.__all__,
+    "random",
+]

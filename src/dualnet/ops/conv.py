@@ -1,0 +1,163 @@
+"""Convolution and pooling ops, channels-last.
+
+Layouts (the same on every backend):
+
+- inputs ``(N, W, C)`` for 1-D, ``(N, H, W, C)`` for 2-D, ``(N, D, H, W, C)`` for 3-D;
+  the number of spatial dimensions is taken from ``x``;
+- conv kernels ``(*kernel_spatial, in_channels // groups, out_channels)`` (Keras' layout);
+- transposed-conv kernels ``(*kernel_spatial, in_channels, out_channels)``: in before out,
+  like every other dualnet kernel (Keras stores ``(*k, out, in)`` here);
+- outputs channels-last.
+
+``strides``, ``dilation`` and ``pool_size`` take an int (the same for every spatial
+dimension) or a tuple with one int per spatial dimension. ``padding`` is ``"valid"``
+(no padding) or ``"same"`` with TensorFlow/Keras semantics: the output has
+``ceil(size / stride)`` positions and, when the total padding is odd, the extra
+cell goes at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError
+
+__all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
+
+Tensor = Any
+IntOrTuple = int | Sequence[int]
+
+_PADDINGS = ("valid", "same")
+
+
+def _padding(op: str, padding: Any) -> str:
+    lowered = padding.lower() if isinstance(padding, str) else padding
+    if lowered not in _PADDINGS:
+        raise ArgumentError(
+            f"{op}: argument 'padding' must be one of {', '.join(map(repr, _PADDINGS))}, got {padding!r}; "
+            "use 'valid' for no padding or 'same' to keep ceil(size / stride) positions"
+        )
+    return str(lowered)
+
+
+def _ints(op: str, name: str, value: Any, minimum: int = 1) -> IntOrTuple:
+    # Python-level check only; the backend matches the tuple length against the input's rank.
+    items = (value,) if isinstance(value, int) else value
+    if (
+        not isinstance(items, Sequence)
+        or not items
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in items)
+    ):
+        raise ArgumentError(
+            f"{op}: argument {name!r} must be an int >= {minimum} or a tuple of them "
+            f"(one per spatial dimension), got {value!r}"
+        )
+    return value if isinstance(value, int) else tuple(value)
+
+
+def conv(
+    x: Any,
+    kernel: Any,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+) -> Tensor:
+    """N-D convolution (cross-correlation, as in every framework), channels-last.
+
+    ``x``: ``(N, *spatial, C_in)`` with 1, 2 or 3 spatial dims. ``kernel``:
+    ``(*k, C_in // groups, C_out)``; ``C_out`` must be divisible by ``groups``.
+    Returns ``(N, *out_spatial, C_out)`` where, per spatial dim with effective
+    kernel ``ke = (k - 1) * dilation + 1``: ``"valid"`` gives
+    ``(size - ke) // stride + 1`` and ``"same"`` gives ``ceil(size / stride)``.
+    Group ``g`` maps input channels ``[g*C_in/groups, (g+1)*C_in/groups)`` to output
+    channels ``[g*C_out/groups, (g+1)*C_out/groups)``. Floating dtypes only; mixed
+    float dtypes promote.
+    """
+    strides = _ints("conv", "strides", strides)
+    dilation = _ints("conv", "dilation", dilation)
+    if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
+        raise ArgumentError(f"conv: argument 'groups' must be a positive int, got {groups!r}")
+    return B.conv(x, kernel, strides, _padding("conv", padding), dilation, groups)
+
+
+def depthwise_conv(
+    x: Any,
+    kernel: Any,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+) -> Tensor:
+    """Depthwise convolution: each input channel convolved with its own filters.
+
+    ``x``: ``(N, W, C)`` or ``(N, H, W, C)``. ``kernel``: ``(*k, C, multiplier)``.
+    Returns ``(N, *out_spatial, C * multiplier)``; output channel ``c * multiplier + m``
+    is input channel ``c`` convolved with ``kernel[..., c, m]`` (TensorFlow's order).
+    Output sizes as in :func:`conv`.
+    """
+    strides = _ints("depthwise_conv", "strides", strides)
+    dilation = _ints("depthwise_conv", "dilation", dilation)
+    return B.depthwise_conv(x, kernel, strides, _padding("depthwise_conv", padding), dilation)
+
+
+def conv_transpose(
+    x: Any,
+    kernel: Any,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    output_padding: IntOrTuple | None = None,
+    dilation: IntOrTuple = 1,
+) -> Tensor:
+    """Transposed convolution (the gradient of :func:`conv` w.r.t. its input), channels-last.
+
+    ``x``: ``(N, *spatial, C_in)`` with 1, 2 or 3 spatial dims. ``kernel``:
+    ``(*k, C_in, C_out)`` (in before out). Returns ``(N, *out_spatial, C_out)`` with
+    Keras' sizes, per spatial dim with ``ke = (k - 1) * dilation + 1``:
+
+    - ``"valid"``: ``(size - 1) * stride + max(ke, stride)``, or
+      ``(size - 1) * stride + ke + output_padding`` when ``output_padding`` is given;
+    - ``"same"``: ``size * stride``, or ``(size - 1) * stride + ke % 2 + output_padding``.
+
+    ``output_padding`` (int or tuple, each ``< stride``) adds cells at the end.
+    """
+    strides = _ints("conv_transpose", "strides", strides)
+    dilation = _ints("conv_transpose", "dilation", dilation)
+    if output_padding is not None:
+        output_padding = _ints("conv_transpose", "output_padding", output_padding, minimum=0)
+    return B.conv_transpose(x, kernel, strides, _padding("conv_transpose", padding), output_padding, dilation)
+
+
+def max_pool(
+    x: Any,
+    pool_size: IntOrTuple,
+    strides: IntOrTuple | None = None,
+    padding: str = "valid",
+) -> Tensor:
+    """Max pooling over windows of ``pool_size``, channels-last.
+
+    ``x``: ``(N, *spatial, C)`` with 1, 2 or 3 spatial dims. ``strides`` defaults to
+    ``pool_size``. Returns ``(N, *out_spatial, C)`` with sizes as in :func:`conv`;
+    with ``"same"`` the padded cells never win (they act as ``-inf``).
+    """
+    pool_size = _ints("max_pool", "pool_size", pool_size)
+    strides = pool_size if strides is None else _ints("max_pool", "strides", strides)
+    return B.max_pool(x, pool_size, strides, _padding("max_pool", padding))
+
+
+def avg_pool(
+    x: Any,
+    pool_size: IntOrTuple,
+    strides: IntOrTuple | None = None,
+    padding: str = "valid",
+) -> Tensor:
+    """Average pooling over windows of ``pool_size``, channels-last.
+
+    ``x``: ``(N, *spatial, C)`` with 1, 2 or 3 spatial dims. ``strides`` defaults to
+    ``pool_size``. Returns ``(N, *out_spatial, C)`` with sizes as in :func:`conv`;
+    with ``"same"`` each window is averaged over its real (non-padded) cells only.
+    """
+    pool_size = _ints("avg_pool", "pool_size", pool_size)
+    strides = pool_size if strides is None else _ints("avg_pool", "strides", strides)
+    return B.avg_pool(x, pool_size, strides, _padding("avg_pool", padding))

@@ -1,0 +1,156 @@
+"""Shape manipulation: reshape, transpose, join, split, tile, pad, flip, roll.
+
+NumPy names and semantics; negative axes count from the end. Ops that only
+change the view (reshape, transpose, expand_dims, squeeze, broadcast_to) do
+not copy on torch where torch can avoid it.
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError
+
+__all__ = [
+    "reshape",
+    "transpose",
+    "moveaxis",
+    "swapaxes",
+    "expand_dims",
+    "squeeze",
+    "ravel",
+    "concatenate",
+    "stack",
+    "split",
+    "tile",
+    "repeat",
+    "broadcast_to",
+    "pad",
+    "flip",
+    "roll",
+]
+
+Tensor = Any
+Axes = int | Sequence[int]
+PAD_MODES = ("constant", "reflect")
+
+
+def reshape(x: Any, newshape: int | Sequence[int]) -> Tensor:
+    """``x`` with shape ``newshape`` (same element count; one entry may be -1 and is inferred).
+
+    Raises ShapeError when the counts differ.
+    """
+    return B.reshape(x, newshape)
+
+
+def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
+    """``x`` with its axes permuted: output axis ``i`` is input axis ``axes[i]``; None reverses them."""
+    return B.transpose(x, axes)
+
+
+def moveaxis(x: Any, source: Axes, destination: Axes) -> Tensor:
+    """``x`` with axes ``source`` moved to positions ``destination``; the others keep their order."""
+    return B.moveaxis(x, source, destination)
+
+
+def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
+    """``x`` with axes ``axis1`` and ``axis2`` interchanged."""
+    return B.swapaxes(x, axis1, axis2)
+
+
+def expand_dims(x: Any, axis: Axes) -> Tensor:
+    """``x`` with new size-1 axes at ``axis`` (positions in the output, which has ``ndim + len(axis)`` axes)."""
+    return B.expand_dims(x, axis)
+
+
+def squeeze(x: Any, axis: Axes | None = None) -> Tensor:
+    """``x`` without the size-1 axes ``axis`` (None: all of them); ShapeError if a named axis is not size 1."""
+    return B.squeeze(x, axis)
+
+
+def ravel(x: Any) -> Tensor:
+    """``x`` flattened to shape ``(size,)`` in row-major order."""
+    return B.ravel(x)
+
+
+def concatenate(xs: Sequence[Any], axis: int | None = 0) -> Tensor:
+    """``xs`` joined along existing axis ``axis`` (None: flattened first); dtypes promote.
+
+    All shapes must agree except along ``axis``.
+    """
+    return B.concatenate(xs, axis)
+
+
+def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
+    """``xs`` (all of one shape ``s``) joined along a new axis ``axis``: shape ``s`` with ``len(xs)`` inserted."""
+    return B.stack(xs, axis)
+
+
+def split(x: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
+    """``x`` cut along ``axis`` into a list of tensors.
+
+    An int ``n`` gives ``n`` equal parts (ArgumentError unless it divides the
+    axis); a list of split points ``[i, j]`` gives ``x[:i], x[i:j], x[j:]``.
+    """
+    if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
+        return B.split(x, int(indices_or_sections), axis)  # type: ignore[no-any-return]
+    try:
+        points = [operator.index(p) for p in indices_or_sections]  # type: ignore[union-attr]
+    except TypeError:
+        raise ArgumentError(
+            f"split: indices_or_sections must be an int or a list of int split points, got {indices_or_sections!r}"
+        ) from None
+    return B.split(x, points, axis)  # type: ignore[no-any-return]
+
+
+def tile(x: Any, reps: int | Sequence[int]) -> Tensor:
+    """``x`` repeated ``reps[i]`` times along axis ``i``; ``x`` or ``reps`` is padded with leading 1s to align."""
+    return B.tile(x, reps)
+
+
+def repeat(x: Any, repeats: Any, axis: int | None = None) -> Tensor:
+    """Each element of ``x`` repeated ``repeats`` times (an int, or one count per element) along ``axis``.
+
+    ``axis=None`` flattens ``x`` first and returns a 1-D tensor.
+    """
+    return B.repeat(x, repeats, axis)
+
+
+def broadcast_to(x: Any, shape: int | Sequence[int]) -> Tensor:
+    """``x`` broadcast to ``shape`` (NumPy rules, aligned from the right); ShapeError if impossible."""
+    return B.broadcast_to(x, shape)
+
+
+def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0) -> Tensor:
+    """``x`` padded by ``pad_width`` (an int, a ``(before, after)`` pair, or one pair per axis).
+
+    ``mode="constant"`` fills with ``constant_values`` (a scalar); ``"reflect"``
+    mirrors without repeating the edge, also for pads wider than the axis.
+    The output grows by ``before + after`` along each axis.
+    """
+    if mode not in PAD_MODES:
+        raise ArgumentError(f"pad: mode={mode!r} is not supported; use one of {', '.join(map(repr, PAD_MODES))}")
+    if not isinstance(constant_values, numbers.Number):
+        raise ArgumentError(
+            f"pad: constant_values must be a scalar, got {type(constant_values).__name__}; "
+            "for per-axis values pad one axis per call"
+        )
+    return B.pad(x, pad_width, mode, constant_values.item() if hasattr(constant_values, "item") else constant_values)
+
+
+def flip(x: Any, axis: Axes | None = None) -> Tensor:
+    """``x`` with the order of elements reversed along ``axis`` (None: every axis)."""
+    return B.flip(x, axis)
+
+
+def roll(x: Any, shift: int | Sequence[int], axis: Axes | None = None) -> Tensor:
+    """``x`` rolled by ``shift`` along ``axis``: elements past the end re-enter at the start.
+
+    ``axis=None`` rolls the flattened tensor and restores the shape; a tuple
+    ``shift`` pairs with a tuple ``axis``.
+    """
+    return B.roll(x, shift, axis)

@@ -1,0 +1,227 @@
+"""Neural-network ops: activations, softmax, linear, dropout, embedding, normalisation, cross-entropy.
+
+Names and defaults follow ``keras.ops`` where NumPy has none. Activations are
+elementwise (output shape = input shape); all but ``relu`` and ``relu6`` turn
+integer inputs into float32. Layouts are channels-last: normalisation
+parameters broadcast on the last axis. Cross-entropies are reduction-free:
+one value per example.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError
+
+__all__ = [
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "hard_sigmoid",
+    "softplus",
+    "softsign",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "dropout",
+    "embedding",
+    "moments",
+    "batch_norm",
+    "layer_norm",
+    "group_norm",
+    "softmax_cross_entropy",
+    "sigmoid_cross_entropy",
+]
+
+Tensor = Any
+Axes = int | Sequence[int] | None
+
+
+# ---------------------------------------------------------------- activations
+
+
+def relu(x: Any) -> Tensor:
+    """``max(x, 0)`` elementwise; same shape and dtype (integers stay integers)."""
+    return B.relu(x)
+
+
+def relu6(x: Any) -> Tensor:
+    """``min(max(x, 0), 6)`` elementwise; same shape and dtype (integers stay integers)."""
+    return B.relu6(x)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:
+    """``x`` where ``x >= 0``, else ``negative_slope * x``; same shape."""
+    return B.leaky_relu(x, negative_slope)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``; same shape."""
+    return B.elu(x, alpha)
+
+
+def selu(x: Any) -> Tensor:
+    """``scale * elu(x, alpha)`` with the self-normalising constants (alpha 1.6733, scale 1.0507); same shape."""
+    return B.selu(x)
+
+
+def gelu(x: Any, approximate: bool = False) -> Tensor:
+    """``x * Phi(x)`` with the exact erf form, or the tanh approximation when ``approximate``; same shape."""
+    return B.gelu(x, approximate)
+
+
+def silu(x: Any) -> Tensor:
+    """``x * sigmoid(x)`` (swish); same shape."""
+    return B.silu(x)
+
+
+def sigmoid(x: Any) -> Tensor:
+    """``1 / (1 + exp(-x))``; same shape."""
+    return B.sigmoid(x)
+
+
+def hard_sigmoid(x: Any) -> Tensor:
+    """``relu6(x + 3) / 6`` (the Keras 3 and PyTorch definition); same shape."""
+    return B.hard_sigmoid(x)
+
+
+def softplus(x: Any) -> Tensor:
+    """``log(1 + exp(x))``, computed without overflow; same shape."""
+    return B.softplus(x)
+
+
+def softsign(x: Any) -> Tensor:
+    """``x / (1 + |x|)``; same shape."""
+    return B.softsign(x)
+
+
+def log_sigmoid(x: Any) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``; same shape."""
+    return B.log_sigmoid(x)
+
+
+def softmax(x: Any, axis: int | Sequence[int] = -1) -> Tensor:
+    """``exp(x) / sum(exp(x), axis)``, stable for large logits; same shape. ``axis`` may be a tuple."""
+    return B.softmax(x, axis)
+
+
+def log_softmax(x: Any, axis: int | Sequence[int] = -1) -> Tensor:
+    """``x - logsumexp(x, axis)``, stable for large logits; same shape. ``axis`` may be a tuple."""
+    return B.log_softmax(x, axis)
+
+
+# ---------------------------------------------------------------- linear, dropout, embedding
+
+
+def linear(x: Any, kernel: Any, bias: Any = None) -> Tensor:
+    """The Dense transform ``x @ kernel + bias``.
+
+    ``x`` (..., in), ``kernel`` (in, out), ``bias`` (out,) or None -> (..., out).
+    Raises ShapeError when the last dimension of ``x`` is not ``in``.
+    """
+    return B.linear(x, kernel, bias)
+
+
+def dropout(x: Any, rate: float, training: bool = True, seed: int | None = None) -> Tensor:
+    """Inverted dropout: each element is zeroed with probability ``rate``, kept ones scaled by ``1 / (1 - rate)``.
+
+    Same shape as ``x``. The identity when ``training`` is False or ``rate`` is 0.
+    ``seed=None`` draws from the framework's generator (seeded by ``dn.seed``);
+    an int gives the same mask on every call with that seed and shape. Masks
+    differ between backends; the distribution is the same.
+    """
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= rate < 1.0:
+        raise ArgumentError(
+            f"dropout: rate must be a number in [0, 1), got {rate!r}; pass the fraction of inputs to drop, e.g. 0.1"
+        )
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
+        raise ArgumentError(f"dropout: seed must be None or a non-negative int, got {seed!r}; pass e.g. seed=0")
+    return B.dropout(x, float(rate), bool(training), None if seed is None else int(seed))
+
+
+def embedding(table: Any, ids: Any) -> Tensor:
+    """Rows of ``table`` (vocab, dim) picked by integer ``ids`` of any shape -> (*ids.shape, dim).
+
+    Differentiable with respect to ``table`` (sparse gradients on TensorFlow are
+    densified by ``dn.value_and_grad``).
+    """
+    return B.embedding(table, ids)
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def moments(x: Any, axes: Axes, keepdims: bool = False) -> tuple[Tensor, Tensor]:
+    """``(mean, variance)`` of ``x`` over ``axes`` (None: all), population variance (ddof=0).
+
+    Both have ``x``'s shape with ``axes`` removed (kept as size 1 when ``keepdims``);
+    integer inputs give float32.
+    """
+    return B.moments(x, axes, keepdims)  # type: ignore[no-any-return]
+
+
+def batch_norm(
+    x: Any, mean: Any, variance: Any, offset: Any = None, scale: Any = None, epsilon: float = 1e-3
+) -> Tensor:
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset``; same shape as ``x``.
+
+    ``x`` is (N, ..., C); ``mean``, ``variance``, ``offset``, ``scale`` are (C,)
+    (or anything broadcasting against ``x`` on its last axis); ``offset`` and
+    ``scale`` may be None (0 and 1).
+    """
+    return B.batch_norm(x, mean, variance, offset, scale, epsilon)
+
+
+def layer_norm(
+    x: Any, scale: Any = None, offset: Any = None, axis: int | Sequence[int] = -1, epsilon: float = 1e-5
+) -> Tensor:
+    """``x`` normalised to zero mean and unit variance over ``axis``, then ``* scale + offset``; same shape.
+
+    ``axis`` is the trailing axis or a tuple of trailing axes (other axes work
+    too, more slowly on torch); ``scale`` and ``offset`` have the normalised
+    axes' shape (e.g. (C,)) or broadcast against ``x``, or are None.
+    """
+    return B.layer_norm(x, scale, offset, axis, epsilon)
+
+
+def group_norm(x: Any, groups: int, scale: Any = None, offset: Any = None, epsilon: float = 1e-5) -> Tensor:
+    """Group normalisation of channels-last ``x`` (N, ..., C); same shape.
+
+    The C channels are split into ``groups`` consecutive groups; each example's
+    group is normalised over its spatial positions and channels, then
+    ``* scale + offset`` with ``scale``, ``offset`` of shape (C,) or None.
+    C must be divisible by ``groups``.
+    """
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ArgumentError(f"group_norm: groups must be a positive int, got {groups!r}; pass e.g. groups=32")
+    return B.group_norm(x, groups, scale, offset, epsilon)
+
+
+# ---------------------------------------------------------------- cross-entropy
+
+
+def softmax_cross_entropy(logits: Any, labels: Any, axis: int = -1) -> Tensor:
+    """``-sum(labels * log_softmax(logits, axis), axis)``: one loss per example, no reduction.
+
+    ``logits`` has the classes on ``axis``, e.g. (N, C). ``labels`` are either
+    integer class ids with ``logits``' shape minus ``axis`` (e.g. (N,)), or float
+    probabilities with ``logits``' shape. Returns ``logits``' shape minus ``axis``.
+    """
+    return B.softmax_cross_entropy(logits, labels, axis)
+
+
+def sigmoid_cross_entropy(logits: Any, labels: Any) -> Tensor:
+    """``-labels * log(sigmoid(logits)) - (1 - labels) * log(1 - sigmoid(logits))``, elementwise and stable.
+
+    ``labels`` (floats or 0/1 integers) have ``logits``' shape; so does the result.
+    """
+    return B.sigmoid_cross_entropy(logits, labels)

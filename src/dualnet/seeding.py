@@ -1,0 +1,45 @@
+"""``dn.seed``: one integer that fixes initial weights and random ops.
+
+Initial weights are drawn in NumPy from ``(seed, stream, path)`` (see
+:mod:`dualnet.nn.initializers`), so they are bit-identical on every backend.
+``stream`` counts the models materialised since the last ``dn.seed`` call, so
+two models built in a row differ while the same script gives the same weights
+on each backend. The framework's own generator (dropout, ``dn.ops.random``) is
+seeded too; its streams are the framework's and differ across backends.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from dualnet.backend import dispatch
+
+_state = {"seed": secrets.randbits(31), "stream": 0, "explicit": False}
+
+
+def seed(value: int) -> None:
+    """Seed dualnet's initializers and the active framework's random generator."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        from dualnet.errors import ArgumentError
+
+        raise ArgumentError(f"dn.seed(value): expected a non-negative int, got {value!r}; pass e.g. dn.seed(0)")
+    _state.update(seed=value, stream=0, explicit=True)
+    reseed_active_backend()
+
+
+def next_stream() -> tuple[int, int]:
+    """Return ``(seed, stream)`` for a new model and advance the stream counter."""
+    key = (_state["seed"], _state["stream"])
+    _state["stream"] += 1
+    return key
+
+
+def current_seed() -> int:
+    """The seed in force (random per process until ``dn.seed`` is called)."""
+    return _state["seed"]
+
+
+def reseed_active_backend() -> None:
+    """Seed the active framework's generator from the current seed (no-op before activation)."""
+    if dispatch.active_name() is not None:
+        dispatch.B.seed(_state["seed"])
