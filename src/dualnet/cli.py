@@ -7,12 +7,17 @@ import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+# Distributions that may provide each backend's framework, in the order to look for them.
+DISTRIBUTIONS = {"torch": ("torch",), "tensorflow": ("tensorflow-cpu", "tensorflow")}
 
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "not installed"
+
+def _version(*distributions: str) -> str:
+    for distribution in distributions:
+        try:
+            return version(distribution)
+        except PackageNotFoundError:
+            continue
+    return "not installed"
 
 
 def info() -> int:
@@ -23,11 +28,7 @@ def info() -> int:
     print(f"dualnet {dn.__version__} on Python {platform.python_version()} ({platform.machine()})")
     print(f"numpy {_version('numpy')}")
     for name in registry.registered():
-        package = {"torch": "torch", "tensorflow": "tensorflow-cpu"}.get(name, name)
-        shown = _version(package) if package != "tensorflow-cpu" else _version("tensorflow-cpu")
-        if shown == "not installed" and name == "tensorflow":
-            shown = _version("tensorflow")
-        print(f"backend {name}: {shown}")
+        print(f"backend {name}: {_version(*DISTRIBUTIONS.get(name, (name,)))}")
     print(f"installed backends: {', '.join(dn.available_backends()) or 'none'}")
     print(f"active backend: {dn.backend()}")
     print(f"devices: {', '.join(dn.devices())} (default {dn.current_device()})")

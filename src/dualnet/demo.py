@@ -27,7 +27,7 @@ def _data(n: int = 512, features: int = 8) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((n, features)).astype("float32")
     w = rng.standard_normal((features, 1)).astype("float32")
-    y = (np.sin(x @ w) + 0.1 * rng.standard_normal((n, 1))).astype("float32")
+    y = (np.sin(x @ w / np.sqrt(features)) + 0.1 * rng.standard_normal((n, 1))).astype("float32")
     return x, y
 
 
@@ -61,7 +61,7 @@ def run(backend: str, epochs: int = 5, batch_size: int = 32) -> dict[str, Any]:
     model = Regressor()
     model(x[:1])
     initial = checksum(model.state_dict())
-    opt = dn.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    opt = dn.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = dn.losses.MeanSquaredError()
     step = dn.value_and_grad(lambda m, xb, yb: loss_fn(m(xb), yb))
     losses, steps, start = [], 0, time.perf_counter()

@@ -1,0 +1,1 @@
+"""dualnet's benchmarks: each measurement runs in fresh processes, side by side."""
