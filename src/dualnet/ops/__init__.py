@@ -16,6 +16,7 @@ from dualnet.ops import (
     nn as _nn,
     random,
     reductions as _reductions,
+    rnn as _rnn,
 )
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
@@ -26,6 +27,7 @@ from dualnet.ops.manipulation import *  # noqa: F403
 from dualnet.ops.math import *  # noqa: F403
 from dualnet.ops.nn import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
+from dualnet.ops.rnn import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -37,5 +39,6 @@ __all__ = [
     *_linalg.__all__,
     *_nn.__all__,
     *_conv.__all__,
+    *_rnn.__all__,
     "random",
 ]

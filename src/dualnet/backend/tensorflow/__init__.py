@@ -11,7 +11,9 @@ from dualnet.backend.tensorflow import (
     linalg as _linalg,
     nn as _nn,
     conv as _conv,
+    optim as _optim,
     random as _random,
+    rnn as _rnn,
 )
 from dualnet.backend.tensorflow.autograd import *  # noqa: F403
 from dualnet.backend.tensorflow.core import *  # noqa: F403
@@ -23,7 +25,9 @@ from dualnet.backend.tensorflow.indexing import *  # noqa: F403
 from dualnet.backend.tensorflow.linalg import *  # noqa: F403
 from dualnet.backend.tensorflow.nn import *  # noqa: F403
 from dualnet.backend.tensorflow.conv import *  # noqa: F403
+from dualnet.backend.tensorflow.optim import *  # noqa: F403
 from dualnet.backend.tensorflow.random import *  # noqa: F403
+from dualnet.backend.tensorflow.rnn import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -37,4 +41,6 @@ __all__ = [
     *_nn.__all__,
     *_conv.__all__,
     *_random.__all__,
+    *_optim.__all__,
+    *_rnn.__all__,
 ]

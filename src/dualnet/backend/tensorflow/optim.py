@@ -1,0 +1,5 @@
+"""optim ops on tensorflow."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""optim ops on torch."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""rnn ops on torch."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
