@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
@@ -51,18 +52,6 @@ def _operands(op, x, kernel, ranks=(3, 4, 5)):
     return x, kernel
 
 
-def _tuple(op, name, value, n):
-    """``value`` as one entry per spatial dim."""
-    if isinstance(value, int) or value is None:
-        return (value,) * n
-    if len(value) != n:
-        raise ArgumentError(
-            f"{op}: argument {name!r} has {len(value)} entries but the input has {n} spatial dimension(s); "
-            f"pass an int or a tuple of {n}"
-        )
-    return tuple(value)
-
-
 def _conv(x, kernel, strides, padding, dilation):
     n = x.shape.rank - 2
     if n == 1:
@@ -84,8 +73,8 @@ def conv(x, kernel, strides, padding, dilation, groups):
         )
     if k_out % groups:
         raise ShapeError(f"conv: out_channels {k_out} (kernel's last axis) must be divisible by groups={groups}")
-    strides = _tuple("conv", "strides", strides, n)
-    dilation = _tuple("conv", "dilation", dilation, n)
+    strides = common.spatial_tuple("conv", "strides", strides, n)
+    dilation = common.spatial_tuple("conv", "dilation", dilation, n)
     if n == 3 and groups > 1:
         # TensorFlow's CPU Conv3D has no grouped kernel (1-D and 2-D do): one conv per group.
         parts = zip(tf.split(x, groups, axis=-1), tf.split(kernel, groups, axis=-1))
@@ -102,23 +91,13 @@ def depthwise_conv(x, kernel, strides, padding, dilation):
             f"{kernel.shape[-2]}; the kernel is (*kernel_size, in_channels, multiplier)"
         )
     n = x.shape.rank - 2
-    strides = _tuple("depthwise_conv", "strides", strides, n)
-    dilation = _tuple("depthwise_conv", "dilation", dilation, n)
+    strides = common.spatial_tuple("depthwise_conv", "strides", strides, n)
+    dilation = common.spatial_tuple("depthwise_conv", "dilation", dilation, n)
     if n == 2:
         return tf.nn.depthwise_conv2d(x, kernel, (1, *strides, 1), padding.upper(), dilations=dilation)
     # No 1-D depthwise kernel: run the 2-D one on a unit height.
     y = tf.nn.depthwise_conv2d(x[:, None], kernel[None], (1, 1, *strides, 1), padding.upper(), dilations=(1, *dilation))
     return y[:, 0]
-
-
-def _transpose_window(k, s, d, padding, output_padding):
-    """``(start, tail)``: Keras' output is cells ``[start, start + (size - 1) * s + tail)`` of the full
-    transposed output, whose length is ``(size - 1) * s + (k - 1) * d + 1``."""
-    ke = (k - 1) * d + 1
-    if padding == "valid":
-        return 0, (max(ke, s) if output_padding is None else ke + output_padding)
-    tail = s if output_padding is None else ke % 2 + output_padding
-    return max(ke - tail, 0) // 2, tail
 
 
 def _sizes(x):
@@ -141,16 +120,16 @@ def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
             f"{kernel.shape[-2]}; the kernel is (*kernel_size, in_channels, out_channels)"
         )
     n = x.shape.rank - 2
-    strides = _tuple("conv_transpose", "strides", strides, n)
-    dilation = _tuple("conv_transpose", "dilation", dilation, n)
-    output_padding = _tuple("conv_transpose", "output_padding", output_padding, n)
+    strides = common.spatial_tuple("conv_transpose", "strides", strides, n)
+    dilation = common.spatial_tuple("conv_transpose", "dilation", dilation, n)
+    output_padding = common.spatial_tuple("conv_transpose", "output_padding", output_padding, n)
     starts, tails = [], []
     for k, s, d, op in zip(kernel.shape[:-2], strides, dilation, output_padding):
         if op is not None and op >= s:
             raise ArgumentError(
                 f"conv_transpose: output_padding {op} must be smaller than the stride {s}; lower it or omit it"
             )
-        start, tail = _transpose_window(k, s, d, padding, op)
+        start, tail = common.transpose_window(k, s, d, padding, op)
         starts.append(start)
         tails.append(tail)
     batch = x.shape[0] if x.shape[0] is not None else tf.shape(x)[0]
@@ -172,13 +151,19 @@ def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
 def max_pool(x, pool_size, strides, padding):
     x = _input("max_pool", x)
     n = x.shape.rank - 2
-    pool_size, strides = _tuple("max_pool", "pool_size", pool_size, n), _tuple("max_pool", "strides", strides, n)
+    pool_size, strides = (
+        common.spatial_tuple("max_pool", "pool_size", pool_size, n),
+        common.spatial_tuple("max_pool", "strides", strides, n),
+    )
     return tf.nn.max_pool(x, pool_size, strides, padding.upper())
 
 
 def avg_pool(x, pool_size, strides, padding):
     x = _input("avg_pool", x)
     n = x.shape.rank - 2
-    pool_size, strides = _tuple("avg_pool", "pool_size", pool_size, n), _tuple("avg_pool", "strides", strides, n)
+    pool_size, strides = (
+        common.spatial_tuple("avg_pool", "pool_size", pool_size, n),
+        common.spatial_tuple("avg_pool", "strides", strides, n),
+    )
     # TensorFlow's SAME average already divides by the real (non-padded) cells.
     return tf.nn.avg_pool(x, pool_size, strides, padding.upper())

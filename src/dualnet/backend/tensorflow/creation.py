@@ -6,11 +6,11 @@ on the current dualnet device; ``*_like`` results follow TensorFlow's placement.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import tensorflow as tf
 
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype, placed
 from dualnet.dtypes import is_float, is_int, result_type
 from dualnet.errors import ShapeError
@@ -78,15 +78,9 @@ def full_like(x, fill_value, dtype):
     return _filled(convert_to_tensor(fill_value, name), shape, "full_like")
 
 
-def _length(start, stop, step):
-    if all(isinstance(v, int) for v in (start, stop, step)):
-        return -((start - stop) // step)  # exact ceil for integers of any size
-    return math.ceil((stop - start) / step)
-
-
 def arange(start, stop, step, dtype):
     dt = native_dtype(dtype)
-    n = _length(start, stop, step)
+    n = common.arange_length(start, stop, step)
     with placed():
         if n <= 0:
             return tf.zeros([0], dt)  # tf.range refuses a stop on the wrong side of start

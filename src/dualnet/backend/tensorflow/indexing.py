@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -17,14 +18,6 @@ __all__ = [
     "sort",
     "argsort",
 ]
-
-
-def _axis(axis, ndim, op):
-    if not -ndim <= axis < ndim:
-        raise ArgumentError(
-            f"{op}: axis {axis} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
-        )
-    return axis % ndim
 
 
 def _index(indices):
@@ -43,7 +36,7 @@ def take(x, indices, axis=None):
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
-    axis = _axis(axis, x.shape.rank, "take")
+    axis = common.canonical_axis(axis, x.shape.rank, "take")
     size = x.shape[axis]
     if isinstance(indices, int) and size is not None:
         if not -size <= indices < size:
@@ -69,7 +62,7 @@ def take_along_axis(x, indices, axis):
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
     rank = x.shape.rank
-    axis = _axis(axis, rank, "take_along_axis")
+    axis = common.canonical_axis(axis, rank, "take_along_axis")
     if indices.shape.rank != rank:
         raise ShapeError(
             f"take_along_axis: indices has rank {indices.shape.rank} but x has rank {rank}; "
@@ -136,7 +129,7 @@ def _sortable(x, axis):
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
-    return x, _axis(axis, max(x.shape.rank, 1), "sort")
+    return x, common.canonical_axis(axis, max(x.shape.rank, 1), "sort")
 
 
 def sort(x, axis=-1):

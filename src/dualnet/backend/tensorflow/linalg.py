@@ -7,17 +7,13 @@ import math
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
 
 __all__ = ["matmul", "dot", "outer", "einsum", "tensordot", "norm", "trace", "diagonal"]
 
 _SHAPE_ERRORS = (ValueError, tf.errors.InvalidArgumentError)
-
-
-def _shape_error(op, tensors, exc):
-    shapes = " and ".join(str(tuple(t.shape)) for t in tensors)
-    return ShapeError(f"{op}: operands of shapes {shapes} do not fit: {exc}")
 
 
 def matmul(x1, x2):
@@ -34,7 +30,7 @@ def matmul(x1, x2):
     try:
         out = tf.matmul(a2, b2)
     except _SHAPE_ERRORS as exc:
-        raise _shape_error("matmul", (a, b), exc) from exc
+        raise common.operand_shape_error("matmul", (a, b), exc) from exc
     if ra == 1:
         out = tf.squeeze(out, -2)
     if rb == 1:
@@ -51,7 +47,7 @@ def dot(a, b):
     try:  # NumPy: sum over the last axis of a and the second-to-last of b
         return tf.tensordot(a, b, [[a.shape.rank - 1], [b.shape.rank - 2]])
     except _SHAPE_ERRORS as exc:
-        raise _shape_error("dot", (a, b), exc) from exc
+        raise common.operand_shape_error("dot", (a, b), exc) from exc
 
 
 def outer(a, b):
@@ -61,12 +57,12 @@ def outer(a, b):
 
 def einsum(subscripts, *operands):
     tensors = [convert_to_tensor(x) for x in operands]
-    common = dtypes.result_type(*(t.dtype.name for t in tensors))
-    tensors = [convert_to_tensor(t, common) for t in tensors]
+    dtype = dtypes.result_type(*(t.dtype.name for t in tensors))
+    tensors = [convert_to_tensor(t, dtype) for t in tensors]
     try:
         return tf.einsum(subscripts, *tensors)
     except _SHAPE_ERRORS as exc:
-        raise _shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
+        raise common.operand_shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
 
 
 def tensordot(a, b, axes=2):
@@ -77,7 +73,7 @@ def tensordot(a, b, axes=2):
     try:
         return tf.tensordot(a, b, axes)
     except _SHAPE_ERRORS as exc:
-        raise _shape_error("tensordot", (a, b), exc) from exc
+        raise common.operand_shape_error("tensordot", (a, b), exc) from exc
 
 
 def _vector_norm(x, ord, axis, keepdims):

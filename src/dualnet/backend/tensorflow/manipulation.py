@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -34,32 +34,16 @@ __all__ = [
 _SHAPE_ERRORS = (ValueError, tf.errors.InvalidArgumentError)
 
 
-def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
-    """``axis`` (int or sequence) as non-negative ints, checked against ``ndim``."""
-    out = []
-    for a in (axis,) if isinstance(axis, int) else tuple(axis):
-        if not -ndim <= a < ndim:
-            raise ArgumentError(
-                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
-            )
-        out.append(a % ndim)
-    return tuple(out)
-
-
-def _shape(shape):
-    return (shape,) if isinstance(shape, int) else tuple(shape)
-
-
 def _same_dtype(xs):
     tensors = [convert_to_tensor(x) for x in xs]
-    common = dtypes.result_type(*(t.dtype.name for t in tensors))
-    return [convert_to_tensor(t, common) for t in tensors]
+    joint = dtypes.result_type(*(t.dtype.name for t in tensors))
+    return [convert_to_tensor(t, joint) for t in tensors]
 
 
 def reshape(x, newshape):
     x = convert_to_tensor(x)
     try:
-        return tf.reshape(x, _shape(newshape))
+        return tf.reshape(x, common.as_shape(newshape))
     except _SHAPE_ERRORS as exc:
         raise ShapeError(
             f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} to {newshape}; "
@@ -71,7 +55,7 @@ def transpose(x, axes=None):
     x = convert_to_tensor(x)
     if axes is None:
         return tf.transpose(x)
-    order = _axes(axes, x.shape.rank, "transpose")
+    order = common.canonical_axes(axes, x.shape.rank, "transpose")
     if sorted(order) != list(range(x.shape.rank)):
         raise ArgumentError(f"transpose: axes {tuple(axes)} must list each of the {x.shape.rank} axes once")
     return tf.transpose(x, order)
@@ -80,7 +64,10 @@ def transpose(x, axes=None):
 def moveaxis(x, source, destination):
     x = convert_to_tensor(x)
     ndim = x.shape.rank
-    source, destination = _axes(source, ndim, "moveaxis"), _axes(destination, ndim, "moveaxis")
+    source, destination = (
+        common.canonical_axes(source, ndim, "moveaxis"),
+        common.canonical_axes(destination, ndim, "moveaxis"),
+    )
     if len(source) != len(destination):
         raise ArgumentError(
             f"moveaxis: source {source} and destination {destination} have different lengths; pass one per axis moved"
@@ -93,7 +80,7 @@ def moveaxis(x, source, destination):
 
 def swapaxes(x, axis1, axis2):
     x = convert_to_tensor(x)
-    axis1, axis2 = _axes((axis1, axis2), x.shape.rank, "swapaxes")
+    axis1, axis2 = common.canonical_axes((axis1, axis2), x.shape.rank, "swapaxes")
     order = list(range(x.shape.rank))
     order[axis1], order[axis2] = axis2, axis1
     return tf.transpose(x, order)
@@ -101,9 +88,9 @@ def swapaxes(x, axis1, axis2):
 
 def expand_dims(x, axis):
     x = convert_to_tensor(x)
-    axes = _shape(axis)
+    axes = common.as_shape(axis)
     # NumPy places each new axis relative to the OUTPUT rank; inserting in increasing order does that.
-    for a in sorted(_axes(axes, x.shape.rank + len(axes), "expand_dims")):
+    for a in sorted(common.canonical_axes(axes, x.shape.rank + len(axes), "expand_dims")):
         x = tf.expand_dims(x, a)
     return x
 
@@ -112,7 +99,7 @@ def squeeze(x, axis=None):
     x = convert_to_tensor(x)
     if axis is None:
         return tf.squeeze(x)
-    axes = _axes(axis, x.shape.rank, "squeeze")
+    axes = common.canonical_axes(axis, x.shape.rank, "squeeze")
     bad = [a for a in axes if x.shape[a] is not None and x.shape[a] != 1]
     if bad:
         raise ShapeError(
@@ -151,7 +138,7 @@ def _slice(x, axis, start, stop):
 
 def split(x, indices_or_sections, axis=0):
     x = convert_to_tensor(x)
-    (axis,) = _axes(axis, x.shape.rank, "split")
+    (axis,) = common.canonical_axes(axis, x.shape.rank, "split")
     n = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or (n is not None and n % indices_or_sections):
@@ -171,7 +158,7 @@ def split(x, indices_or_sections, axis=0):
 
 def tile(x, reps):
     x = convert_to_tensor(x)
-    reps = _shape(reps)
+    reps = common.as_shape(reps)
     # NumPy aligns x and reps from the right, padding the shorter with leading 1s.
     for _ in range(len(reps) - x.shape.rank):
         x = tf.expand_dims(x, 0)
@@ -188,40 +175,17 @@ def repeat(x, repeats, axis=None):
 def broadcast_to(x, shape):
     x = convert_to_tensor(x)
     try:
-        return tf.broadcast_to(x, _shape(shape))
+        return tf.broadcast_to(x, common.as_shape(shape))
     except _SHAPE_ERRORS as exc:
         raise ShapeError(
-            f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {_shape(shape)}; "
+            f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {common.as_shape(shape)}; "
             "each axis must match or be 1, aligned from the right"
         ) from exc
 
 
-def _pad_pairs(pad_width, ndim):
-    pairs = np.asarray(pad_width, dtype=np.int64)
-    try:
-        pairs = np.broadcast_to(pairs, (ndim, 2))
-    except ValueError:
-        raise ArgumentError(
-            f"pad: pad_width {pad_width!r} does not fit a tensor of rank {ndim}; "
-            "pass an int, a (before, after) pair, or one pair per axis"
-        ) from None
-    if (pairs < 0).any():
-        raise ArgumentError(f"pad: pad_width {pad_width!r} has negative entries; pad widths must be >= 0")
-    return [(int(b), int(a)) for b, a in pairs]
-
-
-def _reflect_index(n, before, after):
-    """Source index of each padded position: a triangle wave of period 2(n-1), as NumPy's "reflect"."""
-    i = np.arange(-before, n + after)
-    if n == 1:
-        return np.zeros_like(i)
-    period = 2 * (n - 1)
-    return np.abs((i + n - 1) % period - (n - 1))
-
-
 def pad(x, pad_width, mode="constant", constant_values=0):
     x = convert_to_tensor(x)
-    pairs = _pad_pairs(pad_width, x.shape.rank)
+    pairs = common.pad_pairs(pad_width, x.shape.rank)
     if mode == "constant":
         value = tf.constant(np.asarray(constant_values).astype(x.dtype.as_numpy_dtype))
         return tf.pad(x, pairs, mode="CONSTANT", constant_values=value)
@@ -235,13 +199,15 @@ def pad(x, pad_width, mode="constant", constant_values=0):
         if before or after:
             if sizes[axis] == 0:
                 raise ShapeError(f"pad: cannot reflect-pad axis {axis} of size 0 (shape {tuple(sizes)})")
-            x = tf.gather(x, _reflect_index(sizes[axis], before, after), axis=axis)
+            x = tf.gather(x, common.reflect_index(sizes[axis], before, after), axis=axis)
     return x
 
 
 def flip(x, axis=None):
     x = convert_to_tensor(x)
-    return tf.reverse(x, list(range(x.shape.rank)) if axis is None else list(_axes(axis, x.shape.rank, "flip")))
+    return tf.reverse(
+        x, list(range(x.shape.rank)) if axis is None else list(common.canonical_axes(axis, x.shape.rank, "flip"))
+    )
 
 
 def roll(x, shift, axis=None):
@@ -249,7 +215,7 @@ def roll(x, shift, axis=None):
     if axis is None:
         return tf.reshape(tf.roll(tf.reshape(x, [-1]), int(np.sum(shift)), 0), tf.shape(x))
     # NumPy broadcasts shift against axis and adds the shifts of a repeated axis.
-    shifts, axes = np.broadcast_arrays(np.asarray(shift), np.asarray(_axes(axis, x.shape.rank, "roll")))
+    shifts, axes = np.broadcast_arrays(np.asarray(shift), np.asarray(common.canonical_axes(axis, x.shape.rank, "roll")))
     total: dict[int, int] = {}
     for s, a in zip(shifts.ravel().tolist(), axes.ravel().tolist()):
         total[a] = total.get(a, 0) + s

@@ -6,6 +6,7 @@ from typing import Any
 
 import tensorflow as tf
 
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
@@ -46,15 +47,7 @@ def _float(x: Any) -> tf.Tensor:
 
 def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     """``axis`` (None, an int or a sequence of ints) as sorted non-negative axes of a rank-``ndim`` tensor."""
-    items = range(ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
-    out = []
-    for a in items:
-        if not -ndim <= a < ndim:
-            raise ShapeError(
-                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
-            )
-        out.append(a % ndim)
-    return tuple(sorted(out))
+    return tuple(sorted(common.canonical_axes(range(ndim) if axis is None else axis, ndim, op, ShapeError)))
 
 
 def _optional(p: Any, like: tf.Tensor) -> tf.Tensor | None:

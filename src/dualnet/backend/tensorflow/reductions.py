@@ -7,12 +7,12 @@ and bool inputs are widened to int64 first, as NumPy does on Linux.
 from __future__ import annotations
 
 import builtins
-import operator
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
+from dualnet.backend import common
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ArgumentError
 
@@ -34,16 +34,6 @@ __all__ = [
 ]
 
 
-def _index(a: Any, axis: Any, op: str, what: str) -> int:
-    """``a`` as a Python int (NumPy integers welcome); bools and floats are refused, as NumPy does."""
-    if isinstance(a, bool):
-        raise ArgumentError(f"{op}: axis must be {what}, got {axis!r}")
-    try:
-        return operator.index(a)
-    except TypeError:
-        raise ArgumentError(f"{op}: axis must be {what}, got {axis!r}") from None
-
-
 def _axes(axis: Any, rank: int | None, op: str) -> Any:
     """``axis`` as None (every axis) or a list of distinct non-negative ints (as given if the rank is unknown)."""
     if axis is None:
@@ -51,7 +41,8 @@ def _axes(axis: Any, rank: int | None, op: str) -> Any:
     if type(axis) is int and rank is not None and -rank <= axis < rank:  # the common case, checked cheaply
         return [axis % rank]
     axes = [
-        _index(a, axis, op, "an int or a tuple of ints") for a in (axis if isinstance(axis, tuple | list) else [axis])
+        common.axis_index(a, axis, op, "an int or a tuple of ints")
+        for a in (axis if isinstance(axis, tuple | list) else [axis])
     ]
     if rank is None:
         return axes
@@ -67,7 +58,7 @@ def _axes(axis: Any, rank: int | None, op: str) -> Any:
 
 
 def _one_axis(axis: Any, rank: int | None, op: str) -> int:
-    return _axes(_index(axis, axis, op, "an int or None"), rank, op)[0]
+    return _axes(common.axis_index(axis, axis, op, "an int or None"), rank, op)[0]
 
 
 def _check_nonempty(x: tf.Tensor, axes: Any, op: str) -> None:

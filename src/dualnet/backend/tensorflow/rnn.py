@@ -1,5 +1,116 @@
-"""rnn ops on tensorflow."""
+"""rnn ops on tensorflow: LSTM and GRU over whole sequences, Keras weight layouts.
+
+The input projection of every step is one product; then a loop over time runs
+the cell. With a static sequence length (eager, or traced with known shapes)
+the loop is a Python loop; with an unknown length while tracing it is a
+``tf.while_loop``. Both run the same step function.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import tensorflow as tf
+
+from dualnet.backend.tensorflow.core import convert_to_tensor
+
+__all__ = ["lstm", "gru"]
+
+
+def _operands(x, kernel, recurrent_kernel, bias):
+    kernel = convert_to_tensor(kernel)
+    x = convert_to_tensor(x, kernel.dtype.name)
+    recurrent_kernel = convert_to_tensor(recurrent_kernel, kernel.dtype.name)
+    bias = None if bias is None else convert_to_tensor(bias, kernel.dtype.name)
+    return x, kernel, recurrent_kernel, bias
+
+
+def _state(state, x, units):
+    if state is None:
+        return tf.zeros(tf.stack([tf.shape(x)[0], units]), x.dtype)
+    return convert_to_tensor(state, x.dtype.name)
+
+
+def _scan(step, projected, keep, states):
+    """Run ``step(x_t, states) -> (h_new, new_states)`` over axis 1 of ``projected`` (N, T, G).
+
+    ``keep`` (T, N, 1) bool or None. Masked steps carry the states and output zeros.
+    Returns ``(outputs (N, T, H), final states)``.
+    """
+    steps = tf.transpose(projected, (1, 0, 2))  # time-major, so step t is a cheap leading-axis slice
+
+    def advance(t, states):
+        h_new, new_states = step(steps[t], states)
+        if keep is None:
+            return h_new, new_states
+        kept = tuple(tf.where(keep[t], n, s) for n, s in zip(new_states, states))
+        return tf.where(keep[t], h_new, tf.zeros_like(h_new)), kept
+
+    length = projected.shape[1]
+    if length is not None:
+        outputs = []
+        for t in range(length):
+            out, states = advance(t, states)
+            outputs.append(out)
+        return tf.stack(outputs, 1), states
+    array = tf.TensorArray(projected.dtype, size=tf.shape(projected)[1])
+
+    def body(t, array, states):
+        out, states = advance(t, states)
+        return t + 1, array.write(t, out), states
+
+    _, array, states = tf.while_loop(lambda t, *_: t < tf.shape(projected)[1], body, (0, array, states))
+    return tf.transpose(array.stack(), (1, 0, 2)), states
+
+
+def _keep(mask):
+    return None if mask is None else tf.expand_dims(tf.transpose(tf.cast(convert_to_tensor(mask), tf.bool)), -1)
+
+
+def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
+    x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
+    units = recurrent_kernel.shape[0]
+    projected = tf.matmul(x, kernel)
+    if bias is not None:
+        projected = projected + bias
+
+    def step(x_t, states):
+        h, c = states
+        z = x_t + tf.matmul(h, recurrent_kernel)
+        i, f, g, o = tf.split(z, 4, axis=1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        return h, (h, c)
+
+    outputs, (h, c) = _scan(step, projected, _keep(mask), (_state(h0, x, units), _state(c0, x, units)))
+    return outputs, h, c
+
+
+def gru(x, kernel, recurrent_kernel, bias=None, h0=None, mask=None, reset_after=True):
+    x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
+    units = recurrent_kernel.shape[0]
+    input_bias = recurrent_bias = None
+    if bias is not None:
+        input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, None)
+    projected = tf.matmul(x, kernel)
+    if input_bias is not None:
+        projected = projected + input_bias
+
+    def step(x_t, states):
+        (h,) = states
+        x_z, x_r, x_h = tf.split(x_t, 3, axis=1)
+        if reset_after:
+            inner = tf.matmul(h, recurrent_kernel)
+            if recurrent_bias is not None:
+                inner = inner + recurrent_bias
+            h_z, h_r, h_h = tf.split(inner, 3, axis=1)
+            r = tf.sigmoid(x_r + h_r)
+            candidate = tf.tanh(x_h + r * h_h)
+        else:
+            h_z, h_r = tf.split(tf.matmul(h, recurrent_kernel[:, : 2 * units]), 2, axis=1)
+            r = tf.sigmoid(x_r + h_r)
+            candidate = tf.tanh(x_h + tf.matmul(r * h, recurrent_kernel[:, 2 * units :]))
+        z = tf.sigmoid(x_z + h_z)
+        h = z * h + (1 - z) * candidate
+        return h, (h,)
+
+    outputs, (h,) = _scan(step, projected, _keep(mask), (_state(h0, x, units),))
+    return outputs, h

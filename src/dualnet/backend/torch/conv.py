@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
@@ -61,21 +62,15 @@ def _operands(op, x, kernel, ranks=(3, 4, 5)):
             "cast it first, e.g. dn.ops.cast(kernel, 'float32')"
         )
     if x.dtype != kernel.dtype:
-        common = native_dtype(dtypes.result_type(_name(x), _name(kernel)))
-        x, kernel = x.to(common), kernel.to(common)
+        joint = native_dtype(dtypes.result_type(_name(x), _name(kernel)))
+        x, kernel = x.to(joint), kernel.to(joint)
     return x, kernel
 
 
 def _tuple(op, name, value, n, one_d, unit=1):
     """``value`` as one entry per spatial dim, with ``unit`` for the added height of 1-D inputs."""
-    if isinstance(value, int) or value is None:
-        value = (value,) * n
-    elif len(value) != n:
-        raise ArgumentError(
-            f"{op}: argument {name!r} has {len(value)} entries but the input has {n} spatial dimension(s); "
-            f"pass an int or a tuple of {n}"
-        )
-    return (unit, *value) if one_d else tuple(value)
+    value = common.spatial_tuple(op, name, value, n)
+    return (unit, *value) if one_d else value
 
 
 def _channels_first(x):
@@ -141,16 +136,6 @@ def depthwise_conv(x, kernel, strides, padding, dilation):
     return conv(x, merged, strides, padding, dilation, channels)
 
 
-def _transpose_window(k, s, d, padding, output_padding):
-    """``(start, tail)``: Keras' output is cells ``[start, start + (size - 1) * s + tail)`` of the full
-    transposed output, whose length is ``(size - 1) * s + (k - 1) * d + 1``."""
-    ke = (k - 1) * d + 1
-    if padding == "valid":
-        return 0, (max(ke, s) if output_padding is None else ke + output_padding)
-    tail = s if output_padding is None else ke % 2 + output_padding
-    return max(ke - tail, 0) // 2, tail
-
-
 def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
     x, kernel = _operands("conv_transpose", x, kernel)
     n, one_d = x.ndim - 2, x.ndim == 3
@@ -171,7 +156,7 @@ def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
             raise ArgumentError(
                 f"conv_transpose: output_padding {op} must be smaller than the stride {s}; lower it or omit it"
             )
-        start, tail = _transpose_window(k, s, d, padding, op)
+        start, tail = common.transpose_window(k, s, d, padding, op)
         # Torch cuts `start` cells at both ends of the full output, then appends `extra` cells.
         starts.append(start)
         extras.append(max(tail - (k - 1) * d - 1 + 2 * start, 0))

@@ -6,11 +6,11 @@ device of the tensor they copy.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import torch
 
+from dualnet.backend import common
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
 from dualnet.dtypes import is_float, is_int, result_type
 from dualnet.errors import ShapeError
@@ -76,15 +76,9 @@ def full_like(x, fill_value, dtype):
     return _filled(fill, x.shape, "full_like")
 
 
-def _length(start, stop, step):
-    if all(isinstance(v, int) for v in (start, stop, step)):
-        return -((start - stop) // step)  # exact ceil for integers of any size
-    return math.ceil((stop - start) / step)
-
-
 def arange(start, stop, step, dtype):
     dt = native_dtype(dtype)
-    n = _length(start, stop, step)
+    n = common.arange_length(start, stop, step)
     device = target_device()
     if n <= 0:
         return torch.empty(0, dtype=dt, device=device)  # torch.arange refuses a stop on the wrong side of start

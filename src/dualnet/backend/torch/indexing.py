@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from dualnet.backend import common
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -19,14 +20,6 @@ __all__ = [
 ]
 
 
-def _axis(axis, ndim, op):
-    if not -ndim <= axis < ndim:
-        raise ArgumentError(
-            f"{op}: axis {axis} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
-        )
-    return axis % ndim
-
-
 def _index(indices):
     indices = convert_to_tensor(indices)
     if indices.dtype.is_floating_point or indices.dtype.is_complex or indices.dtype == torch.bool:
@@ -38,7 +31,7 @@ def take(x, indices, axis=None):
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    axis = _axis(axis, x.ndim, "take")
+    axis = common.canonical_axis(axis, x.ndim, "take")
     if not isinstance(indices, int):
         indices = _index(indices)
     try:
@@ -52,7 +45,7 @@ def take_along_axis(x, indices, axis):
     x, indices = convert_to_tensor(x), _index(indices).long()
     if axis is None:
         x, axis = x.reshape(-1), 0
-    axis = _axis(axis, x.ndim, "take_along_axis")
+    axis = common.canonical_axis(axis, x.ndim, "take_along_axis")
     if indices.ndim != x.ndim:
         raise ShapeError(
             f"take_along_axis: indices has rank {indices.ndim} but x has rank {x.ndim}; "
@@ -102,11 +95,11 @@ def sort(x, axis=-1):
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    return torch.sort(x, dim=_axis(axis, max(x.ndim, 1), "sort"), stable=True).values
+    return torch.sort(x, dim=common.canonical_axis(axis, max(x.ndim, 1), "sort"), stable=True).values
 
 
 def argsort(x, axis=-1):
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    return torch.argsort(x, dim=_axis(axis, max(x.ndim, 1), "argsort"), stable=True)
+    return torch.argsort(x, dim=common.canonical_axis(axis, max(x.ndim, 1), "argsort"), stable=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from dualnet.backend import common
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
 
@@ -19,11 +20,6 @@ def _promoted(*xs):
     return [t if t.dtype == common else t.to(common) for t in tensors]
 
 
-def _shape_error(op, tensors, exc):
-    shapes = " and ".join(str(tuple(t.shape)) for t in tensors)
-    return ShapeError(f"{op}: operands of shapes {shapes} do not fit: {exc}")
-
-
 def matmul(x1, x2):
     a, b = _promoted(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
@@ -34,7 +30,7 @@ def matmul(x1, x2):
     try:
         return torch.matmul(a, b)
     except RuntimeError as exc:
-        raise _shape_error("matmul", (a, b), exc) from exc
+        raise common.operand_shape_error("matmul", (a, b), exc) from exc
 
 
 def dot(a, b):
@@ -46,7 +42,7 @@ def dot(a, b):
     try:  # NumPy: sum over the last axis of a and the second-to-last of b
         return torch.tensordot(a, b, dims=([a.ndim - 1], [b.ndim - 2]))
     except RuntimeError as exc:
-        raise _shape_error("dot", (a, b), exc) from exc
+        raise common.operand_shape_error("dot", (a, b), exc) from exc
 
 
 def outer(a, b):
@@ -59,7 +55,7 @@ def einsum(subscripts, *operands):
     try:
         return torch.einsum(subscripts, *tensors)
     except RuntimeError as exc:
-        raise _shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
+        raise common.operand_shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
 
 
 def tensordot(a, b, axes=2):
@@ -70,7 +66,7 @@ def tensordot(a, b, axes=2):
     try:
         return torch.tensordot(a, b, dims=axes)
     except RuntimeError as exc:
-        raise _shape_error("tensordot", (a, b), exc) from exc
+        raise common.operand_shape_error("tensordot", (a, b), exc) from exc
 
 
 def norm(x, ord=None, axis=None, keepdims=False):

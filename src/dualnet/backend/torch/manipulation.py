@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from dualnet.backend import common
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -32,26 +32,10 @@ __all__ = [
 ]
 
 
-def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
-    """``axis`` (int or sequence) as non-negative ints, checked against ``ndim``."""
-    out = []
-    for a in (axis,) if isinstance(axis, int) else tuple(axis):
-        if not -ndim <= a < ndim:
-            raise ArgumentError(
-                f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
-            )
-        out.append(a % ndim)
-    return tuple(out)
-
-
-def _shape(shape):
-    return (shape,) if isinstance(shape, int) else tuple(shape)
-
-
 def reshape(x, newshape):
     x = convert_to_tensor(x)
     try:
-        return torch.reshape(x, _shape(newshape))
+        return torch.reshape(x, common.as_shape(newshape))
     except RuntimeError as exc:
         raise ShapeError(
             f"reshape: cannot reshape a tensor of shape {tuple(x.shape)} ({x.numel()} elements) to {newshape}; "
@@ -63,7 +47,7 @@ def transpose(x, axes=None):
     x = convert_to_tensor(x)
     if axes is None:
         return x.permute(*reversed(range(x.ndim)))
-    order = _axes(axes, x.ndim, "transpose")
+    order = common.canonical_axes(axes, x.ndim, "transpose")
     if sorted(order) != list(range(x.ndim)):
         raise ArgumentError(f"transpose: axes {tuple(axes)} must list each of the {x.ndim} axes once")
     return x.permute(*order)
@@ -71,7 +55,10 @@ def transpose(x, axes=None):
 
 def moveaxis(x, source, destination):
     x = convert_to_tensor(x)
-    source, destination = _axes(source, x.ndim, "moveaxis"), _axes(destination, x.ndim, "moveaxis")
+    source, destination = (
+        common.canonical_axes(source, x.ndim, "moveaxis"),
+        common.canonical_axes(destination, x.ndim, "moveaxis"),
+    )
     if len(source) != len(destination):
         raise ArgumentError(
             f"moveaxis: source {source} and destination {destination} have different lengths; pass one per axis moved"
@@ -81,7 +68,7 @@ def moveaxis(x, source, destination):
 
 def swapaxes(x, axis1, axis2):
     x = convert_to_tensor(x)
-    (axis1, axis2) = _axes((axis1, axis2), x.ndim, "swapaxes")
+    (axis1, axis2) = common.canonical_axes((axis1, axis2), x.ndim, "swapaxes")
     return torch.swapaxes(x, axis1, axis2)
 
 
@@ -89,7 +76,7 @@ def expand_dims(x, axis):
     x = convert_to_tensor(x)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     # NumPy places each new axis relative to the OUTPUT rank; inserting in increasing order does that.
-    for a in sorted(_axes(axes, x.ndim + len(axes), "expand_dims")):
+    for a in sorted(common.canonical_axes(axes, x.ndim + len(axes), "expand_dims")):
         x = x.unsqueeze(a)
     return x
 
@@ -98,7 +85,7 @@ def squeeze(x, axis=None):
     x = convert_to_tensor(x)
     if axis is None:
         return torch.squeeze(x)
-    axes = _axes(axis, x.ndim, "squeeze")
+    axes = common.canonical_axes(axis, x.ndim, "squeeze")
     bad = [a for a in axes if x.shape[a] != 1]
     if bad:
         raise ShapeError(
@@ -133,7 +120,7 @@ def stack(xs, axis=0):
 
 def split(x, indices_or_sections, axis=0):
     x = convert_to_tensor(x)
-    (axis,) = _axes(axis, x.ndim, "split")
+    (axis,) = common.canonical_axes(axis, x.ndim, "split")
     n = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or n % indices_or_sections:
@@ -148,7 +135,7 @@ def split(x, indices_or_sections, axis=0):
 
 
 def tile(x, reps):
-    return torch.tile(convert_to_tensor(x), _shape(reps))
+    return torch.tile(convert_to_tensor(x), common.as_shape(reps))
 
 
 def repeat(x, repeats, axis=None):
@@ -163,40 +150,17 @@ def repeat(x, repeats, axis=None):
 def broadcast_to(x, shape):
     x = convert_to_tensor(x)
     try:
-        return torch.broadcast_to(x, _shape(shape))
+        return torch.broadcast_to(x, common.as_shape(shape))
     except RuntimeError as exc:
         raise ShapeError(
-            f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {tuple(_shape(shape))}; "
+            f"broadcast_to: cannot broadcast shape {tuple(x.shape)} to {tuple(common.as_shape(shape))}; "
             "each axis must match or be 1, aligned from the right"
         ) from exc
 
 
-def _pad_pairs(pad_width, ndim):
-    pairs = np.asarray(pad_width, dtype=np.int64)
-    try:
-        pairs = np.broadcast_to(pairs, (ndim, 2))
-    except ValueError:
-        raise ArgumentError(
-            f"pad: pad_width {pad_width!r} does not fit a tensor of rank {ndim}; "
-            "pass an int, a (before, after) pair, or one pair per axis"
-        ) from None
-    if (pairs < 0).any():
-        raise ArgumentError(f"pad: pad_width {pad_width!r} has negative entries; pad widths must be >= 0")
-    return [(int(b), int(a)) for b, a in pairs]
-
-
-def _reflect_index(n, before, after):
-    """Source index of each padded position: a triangle wave of period 2(n-1), as NumPy's "reflect"."""
-    i = np.arange(-before, n + after)
-    if n == 1:
-        return np.zeros_like(i)
-    period = 2 * (n - 1)
-    return np.abs((i + n - 1) % period - (n - 1))
-
-
 def pad(x, pad_width, mode="constant", constant_values=0):
     x = convert_to_tensor(x)
-    pairs = _pad_pairs(pad_width, x.ndim)
+    pairs = common.pad_pairs(pad_width, x.ndim)
     if mode == "constant":
         flat = [w for pair in reversed(pairs) for w in pair]  # F.pad lists the last axis first
         return F.pad(x, flat, mode="constant", value=constant_values)
@@ -207,14 +171,14 @@ def pad(x, pad_width, mode="constant", constant_values=0):
         if before or after:
             if x.shape[axis] == 0:
                 raise ShapeError(f"pad: cannot reflect-pad axis {axis} of size 0 (shape {tuple(x.shape)})")
-            index = torch.as_tensor(_reflect_index(x.shape[axis], before, after), device=x.device)
+            index = torch.as_tensor(common.reflect_index(x.shape[axis], before, after), device=x.device)
             x = torch.index_select(x, axis, index)
     return x
 
 
 def flip(x, axis=None):
     x = convert_to_tensor(x)
-    return torch.flip(x, tuple(range(x.ndim)) if axis is None else _axes(axis, x.ndim, "flip"))
+    return torch.flip(x, tuple(range(x.ndim)) if axis is None else common.canonical_axes(axis, x.ndim, "flip"))
 
 
 def roll(x, shift, axis=None):
@@ -222,7 +186,7 @@ def roll(x, shift, axis=None):
     if axis is None:
         return torch.roll(x.reshape(-1), int(np.sum(shift))).reshape(x.shape)
     # NumPy broadcasts shift against axis and adds the shifts of a repeated axis.
-    shifts, axes = np.broadcast_arrays(np.asarray(shift), np.asarray(_axes(axis, x.ndim, "roll")))
+    shifts, axes = np.broadcast_arrays(np.asarray(shift), np.asarray(common.canonical_axes(axis, x.ndim, "roll")))
     total: dict[int, int] = {}
     for s, a in zip(shifts.ravel().tolist(), axes.ravel().tolist()):
         total[a] = total.get(a, 0) + s

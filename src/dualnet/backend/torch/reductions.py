@@ -7,11 +7,11 @@ torch reads ``dim=()`` as "all dimensions" where NumPy reads ``axis=()`` as
 from __future__ import annotations
 
 import builtins
-import operator
 from typing import Any
 
 import torch
 
+from dualnet.backend import common
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ArgumentError
 
@@ -35,16 +35,6 @@ __all__ = [
 _INTS = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
 
-def _index(a: Any, axis: Any, op: str, what: str) -> int:
-    """``a`` as a Python int (NumPy integers welcome); bools and floats are refused, as NumPy does."""
-    if isinstance(a, bool):
-        raise ArgumentError(f"{op}: axis must be {what}, got {axis!r}")
-    try:
-        return operator.index(a)
-    except TypeError:
-        raise ArgumentError(f"{op}: axis must be {what}, got {axis!r}") from None
-
-
 def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     """``axis`` as None (every axis) or a tuple of distinct non-negative ints."""
     if axis is None:
@@ -53,7 +43,7 @@ def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
         return (axis % ndim,)
     axes = tuple(axis) if isinstance(axis, tuple | list) else (axis,)
     out = []
-    for a in (_index(a, axis, op, "an int or a tuple of ints") for a in axes):
+    for a in (common.axis_index(a, axis, op, "an int or a tuple of ints") for a in axes):
         if not -ndim <= a < ndim:
             raise ArgumentError(
                 f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}"
@@ -65,7 +55,7 @@ def _axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
 
 
 def _one_axis(axis: Any, ndim: int, op: str) -> int:
-    return _axes(_index(axis, axis, op, "an int or None"), ndim, op)[0]  # type: ignore[index]
+    return _axes(common.axis_index(axis, axis, op, "an int or None"), ndim, op)[0]  # type: ignore[index]
 
 
 def _check_nonempty(x: torch.Tensor, axes: tuple[int, ...] | None, op: str) -> None:

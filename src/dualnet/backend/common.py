@@ -1,0 +1,104 @@
+"""Framework-free helpers shared by every backend: argument normalisation and index arithmetic.
+
+Nothing here imports a framework; both ``backend/torch`` and ``backend/tensorflow``
+call these so the two read the same and raise the same errors.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+import numpy as np
+
+from dualnet.errors import ArgumentError, ShapeError
+
+
+def axis_index(value: Any, axis: Any, op: str, what: str) -> int:
+    """``value`` as a Python int (NumPy integers welcome); bools and floats are refused, as NumPy does."""
+    if isinstance(value, bool):
+        raise ArgumentError(f"{op}: axis must be {what}, got {axis!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ArgumentError(f"{op}: axis must be {what}, got {axis!r}") from None
+
+
+def canonical_axes(axis: Any, ndim: int, op: str, error: type[Exception] = ArgumentError) -> tuple[int, ...]:
+    """``axis`` (an int or a sequence of ints) as non-negative ints, each checked against ``ndim``."""
+    out = []
+    for a in (axis,) if isinstance(axis, int) else tuple(axis):
+        if not -ndim <= a < ndim:
+            raise error(f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}")
+        out.append(a % ndim)
+    return tuple(out)
+
+
+def canonical_axis(axis: int, ndim: int, op: str) -> int:
+    """One axis as a non-negative int, checked against ``ndim``."""
+    return canonical_axes(axis, ndim, op)[0]
+
+
+def as_shape(shape: Any) -> tuple[int, ...]:
+    """An int or a sequence of ints as a shape tuple."""
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def arange_length(start: float, stop: float, step: float) -> int:
+    """Number of elements of ``arange(start, stop, step)``."""
+    if all(isinstance(v, int) for v in (start, stop, step)):
+        return int(-((start - stop) // step))  # exact ceil for integers of any size
+    return math.ceil((stop - start) / step)
+
+
+def pad_pairs(pad_width: Any, ndim: int) -> list[tuple[int, int]]:
+    """NumPy's ``pad_width`` (an int, one pair, or one pair per axis) as one ``(before, after)`` per axis."""
+    pairs = np.asarray(pad_width, dtype=np.int64)
+    try:
+        pairs = np.broadcast_to(pairs, (ndim, 2))
+    except ValueError:
+        raise ArgumentError(
+            f"pad: pad_width {pad_width!r} does not fit a tensor of rank {ndim}; "
+            "pass an int, a (before, after) pair, or one pair per axis"
+        ) from None
+    if (pairs < 0).any():
+        raise ArgumentError(f"pad: pad_width {pad_width!r} has negative entries; pad widths must be >= 0")
+    return [(int(b), int(a)) for b, a in pairs]
+
+
+def reflect_index(n: int, before: int, after: int) -> np.ndarray:
+    """Source index of each padded position: a triangle wave of period 2(n-1), as NumPy's "reflect"."""
+    i = np.arange(-before, n + after)
+    if n == 1:
+        return np.zeros_like(i)
+    period = 2 * (n - 1)
+    return np.abs((i + n - 1) % period - (n - 1))
+
+
+def spatial_tuple(op: str, name: str, value: Any, n: int) -> tuple[Any, ...]:
+    """A conv/pool argument (an int or one entry per spatial dimension) as a tuple of ``n`` entries."""
+    if isinstance(value, int) or value is None:
+        return (value,) * n
+    if len(value) != n:
+        raise ArgumentError(
+            f"{op}: argument {name!r} has {len(value)} entries but the input has {n} spatial dimension(s); "
+            f"pass an int or a tuple of {n}"
+        )
+    return tuple(value)
+
+
+def transpose_window(k: int, s: int, d: int, padding: str, output_padding: int | None) -> tuple[int, int]:
+    """``(start, tail)``: Keras' transposed-conv output is cells ``[start, start + (size - 1) * s + tail)``
+    of the full transposed output, whose length is ``(size - 1) * s + (k - 1) * d + 1``."""
+    ke = (k - 1) * d + 1
+    if padding == "valid":
+        return 0, (max(ke, s) if output_padding is None else ke + output_padding)
+    tail = s if output_padding is None else ke % 2 + output_padding
+    return max(ke - tail, 0) // 2, tail
+
+
+def operand_shape_error(op: str, tensors: Any, exc: Exception) -> ShapeError:
+    """The error for operands whose shapes do not fit ``op``."""
+    shapes = " and ".join(str(tuple(t.shape)) for t in tensors)
+    return ShapeError(f"{op}: operands of shapes {shapes} do not fit: {exc}")
