@@ -357,3 +357,20 @@ GRAPH_CASES = [
 def test_graph_mode(backend: str, fn, ref) -> None:
     x = _rand(2, 5, 6, 3)
     _check(B.function(fn, False)(dn.ops.convert_to_tensor(x)), ref(x))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: dn.ops.conv(_rand(1, 2, 2, 1), _rand(3, 3, 1, 1)),
+        lambda: dn.ops.conv(_rand(1, 4, 4, 1), _rand(2, 2, 1, 1), dilation=4),
+        lambda: dn.ops.depthwise_conv(_rand(1, 2, 2, 1), _rand(3, 3, 1, 1)),
+        lambda: dn.ops.max_pool(_rand(1, 2, 2, 1), 3),
+        lambda: dn.ops.avg_pool(_rand(1, 2, 2, 1), 3),
+        lambda: dn.ops.avg_pool(_rand(1, 2, 1), 3),
+    ],
+)
+def test_valid_window_larger_than_input_is_a_shape_error(backend: str, call: Callable[[], Any]) -> None:
+    # TensorFlow would return a wrongly shaped or empty result and torch a raw error: both say the same here.
+    with pytest.raises(dn.ShapeError, match=r"smaller than the window .* use padding='same'"):
+        call()

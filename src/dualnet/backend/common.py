@@ -102,3 +102,15 @@ def operand_shape_error(op: str, tensors: Any, exc: Exception) -> ShapeError:
     """The error for operands whose shapes do not fit ``op``."""
     shapes = " and ".join(str(tuple(t.shape)) for t in tensors)
     return ShapeError(f"{op}: operands of shapes {shapes} do not fit: {exc}")
+
+
+def check_window_fits(op: str, spatial: Any, window: Any, dilation: Any, padding: str) -> None:
+    """ShapeError when a "valid" window (dilated) is larger than the input: no output cell would exist."""
+    if padding != "valid":
+        return
+    effective = tuple((k - 1) * d + 1 for k, d in zip(window, dilation))
+    if any(size is not None and size < k for size, k in zip(spatial, effective)):
+        raise ShapeError(
+            f"{op}: the input's spatial size {tuple(spatial)} is smaller than the window {effective} "
+            "with padding='valid'; use padding='same' or a larger input"
+        )

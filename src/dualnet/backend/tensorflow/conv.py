@@ -75,6 +75,7 @@ def conv(x, kernel, strides, padding, dilation, groups):
         raise ShapeError(f"conv: out_channels {k_out} (kernel's last axis) must be divisible by groups={groups}")
     strides = common.spatial_tuple("conv", "strides", strides, n)
     dilation = common.spatial_tuple("conv", "dilation", dilation, n)
+    common.check_window_fits("conv", x.shape[1:-1], kernel.shape[:-2], dilation, padding)
     if n == 3 and groups > 1:
         # TensorFlow's CPU Conv3D has no grouped kernel (1-D and 2-D do): one conv per group.
         parts = zip(tf.split(x, groups, axis=-1), tf.split(kernel, groups, axis=-1))
@@ -93,6 +94,7 @@ def depthwise_conv(x, kernel, strides, padding, dilation):
     n = x.shape.rank - 2
     strides = common.spatial_tuple("depthwise_conv", "strides", strides, n)
     dilation = common.spatial_tuple("depthwise_conv", "dilation", dilation, n)
+    common.check_window_fits("depthwise_conv", x.shape[1:-1], kernel.shape[:-2], dilation, padding)
     if n == 2:
         return tf.nn.depthwise_conv2d(x, kernel, (1, *strides, 1), padding.upper(), dilations=dilation)
     # No 1-D depthwise kernel: run the 2-D one on a unit height.
@@ -155,6 +157,7 @@ def max_pool(x, pool_size, strides, padding):
         common.spatial_tuple("max_pool", "pool_size", pool_size, n),
         common.spatial_tuple("max_pool", "strides", strides, n),
     )
+    common.check_window_fits("max_pool", x.shape[1:-1], pool_size, (1,) * n, padding)
     return tf.nn.max_pool(x, pool_size, strides, padding.upper())
 
 
@@ -165,5 +168,6 @@ def avg_pool(x, pool_size, strides, padding):
         common.spatial_tuple("avg_pool", "pool_size", pool_size, n),
         common.spatial_tuple("avg_pool", "strides", strides, n),
     )
+    common.check_window_fits("avg_pool", x.shape[1:-1], pool_size, (1,) * n, padding)
     # TensorFlow's SAME average already divides by the real (non-padded) cells.
     return tf.nn.avg_pool(x, pool_size, strides, padding.upper())

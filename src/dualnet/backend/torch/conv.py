@@ -84,13 +84,14 @@ def _channels_last(y, one_d):
     return y.squeeze(1) if one_d else y
 
 
-def _padded(xc, padding, window, strides, dilation, value):
+def _padded(op, xc, padding, window, strides, dilation, value):
     """``xc`` and the symmetric torch padding that give ``padding``'s output sizes.
 
     Torch pads both sides alike; TensorFlow's "same" puts an odd extra cell at the
     end, so only that case pads explicitly (a copy, kept off the common path).
     """
     if padding == "valid":
+        common.check_window_fits(op, xc.shape[2:], window, dilation, padding)
         return xc, 0
     pads = []
     for size, k, s, d in zip(xc.shape[2:], window, strides, dilation):
@@ -119,7 +120,7 @@ def conv(x, kernel, strides, padding, dilation, groups):
     if one_d:
         kernel = kernel.unsqueeze(0)
     weight = kernel.permute(kernel.ndim - 1, kernel.ndim - 2, *range(kernel.ndim - 2))
-    xc, pad = _padded(_channels_first(x), padding, weight.shape[2:], strides, dilation, 0.0)
+    xc, pad = _padded("conv", _channels_first(x), padding, weight.shape[2:], strides, dilation, 0.0)
     return _channels_last(_CONV[xc.ndim](xc, weight, None, strides, pad, dilation, groups), one_d)
 
 
@@ -178,7 +179,7 @@ def _pool_args(op, x, pool_size, strides):
 def max_pool(x, pool_size, strides, padding):
     x = _input("max_pool", x)
     pool_size, strides, one_d = _pool_args("max_pool", x, pool_size, strides)
-    xc, pad = _padded(_channels_first(x), padding, pool_size, strides, (1,) * len(pool_size), float("-inf"))
+    xc, pad = _padded("max_pool", _channels_first(x), padding, pool_size, strides, (1,) * len(pool_size), float("-inf"))
     return _channels_last(_MAX_POOL[xc.ndim](xc, pool_size, strides, pad), one_d)
 
 
@@ -186,12 +187,12 @@ def avg_pool(x, pool_size, strides, padding):
     x = _input("avg_pool", x)
     pool_size, strides, one_d = _pool_args("avg_pool", x, pool_size, strides)
     xc = _channels_first(x)
-    padded, pad = _padded(xc, padding, pool_size, strides, (1,) * len(pool_size), 0.0)
+    padded, pad = _padded("avg_pool", xc, padding, pool_size, strides, (1,) * len(pool_size), 0.0)
     y = _AVG_POOL[xc.ndim](padded, pool_size, strides, pad, count_include_pad=False)
     if padded is not xc:
         # Explicit (asymmetric) padding counts as real cells to torch: rescale each window by
         # the fraction of it that is real, pooled from a (1, 1, *spatial) mask.
         ones = torch.ones((1, 1, *xc.shape[2:]), dtype=xc.dtype, device=xc.device)
-        mask, _ = _padded(ones, padding, pool_size, strides, (1,) * len(pool_size), 0.0)
+        mask, _ = _padded("avg_pool", ones, padding, pool_size, strides, (1,) * len(pool_size), 0.0)
         y = y / _AVG_POOL[xc.ndim](mask, pool_size, strides, 0)
     return _channels_last(y, one_d)

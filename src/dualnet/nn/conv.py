@@ -1,0 +1,329 @@
+"""Convolution layers, channels-last: ``Conv1D``, ``Conv2D``, ``DepthwiseConv2D``.
+
+Inputs are ``(N, W, C)`` for 1-D and ``(N, H, W, C)`` for 2-D layers; kernels
+have the canonical layout ``(*kernel_size, in_channels // groups, filters)``
+(depthwise: ``(*kernel_size, in_channels, depth_multiplier)``), biases
+``(out_channels,)``. Arguments follow Keras; the input channel count is taken
+from the first call unless ``in_channels`` is given. The argument and input
+checks here are shared with :mod:`dualnet.nn.conv_transpose` and
+:mod:`dualnet.nn.pooling`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.dtypes import is_float
+from dualnet.errors import ArgumentError, DTypeError, ShapeError
+from dualnet.nn import activations, initializers
+from dualnet.nn.module import Module
+
+__all__ = ["Conv1D", "Conv2D", "DepthwiseConv2D"]
+
+LAYOUTS = {1: "(N, W, C)", 2: "(N, H, W, C)", 3: "(N, D, H, W, C)"}
+PADDINGS = ("valid", "same")
+
+
+# -- argument checks, shared by every spatial layer ----------------------------------------------
+
+
+def int_tuple(where: str, name: str, value: Any, rank: int, minimum: int = 1) -> tuple[int, ...]:
+    """``value`` (an int, or a sequence of ``rank`` ints, each ``>= minimum``) as a ``rank``-tuple.
+
+    Raises ArgumentError naming ``where`` (e.g. ``"Conv2D"``) and the argument otherwise.
+    """
+    items = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else value
+    if (
+        not isinstance(items, Sequence)
+        or isinstance(items, str)
+        or len(items) != rank
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in items)
+    ):
+        example = ", ".join(["2"] * rank) + ("," if rank == 1 else "")
+        raise ArgumentError(
+            f"{where}({name}={value!r}): {name} must be an int >= {minimum} or a tuple of {rank} such ints "
+            f"(one per spatial dimension); pass e.g. {name}=2 or {name}=({example})"
+        )
+    return tuple(items)
+
+
+def padding_arg(where: str, value: Any) -> str:
+    """``value`` lower-cased if it is ``"valid"`` or ``"same"``; ArgumentError naming ``padding`` otherwise."""
+    lowered = value.lower() if isinstance(value, str) else value
+    if lowered not in PADDINGS:
+        raise ArgumentError(
+            f"{where}(padding={value!r}): padding must be one of {', '.join(map(repr, PADDINGS))}; "
+            "use 'valid' for no padding or 'same' to keep ceil(size / strides) positions"
+        )
+    return str(lowered)
+
+
+def positive_int(where: str, name: str, value: Any, example: int = 1, or_none: bool = False) -> int:
+    """``value`` if it is a positive int; ArgumentError naming ``where`` and the argument otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        alternative = " or None (inferred at the first call)" if or_none else ""
+        raise ArgumentError(
+            f"{where}({name}={value!r}): {name} must be a positive int{alternative}; pass e.g. {name}={example}"
+        )
+    return value
+
+
+def optional_channels(where: str, value: Any) -> int | None:
+    """``in_channels``: a positive int, or None to take it from the first call."""
+    return None if value is None else positive_int(where, "in_channels", value, 3, or_none=True)
+
+
+def effective_window(kernel_size: Sequence[int], dilation: Sequence[int]) -> tuple[int, ...]:
+    """Spatial extent of a dilated kernel: ``(k - 1) * d + 1`` per dimension."""
+    return tuple((k - 1) * d + 1 for k, d in zip(kernel_size, dilation))
+
+
+# -- input checks ---------------------------------------------------------------------------------
+
+
+def check_spatial_inputs(
+    layer: Module,
+    x: Any,
+    rank: int,
+    channels: int | None = None,
+    window: Sequence[int] | None = None,
+    float_only: bool = True,
+) -> tuple[int | None, ...]:
+    """Raise a dualnet error naming ``layer`` unless ``x`` is a channels-last batch of ``rank`` spatial dims.
+
+    ``channels``: the channel count fixed at build time, if any. ``window``: the
+    smallest spatial size that gives an output (``"valid"`` padding), if any.
+    Returns the shape.
+    """
+    shape = tuple(B.shape(x))
+    layout = LAYOUTS[rank]
+    if len(shape) != rank + 2:
+        if len(shape) == rank + 1:
+            fix = (
+                "for single-channel data add the channel axis with dn.ops.expand_dims(x, -1); "
+                "for a single sample add the batch axis with dn.ops.expand_dims(x, 0)"
+            )
+        else:
+            fix = f"pass a batch of channels-last inputs {layout}"
+        raise ShapeError(f"{layer._where()} expects inputs of rank {rank + 2} {layout}, got shape {shape}; {fix}")
+    dtype = B.dtype(x)
+    if float_only and not is_float(dtype):
+        raise DTypeError(
+            f"{layer._where()} expects floating-point inputs, got {dtype}; cast first, e.g. dn.ops.cast(x, 'float32')"
+        )
+    if channels is not None and shape[-1] not in (channels, None):
+        raise ShapeError(
+            f"{layer._where()} expects inputs with {channels} channels (last axis), got shape {shape}; "
+            f"the channel count is fixed when the layer is built: pass {channels}-channel inputs "
+            "or use a new layer"
+        )
+    if window is not None:
+        spatial = shape[1:-1]
+        if any(size is not None and size < w for size, w in zip(spatial, window)):
+            raise ShapeError(
+                f"{layer._where()} expects spatial sizes of at least {tuple(window)} with padding='valid', "
+                f"got shape {shape}; use padding='same' or larger inputs"
+            )
+    return shape
+
+
+# -- layers ------------------------------------------------------------------------------------------
+
+
+class _SpatialConv(Module):
+    """What every convolution layer shares: spatial arguments, bias, activation, lazy build, input checks."""
+
+    rank = 2
+    in_channels: int | None
+
+    def _common(
+        self,
+        kernel_size: Any,
+        strides: Any,
+        padding: Any,
+        dilation_rate: Any,
+        activation: Any,
+        use_bias: bool,
+        bias_initializer: Any,
+        in_channels: int | None,
+        dtype: str,
+    ) -> None:
+        where = type(self).__name__
+        self.kernel_size = int_tuple(where, "kernel_size", kernel_size, self.rank)
+        self.strides = int_tuple(where, "strides", strides, self.rank)
+        self.padding = padding_arg(where, padding)
+        self.dilation_rate = int_tuple(where, "dilation_rate", dilation_rate, self.rank)
+        self.activation = activations.get(activation, where=f"{where}(activation={activation!r})")
+        self.use_bias = bool(use_bias)
+        initializers.get(bias_initializer, where=f"{where}(bias_initializer={bias_initializer!r})")
+        self.bias_initializer = bias_initializer
+        self.in_channels = optional_channels(where, in_channels)
+        self.dtype = dtype
+        self.built = False
+
+    def build(self, x: Any) -> None:
+        self._create(int(B.shape(x)[-1]))
+
+    def _create(self, in_channels: int) -> None:
+        raise NotImplementedError
+
+    def _bias(self, out_channels: int) -> None:
+        self.bias = (
+            self.add_weight("bias", (out_channels,), self.bias_initializer, self.dtype) if self.use_bias else None
+        )
+
+    def _finish(self, y: Any) -> Any:
+        # A (C,) bias broadcast over the last axis keeps torch's channels-last output contiguous: no copy.
+        if self.bias is not None:
+            y = B.add(y, self.bias)
+        return y if self.activation is None else self.activation(y)
+
+    def _min_window(self) -> tuple[int, ...] | None:
+        return effective_window(self.kernel_size, self.dilation_rate) if self.padding == "valid" else None
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        check_spatial_inputs(self, x, self.rank, self.in_channels, self._min_window())
+
+    def _spatial_repr(self) -> str:
+        parts = [f"kernel_size={self.kernel_size}", f"strides={self.strides}", f"padding={self.padding!r}"]
+        if any(d != 1 for d in self.dilation_rate):
+            parts.append(f"dilation_rate={self.dilation_rate}")
+        return ", ".join(parts)
+
+
+class _Conv(_SpatialConv):
+    """``Conv1D``/``Conv2D``: ``y = activation(conv(x, kernel) + bias)``."""
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int | Sequence[int],
+        strides: int | Sequence[int] = 1,
+        padding: str = "valid",
+        dilation_rate: int | Sequence[int] = 1,
+        groups: int = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        in_channels: int | None = None,
+        dtype: str = "float32",
+    ) -> None:
+        super().__init__()
+        where = type(self).__name__
+        self.filters = positive_int(where, "filters", filters, 32)
+        self.groups = positive_int(where, "groups", groups)
+        if filters % groups:
+            raise ArgumentError(
+                f"{where}(filters={filters}, groups={groups}): filters must be divisible by groups; change one of them"
+            )
+        self._common(
+            kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
+        )
+        if in_channels is not None and in_channels % groups:
+            raise ArgumentError(
+                f"{where}(in_channels={in_channels}, groups={groups}): in_channels must be divisible by groups; "
+                "change one of them"
+            )
+        initializers.get(kernel_initializer, where=f"{where}(kernel_initializer={kernel_initializer!r})")
+        self.kernel_initializer = kernel_initializer
+        if in_channels is not None:
+            self._create(in_channels)
+
+    def _create(self, in_channels: int) -> None:
+        self.in_channels = in_channels
+        shape = (*self.kernel_size, in_channels // self.groups, self.filters)
+        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.dtype)
+        self._bias(self.filters)
+        self.built = True
+
+    def forward(self, x: Any) -> Any:
+        y = B.conv(x, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups)
+        return self._finish(y)
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        shape = check_spatial_inputs(self, x, self.rank, self.in_channels, self._min_window())
+        channels = shape[-1]
+        if self.in_channels is None and channels is not None and channels % self.groups:
+            raise ShapeError(
+                f"{self._where()} expects a channel count divisible by groups={self.groups}, got shape {shape}; "
+                "change groups or the number of input channels"
+            )
+
+    def extra_repr(self) -> str:
+        groups = f", groups={self.groups}" if self.groups != 1 else ""
+        return f"filters={self.filters}, {self._spatial_repr()}{groups}, in_channels={self.in_channels}"
+
+
+class Conv1D(_Conv):
+    """1-D convolution (Keras ``Conv1D``) over inputs ``(N, W, C_in)`` -> ``(N, W_out, filters)``.
+
+    Kernel ``(k, C_in // groups, filters)``, bias ``(filters,)``. ``W_out`` is
+    ``(W - (k - 1) * dilation_rate - 1) // strides + 1`` with ``"valid"`` padding
+    and ``ceil(W / strides)`` with ``"same"``.
+    """
+
+    rank = 1
+
+
+class Conv2D(_Conv):
+    """2-D convolution (Keras ``Conv2D``) over inputs ``(N, H, W, C_in)`` -> ``(N, H_out, W_out, filters)``.
+
+    Kernel ``(kh, kw, C_in // groups, filters)``, bias ``(filters,)``. Output sizes
+    per spatial dimension as in :class:`Conv1D`. ``groups`` splits the channels
+    into independent groups (``groups == C_in == filters`` is a depthwise conv).
+    """
+
+    rank = 2
+
+
+class DepthwiseConv2D(_SpatialConv):
+    """Depthwise 2-D convolution (Keras ``DepthwiseConv2D``): each input channel gets its own filters.
+
+    Input ``(N, H, W, C)`` -> output ``(N, H_out, W_out, C * depth_multiplier)``;
+    output channel ``c * depth_multiplier + m`` is channel ``c`` convolved with
+    ``kernel[:, :, c, m]``. Kernel ``(kh, kw, C, depth_multiplier)``, bias
+    ``(C * depth_multiplier,)``. Output sizes as in :class:`Conv2D`.
+    """
+
+    rank = 2
+
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        strides: int | Sequence[int] = 1,
+        padding: str = "valid",
+        depth_multiplier: int = 1,
+        dilation_rate: int | Sequence[int] = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        depthwise_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        in_channels: int | None = None,
+        dtype: str = "float32",
+    ) -> None:
+        super().__init__()
+        where = type(self).__name__
+        self.depth_multiplier = positive_int(where, "depth_multiplier", depth_multiplier)
+        self._common(
+            kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
+        )
+        initializers.get(depthwise_initializer, where=f"{where}(depthwise_initializer={depthwise_initializer!r})")
+        self.depthwise_initializer = depthwise_initializer
+        if in_channels is not None:
+            self._create(in_channels)
+
+    def _create(self, in_channels: int) -> None:
+        self.in_channels = in_channels
+        shape = (*self.kernel_size, in_channels, self.depth_multiplier)
+        self.kernel = self.add_weight("kernel", shape, self.depthwise_initializer, self.dtype)
+        self._bias(in_channels * self.depth_multiplier)
+        self.built = True
+
+    def forward(self, x: Any) -> Any:
+        return self._finish(B.depthwise_conv(x, self.kernel, self.strides, self.padding, self.dilation_rate))
+
+    def extra_repr(self) -> str:
+        return f"{self._spatial_repr()}, depth_multiplier={self.depth_multiplier}, in_channels={self.in_channels}"

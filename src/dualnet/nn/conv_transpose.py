@@ -1,0 +1,81 @@
+"""``Conv2DTranspose``: the transposed 2-D convolution layer (Keras ``Conv2DTranspose``), channels-last."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError
+from dualnet.nn import initializers
+from dualnet.nn.conv import _SpatialConv, int_tuple, positive_int
+
+
+class Conv2DTranspose(_SpatialConv):
+    """Transposed 2-D convolution: inputs ``(N, H, W, C_in)`` -> ``(N, H_out, W_out, filters)``.
+
+    The kernel has dualnet's canonical layout ``(kh, kw, C_in, filters)``, in
+    before out like every other kernel (Keras stores ``(kh, kw, filters, C_in)``
+    here); bias ``(filters,)``. Output sizes per spatial dimension follow Keras,
+    with ``ke = (k - 1) * dilation_rate + 1``:
+
+    - ``"valid"``: ``(size - 1) * strides + max(ke, strides)``, or
+      ``(size - 1) * strides + ke + output_padding`` when ``output_padding`` is given;
+    - ``"same"``: ``size * strides``, or ``(size - 1) * strides + ke % 2 + output_padding``.
+
+    ``output_padding`` (int or tuple, each smaller than the stride) adds cells at the end.
+    """
+
+    rank = 2
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int | Sequence[int],
+        strides: int | Sequence[int] = 1,
+        padding: str = "valid",
+        output_padding: int | Sequence[int] | None = None,
+        dilation_rate: int | Sequence[int] = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        in_channels: int | None = None,
+        dtype: str = "float32",
+    ) -> None:
+        super().__init__()
+        where = type(self).__name__
+        self.filters = positive_int(where, "filters", filters, 32)
+        self._common(
+            kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
+        )
+        self.output_padding: tuple[int, ...] | None = None
+        if output_padding is not None:
+            self.output_padding = int_tuple(where, "output_padding", output_padding, self.rank, minimum=0)
+            if any(p >= s for p, s in zip(self.output_padding, self.strides)):
+                raise ArgumentError(
+                    f"{where}(output_padding={output_padding!r}, strides={strides!r}): each output_padding must be "
+                    "smaller than its stride; lower output_padding or leave it None"
+                )
+        initializers.get(kernel_initializer, where=f"{where}(kernel_initializer={kernel_initializer!r})")
+        self.kernel_initializer = kernel_initializer
+        if in_channels is not None:
+            self._create(in_channels)
+
+    def _create(self, in_channels: int) -> None:
+        self.in_channels = in_channels
+        shape = (*self.kernel_size, in_channels, self.filters)
+        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.dtype)
+        self._bias(self.filters)
+        self.built = True
+
+    def forward(self, x: Any) -> Any:
+        y = B.conv_transpose(x, self.kernel, self.strides, self.padding, self.output_padding, self.dilation_rate)
+        return self._finish(y)
+
+    def _min_window(self) -> tuple[int, ...] | None:
+        return None  # every input size gives an output
+
+    def extra_repr(self) -> str:
+        extra = f", output_padding={self.output_padding}" if self.output_padding is not None else ""
+        return f"filters={self.filters}, {self._spatial_repr()}{extra}, in_channels={self.in_channels}"
