@@ -4,7 +4,7 @@ Pick the engine with ``DUALNET_BACKEND=torch|tensorflow`` or :func:`set_backend`
 This module only re-exports; see ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import losses, nn, ops, optim, testing
+from dualnet import losses, metrics, nn, ops, optim, testing
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.config import (
     available_backends,
@@ -43,6 +43,7 @@ __all__ = [
     "function",
     "grad",
     "losses",
+    "metrics",
     "nn",
     "no_grad",
     "optim",

@@ -108,11 +108,14 @@ def _run(
     tensors = [B.convert_to_tensor(x) for x in inputs]
     float_positions = [i for i, x in enumerate(inputs) if np.asarray(x).dtype.kind == "f"]
     if isinstance(module, Module):
+        module.eval()  # the probing call builds lazily sized weights without updating running statistics
+        with autograd.no_grad():
+            module(*tensors, **kwargs)
+        initial = module.state_dict()
         module.train(training)
         with autograd.no_grad():
-            probe = module(*tensors, **kwargs)  # builds lazily sized weights
-        initial = module.state_dict()
-        module.load_state_dict(initial)  # undo buffer updates of the probing call
+            probe = module(*tensors, **kwargs)
+        module.load_state_dict(initial)  # undo the state updates of the second probe
         call: Callable[..., Any] = module
     else:
         probe, initial, call = fn(*tensors, **kwargs), {}, fn

@@ -1,10 +1,16 @@
 """``dn.nn``: modules, layers, initializers and activations, written once on the ops."""
 
 from dualnet.nn import activations, initializers
+from dualnet.nn.activation import Activation
+from dualnet.nn.attention import MultiHeadAttention
+from dualnet.nn.containers import Residual, Sequential
 from dualnet.nn.conv import Conv1D, Conv2D, DepthwiseConv2D
 from dualnet.nn.conv_transpose import Conv2DTranspose
 from dualnet.nn.dense import Dense
+from dualnet.nn.dropout import Dropout
+from dualnet.nn.embedding import Embedding
 from dualnet.nn.module import Module
+from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
 from dualnet.nn.pooling import (
     AvgPool1D,
     AvgPool2D,
@@ -15,25 +21,39 @@ from dualnet.nn.pooling import (
     MaxPool1D,
     MaxPool2D,
 )
+from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.reshaping import Flatten, Reshape
+from dualnet.nn.transformer import TransformerEncoderLayer
 
 __all__ = [
+    "Activation",
     "AvgPool1D",
     "AvgPool2D",
+    "BatchNorm",
     "Conv1D",
     "Conv2D",
     "Conv2DTranspose",
     "Dense",
     "DepthwiseConv2D",
+    "Dropout",
+    "Embedding",
     "Flatten",
+    "GRU",
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
     "GlobalMaxPool1D",
     "GlobalMaxPool2D",
+    "GroupNorm",
+    "LSTM",
+    "LayerNorm",
     "MaxPool1D",
     "MaxPool2D",
     "Module",
+    "MultiHeadAttention",
     "Reshape",
+    "Residual",
+    "Sequential",
+    "TransformerEncoderLayer",
     "activations",
     "initializers",
 ]

@@ -205,18 +205,22 @@ class Module:
             self.built = True
             _changed()
         out = self.forward(*inputs, **kwargs)
-        self._output_shape = _shape_of(out)
+        self.__dict__["_output_shape"] = _shape_of(out)
         self._first_call_done = True
         return out
 
     # -- traversal ------------------------------------------------------------
 
     def materialize(self) -> None:
-        """Name every submodule by its path from here and draw the values of waiting weights."""
-        if not self._path:
+        """Name the not-yet-named submodules by their path and draw the values of waiting weights.
+
+        A module named before (by an earlier outermost call) keeps its path and
+        stream, so asking a submodule for its parameters never renames it.
+        """
+        if self._path is None:
             self.__dict__["_path"] = ""
-        for prefix, module in self.named_modules():
-            if module is not self:
+        for prefix, module in self.named_modules(prefix=self._path or ""):
+            if module._path is None:
                 module.__dict__["_path"] = prefix
                 module.__dict__["_init_key"] = self._init_key
             if module._waiting:
@@ -373,11 +377,13 @@ class _NullScope:
 
 
 def _holds_modules(value: Any) -> bool:
+    """Modules, and containers holding some; an empty list or dict too, as it may be filled later."""
     if isinstance(value, Module):
         return True
-    if isinstance(value, list | tuple):
-        return True  # lists may be filled later; they are walked at traversal time
-    return isinstance(value, dict)
+    if isinstance(value, list | dict) and not value:
+        return True  # walked at traversal time, so later appends are seen
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else ()
+    return any(_holds_modules(item) for item in items)
 
 
 def _modules_in(name: str, value: Any) -> Iterator[tuple[str, Module]]:

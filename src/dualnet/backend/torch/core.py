@@ -135,7 +135,7 @@ def device_of(x: Any) -> str:
 
 
 def variable(value: Any, trainable: bool, name: str, dtype: str | None = None) -> torch.nn.Parameter:
-    data = convert_to_tensor(np.ascontiguousarray(value) if isinstance(value, np.ndarray) else value, dtype)
+    data = convert_to_tensor(np.array(value, order="C") if isinstance(value, np.ndarray) else value, dtype)
     return torch.nn.Parameter(data.detach().clone(), requires_grad=trainable)
 
 
@@ -144,7 +144,7 @@ def set_trainable(variable: torch.Tensor, trainable: bool) -> None:
 
 
 def buffer(value: np.ndarray, name: str) -> torch.Tensor:
-    return torch.as_tensor(np.ascontiguousarray(value), device=target_device()).clone()
+    return torch.as_tensor(np.array(value, order="C"), device=target_device())
 
 
 def assign(variable: torch.Tensor, value: Any) -> None:

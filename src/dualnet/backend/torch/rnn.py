@@ -44,9 +44,7 @@ def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
         weights = [kernel.T, recurrent_kernel.T]
         if bias is not None:
             weights += [bias, torch.zeros_like(bias)]  # torch's kernel adds two biases; Keras has one
-        out, h_n, c_n = torch._VF.lstm(
-            x, (h[None], c[None]), weights, bias is not None, 1, 0.0, False, False, True
-        )
+        out, h_n, c_n = torch._VF.lstm(x, (h[None], c[None]), weights, bias is not None, 1, 0.0, False, False, True)
         return out, h_n[0], c_n[0]
     projected = torch.matmul(x, kernel)  # every step's input projection in one product
     if bias is not None:

@@ -1,0 +1,157 @@
+"""The :class:`Loss` base class and the checks every loss (and :mod:`dualnet.metrics`) shares.
+
+A loss is called ``loss(y_pred, y_true, sample_weight=None)``. ``reduction``
+is ``"mean"`` (default), ``"sum"`` or ``"none"`` (the unreduced values).
+``sample_weight`` multiplies those values; it has their shape or a prefix of
+it (``(N,)`` weights every position of an example alike), and ``"mean"``
+divides the weighted sum by the number of values, as Keras does.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError, ShapeError
+
+REDUCTIONS = ("mean", "sum", "none")
+EPSILON = 1e-7  # Keras's clipping bound for probabilities
+
+
+# ---------------------------------------------------------------- checks shared with dualnet.metrics
+
+
+def compatible(a: tuple[int | None, ...], b: tuple[int | None, ...]) -> bool:
+    """Equal shapes, where a size unknown while tracing (None) matches any size."""
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def concrete(x: Any) -> np.ndarray | None:
+    """``x`` on the host in eager mode; None while a compiled step is being traced (no values yet)."""
+    try:
+        return B.to_numpy(x)  # type: ignore[no-any-return]
+    except (AttributeError, NotImplementedError, RuntimeError):  # a symbolic tensor has no value
+        return None
+
+
+def check_class_ids(where: str, labels: Any, classes: int | None, allowed: str = "") -> None:
+    """Raise ArgumentError when integer ``labels`` fall outside ``[0, classes)``; skipped while tracing."""
+    count = B.size(labels)
+    if classes is None or not isinstance(count, int) or count == 0:
+        return
+    # Two scalars cross to the host, not the labels: a frameworks' own out-of-range failure is a device assert on GPU.
+    bounds = concrete(B.stack([B.min(labels), B.max(labels)]))
+    if bounds is None:
+        return
+    low, high = (int(v) for v in bounds)
+    if low < 0 or high >= classes:
+        raise ArgumentError(
+            f"{where}: class ids must lie in [0, {classes}){allowed}, got labels in [{low}, {high}]; "
+            f"check the labels or the number of classes ({classes}, the size of y_pred's class axis)"
+        )
+
+
+def weights_for(where: str, sample_weight: Any, values: Any) -> Any:
+    """``sample_weight`` as a tensor broadcasting against ``values`` (same shape or a prefix of it)."""
+    weight = B.convert_to_tensor(sample_weight, B.dtype(values))
+    w_shape, v_shape = tuple(B.shape(weight)), tuple(B.shape(values))
+    while len(w_shape) > len(v_shape) and w_shape[-1] == 1:  # (N, 1) weights for (N,) values, as Keras squeezes
+        weight, w_shape = B.squeeze(weight, -1), w_shape[:-1]
+    fits = len(w_shape) <= len(v_shape) and all(w is None or v is None or w in (v, 1) for w, v in zip(w_shape, v_shape))
+    if not fits:
+        raise ShapeError(
+            f"{where}: sample_weight has shape {w_shape} but the values it weights have shape {v_shape}; "
+            f"pass one weight per example (shape {v_shape[:1]}) or one per value (shape {v_shape})"
+        )
+    if len(w_shape) < len(v_shape):
+        weight = B.reshape(weight, (*[-1 if w is None else w for w in w_shape], *[1] * (len(v_shape) - len(w_shape))))
+    return weight
+
+
+def mean_over_features(values: Any) -> Any:
+    """(N, ...) -> (N,): the mean over every axis but the first (rank-1 values are already per example)."""
+    rank = len(B.shape(values))
+    return B.mean(values, tuple(range(1, rank))) if rank > 1 else values
+
+
+def class_axis(where: str, axis: int, rank: int) -> int:
+    """``axis`` as a non-negative axis of a rank-``rank`` y_pred, or a ShapeError."""
+    if not -rank <= axis < rank:
+        raise ShapeError(
+            f"{where}: axis {axis} is out of range for y_pred of rank {rank}; use {-rank} <= axis < {rank}"
+        )
+    return axis % rank
+
+
+def check_axis_arg(where: str, axis: Any) -> int:
+    """A constructor's ``axis`` argument, which must be an int."""
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ArgumentError(f"{where}(axis={axis!r}): axis must be an int; pass e.g. axis=-1")
+    return axis
+
+
+def is_number(value: Any) -> bool:
+    """A real number, not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_fraction(where: str, name: str, value: Any) -> float:
+    """A constructor argument that must be a number in [0, 1] (``label_smoothing``), as a float."""
+    if not is_number(value) or not 0.0 <= float(value) <= 1.0:
+        raise ArgumentError(f"{where}({name}={value!r}): {name} must be a number in [0, 1]; pass e.g. {name}=0.1")
+    return float(value)
+
+
+def same_shape(name: str, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
+    """``y_pred`` and ``y_true`` as tensors of ``y_pred``'s dtype, or a ShapeError naming both shapes."""
+    y_pred = B.convert_to_tensor(y_pred)
+    y_true = B.convert_to_tensor(y_true, B.dtype(y_pred))
+    pred_shape, true_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
+    if not compatible(pred_shape, true_shape):
+        raise ShapeError(
+            f"{name}: y_pred has shape {pred_shape} but y_true has shape {true_shape}; "
+            "they must match (reshape the target, e.g. y[:, None] for a single output)"
+        )
+    return y_pred, y_true
+
+
+# ---------------------------------------------------------------- base class
+
+
+class Loss:
+    """Base class: subclasses define :meth:`per_example`, the unreduced values (``reduction="none"``)."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        if reduction not in REDUCTIONS:
+            raise ArgumentError(
+                f"{type(self).__name__}(reduction={reduction!r}): unknown reduction; use one of {', '.join(REDUCTIONS)}"
+            )
+        self.reduction = reduction
+
+    def per_example(self, y_pred: Any, y_true: Any) -> Any:
+        """The unreduced loss, one value per example."""
+        raise NotImplementedError
+
+    def __call__(self, y_pred: Any, y_true: Any, sample_weight: Any = None) -> Any:
+        return self._reduce(self.per_example(y_pred, y_true), sample_weight)
+
+    def _reduce(self, values: Any, sample_weight: Any, valid: Any = None) -> Any:
+        """Weight and reduce ``values``; ``valid`` (bool, values' shape) limits the mean's count to those values."""
+        if sample_weight is not None:
+            values = B.multiply(values, weights_for(type(self).__name__, sample_weight, values))
+        if self.reduction == "sum":
+            return B.sum(values)
+        if self.reduction == "none":
+            return values
+        if valid is None:
+            return B.mean(values)
+        # PyTorch's ignore_index mean, but 0 (not nan) when all targets are ignored: one batch cannot poison training.
+        count = B.maximum(B.sum(B.cast(valid, B.dtype(values))), 1.0)
+        return B.divide(B.sum(values), count)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({args})"

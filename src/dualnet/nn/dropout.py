@@ -1,0 +1,49 @@
+"""``Dropout``: zero random inputs while training, the identity in eval mode."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError
+from dualnet.nn.module import Module
+
+
+class Dropout(Module):
+    """Inverted dropout (Keras ``Dropout``): same shape in and out.
+
+    In training mode each element is zeroed with probability ``rate`` and the
+    kept ones are scaled by ``1 / (1 - rate)``, so the expected value is
+    unchanged; in eval mode (``.eval()``) the input is returned as it is.
+
+    ``seed=None`` (the default, and the one to train with) draws a fresh mask on
+    every call from the framework's generator, which ``dn.seed`` seeds: runs are
+    reproducible on one backend, masks differ between backends. An int ``seed``
+    makes the mask a function of ``(seed, input shape)`` alone, the same on every
+    call and under compilation (as ``dn.ops.dropout(seed=...)``): use it for
+    deterministic tests, not for training, where a fixed mask would drop the
+    same units at every step.
+    """
+
+    def __init__(self, rate: float, seed: int | None = None) -> None:
+        super().__init__()
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= float(rate) < 1.0:
+            raise ArgumentError(
+                f"Dropout(rate={rate!r}): rate must be a number in [0, 1), the fraction of inputs to drop; "
+                "pass e.g. Dropout(0.1)"
+            )
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or int(seed) < 0):
+            raise ArgumentError(
+                f"Dropout(seed={seed!r}): seed must be None (masks from dn.seed's generator) or a non-negative int"
+            )
+        self.rate: float = float(rate)
+        self.seed: int | None = None if seed is None else int(seed)
+
+    def forward(self, x: Any) -> Any:
+        if not self.training or self.rate == 0.0:
+            return B.convert_to_tensor(x)  # a native tensor out, as from every layer; no copy of a tensor in
+        return B.dropout(x, self.rate, True, self.seed)
+
+    def extra_repr(self) -> str:
+        return f"rate={self.rate}" + ("" if self.seed is None else f", seed={self.seed}")

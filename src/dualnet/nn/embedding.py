@@ -1,0 +1,99 @@
+"""``Embedding``: a lookup table from integer ids to dense vectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from dualnet.backend.dispatch import B
+from dualnet.dtypes import is_int
+from dualnet.errors import ArgumentError, DTypeError
+from dualnet.nn.module import Module
+
+
+class Embedding(Module):
+    """Turn integer ids into vectors (Keras ``Embedding``).
+
+    Ids of any shape, integers in ``[0, input_dim)`` -> output ``(*ids.shape,
+    output_dim)``, the rows of the weight ``embeddings`` of shape
+    ``(input_dim, output_dim)``. Keras's default initializer: uniform on
+    ``[-0.05, 0.05)``. With ``mask_zero=True`` id 0 is padding and
+    :meth:`compute_mask` returns ``ids != 0`` for layers that take a mask.
+
+    Ids outside ``[0, input_dim)`` raise ArgumentError when they are concrete:
+    NumPy arrays and lists are checked in NumPy before the lookup; native tensors
+    on the CPU are checked by the lookup itself (both frameworks raise, then this
+    layer names itself); on an accelerator, where TensorFlow would return zero
+    rows and PyTorch abort with a device-side assert, their minimum and maximum
+    are read back before the lookup (one small device-to-host copy per call).
+    Nothing is checked while tracing a compiled TensorFlow function.
+    """
+
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        embeddings_initializer: Any = "uniform",
+        mask_zero: bool = False,
+        dtype: str = "float32",
+    ) -> None:
+        super().__init__()
+        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                what = "the vocabulary size" if name == "input_dim" else "the size of each vector"
+                raise ArgumentError(
+                    f"Embedding({name}={value!r}): {name} must be a positive int ({what}); "
+                    "pass e.g. Embedding(input_dim=10000, output_dim=64)"
+                )
+        self.input_dim = input_dim
+        self.output_dim = output_dim
+        self.mask_zero = bool(mask_zero)
+        self.embeddings = self.add_weight("embeddings", (input_dim, output_dim), embeddings_initializer, dtype)
+
+    def forward(self, ids: Any) -> Any:
+        if not B.is_tensor(ids):
+            # Host data: checking the range in NumPy costs no device round trip.
+            ids = np.asarray(ids)
+            if ids.dtype.kind in "iu" and ids.size:
+                self._check_range(ids.min(), ids.max())
+        elif B.device_of(ids) != "cpu":
+            self._check_on_device(ids)
+        return B.embedding(self.embeddings, ids)
+
+    def compute_mask(self, ids: Any) -> Any:
+        """``ids != 0`` (bool, the shape of ``ids``) with ``mask_zero``, else None."""
+        return B.not_equal(ids, 0) if self.mask_zero else None
+
+    def check_inputs(self, ids: Any = None, *rest: Any) -> None:
+        dtype = B.dtype(ids)
+        if not is_int(dtype):
+            raise DTypeError(
+                f"{self._where()} expects integer ids, got {dtype}; cast them first, e.g. dn.ops.cast(ids, 'int64')"
+            )
+        self._check_on_device(ids)
+
+    def _check_on_device(self, ids: Any) -> None:
+        try:
+            low, high = B.to_numpy(B.stack([B.min(ids), B.max(ids)]))
+        except Exception:
+            return  # symbolic while tracing, or no ids at all: nothing to check
+        self._check_range(low, high)
+
+    def _check_range(self, low: Any, high: Any) -> None:
+        low, high = int(low), int(high)
+        if low < 0:
+            raise ArgumentError(
+                f"{self._where()} expects ids in [0, {self.input_dim}), got {low}; "
+                "map negative ids (e.g. a padding -1) to a reserved id such as 0, as ids are rows of the table"
+            )
+        if high >= self.input_dim:
+            raise ArgumentError(
+                f"{self._where()} expects ids in [0, {self.input_dim}), got {high}; raise input_dim to cover the "
+                f"vocabulary (ids up to {high} need input_dim={high + 1}) or map unknown ids to a reserved id"
+            )
+
+    def extra_repr(self) -> str:
+        return f"input_dim={self.input_dim}, output_dim={self.output_dim}" + (
+            ", mask_zero=True" if self.mask_zero else ""
+        )

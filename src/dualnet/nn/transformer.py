@@ -1,0 +1,124 @@
+"""``TransformerEncoderLayer``: self-attention and a feed-forward block, PyTorch's semantics.
+
+The same computation as ``torch.nn.TransformerEncoderLayer(batch_first=True)``,
+with dualnet's layers and weight layouts: ``self_attn``
+(:class:`~dualnet.nn.attention.MultiHeadAttention`, ``key_dim = d_model //
+num_heads``), ``linear1`` and ``linear2`` (Dense), ``norm1`` and ``norm2``
+(LayerNorm). Dropout follows PyTorch's placement: on the attention weights,
+after the feed-forward activation, and on each residual branch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.dtypes import is_float
+from dualnet.errors import ArgumentError, DTypeError, ShapeError
+from dualnet.nn import activations
+from dualnet.nn.attention import MultiHeadAttention
+from dualnet.nn.dense import Dense
+from dualnet.nn.module import Module
+from dualnet.nn.normalization import LayerNorm
+
+_NAME = "TransformerEncoderLayer"
+
+
+def _positive_int(name: str, value: Any, example: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ArgumentError(f"{_NAME}({name}={value!r}): {name} must be a positive int; pass e.g. {name}={example}")
+    return value
+
+
+class TransformerEncoderLayer(Module):
+    """One Transformer encoder block (PyTorch ``nn.TransformerEncoderLayer``, batch-first).
+
+    Input ``(N, T, d_model)`` -> output of the same shape.
+    ``forward(x, key_padding_mask=None, causal=False)``: ``key_padding_mask``
+    (N, T) bool, True at padding positions; ``causal`` lets position i attend
+    to positions 0..i only. Post-norm by default
+    (``x = norm1(x + sa(x)); x = norm2(x + ff(x))``), pre-norm with
+    ``norm_first`` (``x = x + sa(norm1(x)); x = x + ff(norm2(x))``), where
+    ``ff(x) = linear2(dropout(activation(linear1(x))))`` and each branch is
+    followed by dropout. ``d_model`` must be divisible by ``num_heads``.
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        num_heads: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.1,
+        activation: Any = "relu",
+        norm_first: bool = False,
+        layer_norm_eps: float = 1e-5,
+        dtype: str = "float32",
+    ) -> None:
+        super().__init__()
+        _positive_int("d_model", d_model, "512")
+        _positive_int("num_heads", num_heads, "8")
+        _positive_int("dim_feedforward", dim_feedforward, "2048")
+        if d_model % num_heads:
+            raise ArgumentError(
+                f"{_NAME}(d_model={d_model}, num_heads={num_heads}): d_model must be divisible by num_heads "
+                f"(each head gets d_model // num_heads features); pick num_heads dividing {d_model}"
+            )
+        if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0.0 <= dropout < 1.0:
+            raise ArgumentError(f"{_NAME}(dropout={dropout!r}): must be a number in [0, 1); pass e.g. dropout=0.1")
+        if isinstance(layer_norm_eps, bool) or not isinstance(layer_norm_eps, int | float) or layer_norm_eps <= 0:
+            raise ArgumentError(f"{_NAME}(layer_norm_eps={layer_norm_eps!r}): must be a positive number, e.g. 1e-5")
+        self.d_model = d_model
+        self.num_heads = num_heads
+        self.dim_feedforward = dim_feedforward
+        self.dropout = float(dropout)
+        self.norm_first = bool(norm_first)
+        self.layer_norm_eps = float(layer_norm_eps)
+        self.activation = activations.get(activation, where=f"{_NAME}(activation={activation!r})")
+        self.self_attn = MultiHeadAttention(num_heads, d_model // num_heads, dropout=dropout, dtype=dtype)
+        self.linear1 = Dense(dim_feedforward, in_features=d_model, dtype=dtype)
+        self.linear2 = Dense(d_model, in_features=dim_feedforward, dtype=dtype)
+        self.norm1 = LayerNorm(epsilon=layer_norm_eps, dtype=dtype)
+        self.norm2 = LayerNorm(epsilon=layer_norm_eps, dtype=dtype)
+
+    def _drop(self, x: Any) -> Any:
+        return B.dropout(x, self.dropout, self.training) if self.dropout > 0.0 and self.training else x
+
+    def _attention_block(self, x: Any, key_padding_mask: Any, causal: bool) -> Any:
+        return self._drop(self.self_attn(x, key_padding_mask=key_padding_mask, causal=causal))
+
+    def _feedforward_block(self, x: Any) -> Any:
+        hidden = self.linear1(x)
+        if self.activation is not None:
+            hidden = self.activation(hidden)
+        return self._drop(self.linear2(self._drop(hidden)))
+
+    def forward(self, x: Any, key_padding_mask: Any = None, causal: bool = False) -> Any:
+        if self.norm_first:
+            x = B.add(x, self._attention_block(self.norm1(x), key_padding_mask, causal))
+            return B.add(x, self._feedforward_block(self.norm2(x)))
+        x = self.norm1(B.add(x, self._attention_block(x, key_padding_mask, causal)))
+        return self.norm2(B.add(x, self._feedforward_block(x)))
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        shape = tuple(B.shape(x))
+        if len(shape) != 3:
+            raise ShapeError(
+                f"{self._where()} expects inputs of rank 3 (N, T, d_model), got shape {shape}; "
+                "pass batch-first sequences of feature vectors"
+            )
+        if not is_float(B.dtype(x)):
+            raise DTypeError(
+                f"{self._where()} expects floating-point inputs, got {B.dtype(x)}; "
+                "embed integer ids first (dn.nn.Embedding)"
+            )
+        if shape[-1] not in (self.d_model, None):
+            raise ShapeError(
+                f"{self._where()} expects inputs with last dimension d_model={self.d_model}, got shape {shape}; "
+                f"project the features to {self.d_model} first (e.g. dn.nn.Dense({self.d_model}))"
+            )
+
+    def extra_repr(self) -> str:
+        return (
+            f"d_model={self.d_model}, num_heads={self.num_heads}, dim_feedforward={self.dim_feedforward}, "
+            f"dropout={self.dropout}, norm_first={self.norm_first}"
+        )
