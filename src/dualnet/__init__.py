@@ -20,10 +20,12 @@ from dualnet.errors import (
     DeviceError,
     DTypeError,
     DualnetError,
+    NumericsError,
     ShapeError,
     StateDictError,
     StateError,
     UnsupportedError,
+    WeightsFileError,
 )
 from dualnet.seeding import seed
 
@@ -35,10 +37,12 @@ __all__ = [
     "DTypeError",
     "DeviceError",
     "DualnetError",
+    "NumericsError",
     "ShapeError",
     "StateDictError",
     "StateError",
     "UnsupportedError",
+    "WeightsFileError",
     "available_backends",
     "function",
     "grad",

@@ -45,6 +45,14 @@ class StateDictError(DualnetError, KeyError):
     """Missing, unexpected or mis-shaped entries when loading weights."""
 
 
+class NumericsError(DualnetError, FloatingPointError):
+    """A NaN or infinity where a finite value was needed (a loss, a gradient, a layer output)."""
+
+
+class WeightsFileError(DualnetError, ValueError):
+    """A weights or checkpoint file that cannot be read: corrupt, truncated or not safetensors."""
+
+
 class UnsupportedError(DualnetError, NotImplementedError):
     """A feature the active backend does not provide; names the backend and the feature."""
 

@@ -15,6 +15,7 @@ path already and is filled at once.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -305,6 +306,18 @@ class Module:
         offending keys, so a failed load changes nothing.
         """
         load_into(self, state, strict)
+
+    def save_weights(self, path: str | os.PathLike[str]) -> None:
+        """Write ``state_dict()`` to ``path`` as safetensors (atomic: a crash leaves the old file)."""
+        from dualnet.io.weights import save_weights
+
+        save_weights(self, path)
+
+    def load_weights(self, path: str | os.PathLike[str], strict: bool = True) -> None:
+        """Load a safetensors weights file written by :meth:`save_weights` on any backend."""
+        from dualnet.io.weights import load_weights
+
+        load_weights(self, path, strict)
 
     @property
     def trainable(self) -> bool:
