@@ -3,6 +3,7 @@
 from dualnet.backend.tensorflow import (
     autograd as _autograd,
     core as _core,
+    data as _data,
     creation as _creation,
     math as _math,
     reductions as _reductions,
@@ -14,9 +15,11 @@ from dualnet.backend.tensorflow import (
     optim as _optim,
     random as _random,
     rnn as _rnn,
+    trainer as _trainer,
 )
 from dualnet.backend.tensorflow.autograd import *  # noqa: F403
 from dualnet.backend.tensorflow.core import *  # noqa: F403
+from dualnet.backend.tensorflow.data import *  # noqa: F403
 from dualnet.backend.tensorflow.creation import *  # noqa: F403
 from dualnet.backend.tensorflow.math import *  # noqa: F403
 from dualnet.backend.tensorflow.reductions import *  # noqa: F403
@@ -28,6 +31,7 @@ from dualnet.backend.tensorflow.conv import *  # noqa: F403
 from dualnet.backend.tensorflow.optim import *  # noqa: F403
 from dualnet.backend.tensorflow.random import *  # noqa: F403
 from dualnet.backend.tensorflow.rnn import *  # noqa: F403
+from dualnet.backend.tensorflow.trainer import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -43,4 +47,6 @@ __all__ = [
     *_random.__all__,
     *_optim.__all__,
     *_rnn.__all__,
+    *_data.__all__,
+    *_trainer.__all__,
 ]
