@@ -2,48 +2,84 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
+from dualnet.optim.checks import called, check_range
 from dualnet.optim.optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """``p -= lr * d`` where ``d`` is the gradient (plus ``weight_decay * p``), with optional momentum.
+    """``p -= lr * d`` where ``d`` is the gradient ``g`` (plus ``weight_decay * p``), with optional momentum.
 
     With momentum: ``buf = momentum * buf + (1 - dampening) * g`` (``buf = g`` at the
     first step) and ``d = g + momentum * buf`` if ``nesterov`` else ``buf``.
+    State per parameter: ``momentum_buffer`` (when ``momentum > 0``).
     """
+
+    fused = "sgd"
 
     def __init__(
         self,
         params: Iterable[Any],
-        lr: float = 1e-3,
+        lr: Any = 1e-3,
         momentum: float = 0.0,
         dampening: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        foreach: bool | None = None,
     ) -> None:
-        if momentum < 0 or weight_decay < 0:
-            raise ArgumentError(f"SGD(momentum={momentum}, weight_decay={weight_decay}): both must be >= 0")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ArgumentError("SGD(nesterov=True): needs momentum > 0 and dampening == 0, as in PyTorch")
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay}
-        super().__init__(params, {**defaults, "nesterov": nesterov})
+        super().__init__(
+            params,
+            {**defaults, "nesterov": nesterov},
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            foreach=foreach,
+        )
 
-    def update(self, param: Any, grad: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * param
-        momentum = group["momentum"]
-        if momentum:
-            if "momentum_buffer" not in state:
-                state["momentum_buffer"] = self.zeros_like(param)
-                B.assign(state["momentum_buffer"], grad)
-            else:
-                buf = state["momentum_buffer"]
-                B.assign(buf, momentum * buf + (1.0 - group["dampening"]) * grad)
+    def check_group(self, owner: str, group: dict[str, Any]) -> None:
+        group["momentum"] = check_range(owner, "momentum", group["momentum"], 0.0, None, "momentum=0.9")
+        group["dampening"] = check_range(owner, "dampening", group["dampening"], 0.0, 1.0, "dampening=0.0", closed=True)
+        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-4")
+        group["nesterov"] = bool(group["nesterov"])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ArgumentError(
+                f"{called(owner, 'nesterov=True')}: needs momentum > 0 and dampening == 0, as in PyTorch; "
+                "pass e.g. momentum=0.9, dampening=0"
+            )
+
+    def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        return {"momentum_buffer": self.zeros_like(param)} if group["momentum"] else {}
+
+    def step_scalars(self, group: dict[str, Any], step: Any, lr: Any) -> dict[str, Any]:
+        damp = 1.0 - group["dampening"]
+        if isinstance(step, int):
+            damp = 1.0 if step == 1 else damp
+        elif group["dampening"]:  # compiled: the step count is a tensor
+            damp = B.where(step == 1, 1.0, damp)
+        return {
+            "lr": lr,
+            "weight_decay": group["weight_decay"] or None,
+            "momentum": group["momentum"] or None,
+            # The buffer starts at zero, so a factor 1 at the first step gives torch's ``buf = g`` exactly.
+            "dampening": damp,
+            "nesterov": group["nesterov"],
+        }
+
+    def update(self, param: Any, grad: Any, state: dict[str, Any], hyper: Mapping[str, Any]) -> None:
+        if hyper["weight_decay"] is not None:
+            grad = grad + hyper["weight_decay"] * param
+        momentum = hyper["momentum"]
+        if momentum is not None:
             buf = state["momentum_buffer"]
-            grad = grad + momentum * buf if group["nesterov"] else buf
-        B.assign(param, param - group["lr"] * grad)
+            B.assign(buf, buf * momentum + hyper["dampening"] * grad)
+            grad = grad + momentum * buf if hyper["nesterov"] else buf
+        B.assign(param, param - hyper["lr"] * grad)

@@ -1,5 +1,165 @@
-"""optim ops on tensorflow."""
+"""Optimizer fast paths on TensorFlow: every parameter of a group updated in one compiled ``tf.function`` call.
+
+``optim_fused(name, params, states)`` returns ``apply(grads, hyper)``, the
+same math as the reference ``update`` of ``dualnet.optim``, written on TF ops
+and traced once. The numbers that change from step to step
+(learning rate, bias corrections) travel as float64 tensors, cast to each
+parameter's dtype inside, so they never retrace; the other hyper-parameters
+(betas, eps, ``None`` for a term turned off, bools) are Python constants of
+the trace, exactly as in the reference path.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Callable
+from typing import Any
+
+import tensorflow as tf
+
+from dualnet import dtypes
+
+__all__ = ["optim_tracing", "optim_fused", "optim_clip_by_global_norm"]
+
+
+def optim_tracing() -> bool:
+    """Whether the step is being traced into a graph (then the reference path is traced instead)."""
+    return not tf.executing_eagerly()
+
+
+def optim_fused(name: str, params: list, states: list) -> Callable[[list, dict[str, Any]], None]:
+    """``apply(grads, hyper)``: the update rule ``name`` for all of ``params`` (and their ``states``) at once."""
+    body, dynamic = _RULES[name]
+    return _Fused(body, dynamic, list(params), list(states))
+
+
+def optim_clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, tf.Tensor]:
+    """``(grads * min(max_norm / (norm + 1e-6), 1), norm)`` with ``norm`` the joint 2-norm, as the reference."""
+    return _clip_by_global_norm([tf.convert_to_tensor(g) for g in grads], max_norm)
+
+
+@tf.function(autograph=False, reduce_retracing=True)
+def _clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, tf.Tensor]:
+    common = tf.as_dtype(dtypes.result_type(*[g.dtype.name for g in grads]))
+    norms = [tf.cast(tf.sqrt(tf.reduce_sum(tf.square(g))), common) for g in grads]
+    total = tf.sqrt(tf.reduce_sum(tf.square(tf.stack(norms))))
+    factor = tf.minimum(max_norm / (total + 1e-6), 1.0)
+    return [g * tf.cast(factor, g.dtype) for g in grads], total
+
+
+class _Fused:
+    """One compiled update of a fixed list of variables, traced once per set of constant hyper-parameters.
+
+    The variables are captured by the trace rather than passed in, and the traced graph is called as a
+    concrete function: per step only the gradients and the changing scalars cross into TensorFlow.
+    """
+
+    def __init__(self, body: Callable[..., None], dynamic: tuple[str, ...], params: list, states: list) -> None:
+        self._body, self._dynamic = body, dynamic
+        self._params, self._states = params, states
+        self._graphs: dict[tuple, Any] = {}
+
+    def __call__(self, grads: list, hyper: dict[str, Any]) -> None:
+        names = [k for k in self._dynamic if hyper[k] is not None]
+        constants = tuple(sorted((k, v) for k, v in hyper.items() if k not in names))
+        grads = [tf.convert_to_tensor(g) for g in grads]
+        scalars = [tf.constant(hyper[k], tf.float64) for k in names]
+        graph = self._graphs.get(constants)
+        if graph is None:
+            graph = self._graphs[constants] = self._trace(dict(constants), names, grads, scalars)
+        graph(grads, scalars)
+
+    def _trace(self, constants: dict[str, Any], names: list[str], grads: list, scalars: list) -> Any:
+        def update(grads: list, scalars: list) -> None:
+            by_dtype: dict[tf.DType, dict[str, Any]] = {}
+            for param, grad, state in zip(self._params, grads, self._states):
+                if param.dtype not in by_dtype:
+                    cast = {k: tf.cast(v, param.dtype) for k, v in zip(names, scalars)}
+                    by_dtype[param.dtype] = {**constants, **cast}
+                self._body(param, grad, state, by_dtype[param.dtype])
+
+        # Plain Python control flow on Python values: nothing for autograph to convert.
+        return tf.function(update, autograph=False).get_concrete_function(grads, scalars)
+
+
+def _lerp(start: Any, end: Any, weight: float) -> Any:
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def _sgd(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """SGD with momentum, dampening, Nesterov and weight decay."""
+    if h["weight_decay"] is not None:
+        grad = grad + h["weight_decay"] * param
+    if h["momentum"] is not None:
+        buf = state["momentum_buffer"]
+        buf.assign(buf * h["momentum"] + h["dampening"] * grad)
+        grad = grad + h["momentum"] * buf if h["nesterov"] else buf.read_value()
+    param.assign(param - h["lr"] * grad)
+
+
+def _adam(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """Adam / AdamW (``decay``), with AMSGrad."""
+    if h["weight_decay"] is not None:
+        grad = grad + h["weight_decay"] * param
+    if h["decay"] is not None:
+        param.assign(param * h["decay"])
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    exp_avg.assign(_lerp(exp_avg, grad, 1.0 - h["beta1"]))
+    exp_avg_sq.assign(exp_avg_sq * h["beta2"] + (1.0 - h["beta2"]) * grad * grad)
+    second = exp_avg_sq
+    if h["amsgrad"]:
+        second = state["max_exp_avg_sq"]
+        second.assign(tf.maximum(second, exp_avg_sq))
+    denom = tf.sqrt(second) / h["bias_correction2_sqrt"] + h["eps"]
+    param.assign(param - h["step_size"] * exp_avg / denom)
+
+
+def _rmsprop(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """RMSprop, centered or not, with momentum and weight decay."""
+    if h["weight_decay"] is not None:
+        grad = grad + h["weight_decay"] * param
+    alpha = h["alpha"]
+    square_avg = state["square_avg"]
+    square_avg.assign(square_avg * alpha + (1.0 - alpha) * grad * grad)
+    if h["centered"]:
+        grad_avg = state["grad_avg"]
+        grad_avg.assign(_lerp(grad_avg, grad, 1.0 - alpha))
+        avg = tf.sqrt(square_avg - grad_avg * grad_avg) + h["eps"]
+    else:
+        avg = tf.sqrt(square_avg) + h["eps"]
+    if h["momentum"] is not None:
+        buf = state["momentum_buffer"]
+        buf.assign(buf * h["momentum"] + grad / avg)
+        param.assign(param - h["lr"] * buf)
+    else:
+        param.assign(param - h["lr"] * grad / avg)
+
+
+def _adagrad(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """Adagrad with learning-rate decay (``clr``) and weight decay."""
+    if h["weight_decay"] is not None:
+        grad = grad + h["weight_decay"] * param
+    total = state["sum"]
+    total.assign(total + grad * grad)
+    param.assign(param - h["clr"] * grad / (tf.sqrt(total) + h["eps"]))
+
+
+def _lion(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """Lion with decoupled weight decay (``decay``)."""
+    if h["decay"] is not None:
+        param.assign(param * h["decay"])
+    exp_avg = state["exp_avg"]
+    beta1, beta2 = h["beta1"], h["beta2"]
+    direction = tf.sign(exp_avg * beta1 + (1.0 - beta1) * grad)
+    param.assign(param - h["lr"] * direction)
+    exp_avg.assign(exp_avg * beta2 + (1.0 - beta2) * grad)
+
+
+_RULES = {
+    "sgd": (_sgd, ("lr", "dampening")),
+    "adam": (_adam, ("decay", "step_size", "bias_correction2_sqrt")),
+    "rmsprop": (_rmsprop, ("lr",)),
+    "adagrad": (_adagrad, ("clr",)),
+    "lion": (_lion, ("lr", "decay")),
+}

@@ -1,0 +1,69 @@
+"""Adagrad, PyTorch's algorithm (learning-rate decay, weight decay, initial accumulator)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.optim.checks import check_range
+from dualnet.optim.optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.), as ``torch.optim.Adagrad``.
+
+    ``sum += g * g``; ``p -= lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)``.
+    State per parameter: ``sum``, starting at ``initial_accumulator_value``.
+    """
+
+    fused = "adagrad"
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: Any = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        foreach: bool | None = None,
+    ) -> None:
+        defaults = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay, "eps": eps}
+        super().__init__(
+            params,
+            {**defaults, "initial_accumulator_value": initial_accumulator_value},
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            foreach=foreach,
+        )
+
+    def check_group(self, owner: str, group: dict[str, Any]) -> None:
+        group["lr_decay"] = check_range(owner, "lr_decay", group["lr_decay"], 0.0, None, "lr_decay=0.0")
+        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-4")
+        group["eps"] = check_range(owner, "eps", group["eps"], 0.0, None, "eps=1e-10")
+        group["initial_accumulator_value"] = check_range(
+            owner, "initial_accumulator_value", group["initial_accumulator_value"], 0.0, None, "0.1"
+        )
+
+    def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        return {"sum": self.zeros_like(param, group["initial_accumulator_value"])}
+
+    def step_scalars(self, group: dict[str, Any], step: Any, lr: Any) -> dict[str, Any]:
+        return {
+            "clr": lr / (1.0 + (step - 1) * group["lr_decay"]),
+            "eps": group["eps"],
+            "weight_decay": group["weight_decay"] or None,
+        }
+
+    def update(self, param: Any, grad: Any, state: dict[str, Any], hyper: Mapping[str, Any]) -> None:
+        if hyper["weight_decay"] is not None:
+            grad = grad + hyper["weight_decay"] * param
+        total = state["sum"]
+        B.assign(total, total + grad * grad)
+        B.assign(param, param - hyper["clr"] * grad / (B.sqrt(total) + hyper["eps"]))

@@ -1,0 +1,123 @@
+"""Adam and AdamW, PyTorch's algorithms (L2 or decoupled weight decay, AMSGrad)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from dualnet.backend.dispatch import B
+from dualnet.optim.checks import check_betas, check_range
+from dualnet.optim.optimizer import Optimizer, lerp
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), as ``torch.optim.Adam``; ``weight_decay`` adds ``weight_decay * p`` to the gradient.
+
+    ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` (``v_max = max(v_max, v)``
+    with ``amsgrad``), ``p -= lr / (1 - beta1 ** t) * m / (sqrt(v) / sqrt(1 - beta2 ** t) + eps)``.
+    State per parameter: ``exp_avg``, ``exp_avg_sq`` and, with ``amsgrad``, ``max_exp_avg_sq``.
+    """
+
+    fused = "adam"
+    decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: Any = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        foreach: bool | None = None,
+    ) -> None:
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad}
+        super().__init__(
+            params,
+            defaults,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            foreach=foreach,
+        )
+
+    def check_group(self, owner: str, group: dict[str, Any]) -> None:
+        group["betas"] = check_betas(owner, group["betas"])
+        group["eps"] = check_range(owner, "eps", group["eps"], 0.0, None, "eps=1e-8")
+        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-2")
+        group["amsgrad"] = bool(group["amsgrad"])
+
+    def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"exp_avg": self.zeros_like(param), "exp_avg_sq": self.zeros_like(param)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = self.zeros_like(param)
+        return state
+
+    def step_scalars(self, group: dict[str, Any], step: Any, lr: Any) -> dict[str, Any]:
+        beta1, beta2 = group["betas"]
+        weight_decay = group["weight_decay"] or None
+        return {
+            "beta1": beta1,
+            "beta2": beta2,
+            "eps": group["eps"],
+            "weight_decay": None if self.decoupled else weight_decay,
+            "decay": 1.0 - lr * weight_decay if self.decoupled and weight_decay else None,
+            "step_size": lr / (1.0 - beta1**step),
+            "bias_correction2_sqrt": (1.0 - beta2**step) ** 0.5,
+            "amsgrad": group["amsgrad"],
+        }
+
+    def update(self, param: Any, grad: Any, state: dict[str, Any], hyper: Mapping[str, Any]) -> None:
+        if hyper["weight_decay"] is not None:
+            grad = grad + hyper["weight_decay"] * param
+        if hyper["decay"] is not None:
+            B.assign(param, param * hyper["decay"])
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        B.assign(exp_avg, lerp(exp_avg, grad, 1.0 - hyper["beta1"]))
+        B.assign(exp_avg_sq, exp_avg_sq * hyper["beta2"] + (1.0 - hyper["beta2"]) * grad * grad)
+        second = exp_avg_sq
+        if hyper["amsgrad"]:
+            second = state["max_exp_avg_sq"]
+            B.assign(second, B.maximum(second, exp_avg_sq))
+        denom = B.sqrt(second) / hyper["bias_correction2_sqrt"] + hyper["eps"]
+        B.assign(param, param - hyper["step_size"] * exp_avg / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), as ``torch.optim.AdamW``.
+
+    Each step first shrinks the parameter, ``p *= 1 - lr * weight_decay``, then applies Adam without L2.
+    """
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: Any = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        foreach: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            foreach=foreach,
+        )
