@@ -4,7 +4,7 @@ Pick the engine with ``DUALNET_BACKEND=torch|tensorflow`` or :func:`set_backend`
 This module only re-exports; see ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import losses, metrics, nn, ops, optim, testing
+from dualnet import data, losses, metrics, nn, ops, optim, testing
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.config import (
     available_backends,
@@ -56,6 +56,7 @@ __all__ = [
     "value_and_grad",
     "backend",
     "current_device",
+    "data",
     "device",
     "devices",
     "ops",

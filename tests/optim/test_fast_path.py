@@ -84,7 +84,7 @@ def test_compiled_step_matches_eager(backend: str, config: str, extra: dict[str,
     eager = make_optimizer(config, eager_task.params, schedule, **clip)
     traced = make_optimizer(config, traced_task.params, schedule, **clip)
     if backend == "torch":
-        monkeypatch.setitem(B.__dict__, "optim_tracing", lambda: True)
+        monkeypatch.setitem(B.__dict__, "is_tracing", lambda: True)
         step = traced.step
     else:
         step = dn.function(traced.step)

@@ -31,10 +31,7 @@ def compatible(a: tuple[int | None, ...], b: tuple[int | None, ...]) -> bool:
 
 def concrete(x: Any) -> np.ndarray | None:
     """``x`` on the host in eager mode; None while a compiled step is being traced (no values yet)."""
-    try:
-        return B.to_numpy(x)  # type: ignore[no-any-return]
-    except (AttributeError, NotImplementedError, RuntimeError):  # a symbolic tensor has no value
-        return None
+    return None if B.is_tracing() else B.to_numpy(x)
 
 
 def check_class_ids(where: str, labels: Any, classes: int | None, allowed: str = "") -> None:

@@ -74,10 +74,9 @@ class Embedding(Module):
         self._check_on_device(ids)
 
     def _check_on_device(self, ids: Any) -> None:
-        try:
-            low, high = B.to_numpy(B.stack([B.min(ids), B.max(ids)]))
-        except Exception:
-            return  # symbolic while tracing, or no ids at all: nothing to check
+        if B.is_tracing() or B.size(ids) == 0:
+            return  # symbolic ids have no values yet; no ids, nothing to check
+        low, high = B.to_numpy(B.stack([B.min(ids), B.max(ids)]))
         self._check_range(low, high)
 
     def _check_range(self, low: Any, high: Any) -> None:

@@ -65,7 +65,7 @@ def clip_by_global_norm(grads: Sequence[Any], max_norm: float, foreach: bool | N
     """
     limit = _positive("clip_by_global_norm", "max_norm", max_norm)
     present = [g for g in grads if g is not None]
-    if present and foreach is not False and not B.optim_tracing():
+    if present and foreach is not False and not B.is_tracing():
         clipped, norm = B.optim_clip_by_global_norm(present, limit)
         it = iter(clipped)
         return [None if g is None else next(it) for g in grads], norm

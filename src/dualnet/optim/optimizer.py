@@ -225,7 +225,7 @@ class Optimizer:
                 f"{type(self).__name__}.step: got {len(grads)} gradients for {len(params)} parameters; "
                 "pass the gradients from dn.value_and_grad(...)(model, ...) for the same model"
             )
-        traced = bool(B.optim_tracing())
+        traced = bool(B.is_tracing())
         grads = [
             g if g is None or B.is_tensor(g) else B.convert_to_tensor(g, B.dtype(p)) for g, p in zip(grads, params)
         ]

@@ -33,6 +33,7 @@ __all__ = [
     "set_trainable",
     "assign",
     "move_variable",
+    "is_tracing",
 ]
 
 name = "tensorflow"
@@ -177,3 +178,8 @@ def move_variable(variable: tf.Variable, device: str) -> tf.Variable:
     # A tf.Variable cannot change device: make a new one there.
     with tf.device(_check_device(device)):
         return tf.Variable(variable.read_value(), trainable=variable.trainable, name=variable.name.split(":")[0])
+
+
+def is_tracing() -> bool:
+    """True while a step is being compiled: tensors are symbolic and have no values to read."""
+    return not tf.executing_eagerly()

@@ -18,12 +18,7 @@ import tensorflow as tf
 
 from dualnet import dtypes
 
-__all__ = ["optim_tracing", "optim_fused", "optim_clip_by_global_norm"]
-
-
-def optim_tracing() -> bool:
-    """Whether the step is being traced into a graph (then the reference path is traced instead)."""
-    return not tf.executing_eagerly()
+__all__ = ["optim_fused", "optim_clip_by_global_norm"]
 
 
 def optim_fused(name: str, params: list, states: list) -> Callable[[list, dict[str, Any]], None]:

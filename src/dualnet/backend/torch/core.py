@@ -32,6 +32,7 @@ __all__ = [
     "set_trainable",
     "assign",
     "move_variable",
+    "is_tracing",
 ]
 
 name = "torch"
@@ -156,3 +157,8 @@ def move_variable(variable: torch.Tensor, device: str) -> torch.Tensor:
     # Swapping .data keeps the Parameter object, so optimizers holding it stay valid.
     variable.data = variable.data.to(_check_device(device))
     return variable
+
+
+def is_tracing() -> bool:
+    """True while a step is being compiled: tensors are symbolic and have no values to read."""
+    return bool(torch.compiler.is_compiling())

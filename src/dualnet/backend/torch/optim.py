@@ -16,12 +16,7 @@ import torch
 
 from dualnet import dtypes
 
-__all__ = ["optim_tracing", "optim_fused", "optim_clip_by_global_norm"]
-
-
-def optim_tracing() -> bool:
-    """Whether the step is being compiled (then the reference path is traced instead)."""
-    return bool(torch.compiler.is_compiling())
+__all__ = ["optim_fused", "optim_clip_by_global_norm"]
 
 
 def optim_fused(name: str, params: list, states: list) -> Callable[[list, dict[str, Any]], None]:
