@@ -4,10 +4,12 @@ from dualnet.backend.tensorflow import (
     autograd as _autograd,
     core as _core,
     data as _data,
+    export as _export,
     creation as _creation,
     math as _math,
     reductions as _reductions,
     manipulation as _manipulation,
+    native as _native,
     indexing as _indexing,
     linalg as _linalg,
     nn as _nn,
@@ -20,10 +22,12 @@ from dualnet.backend.tensorflow import (
 from dualnet.backend.tensorflow.autograd import *  # noqa: F403
 from dualnet.backend.tensorflow.core import *  # noqa: F403
 from dualnet.backend.tensorflow.data import *  # noqa: F403
+from dualnet.backend.tensorflow.export import *  # noqa: F403
 from dualnet.backend.tensorflow.creation import *  # noqa: F403
 from dualnet.backend.tensorflow.math import *  # noqa: F403
 from dualnet.backend.tensorflow.reductions import *  # noqa: F403
 from dualnet.backend.tensorflow.manipulation import *  # noqa: F403
+from dualnet.backend.tensorflow.native import *  # noqa: F403
 from dualnet.backend.tensorflow.indexing import *  # noqa: F403
 from dualnet.backend.tensorflow.linalg import *  # noqa: F403
 from dualnet.backend.tensorflow.nn import *  # noqa: F403
@@ -49,4 +53,6 @@ __all__ = [
     *_rnn.__all__,
     *_data.__all__,
     *_trainer.__all__,
+    *_export.__all__,
+    *_native.__all__,
 ]

@@ -4,10 +4,12 @@ from dualnet.backend.torch import (
     autograd as _autograd,
     core as _core,
     data as _data,
+    export as _export,
     creation as _creation,
     math as _math,
     reductions as _reductions,
     manipulation as _manipulation,
+    native as _native,
     indexing as _indexing,
     linalg as _linalg,
     nn as _nn,
@@ -20,10 +22,12 @@ from dualnet.backend.torch import (
 from dualnet.backend.torch.autograd import *  # noqa: F403
 from dualnet.backend.torch.core import *  # noqa: F403
 from dualnet.backend.torch.data import *  # noqa: F403
+from dualnet.backend.torch.export import *  # noqa: F403
 from dualnet.backend.torch.creation import *  # noqa: F403
 from dualnet.backend.torch.math import *  # noqa: F403
 from dualnet.backend.torch.reductions import *  # noqa: F403
 from dualnet.backend.torch.manipulation import *  # noqa: F403
+from dualnet.backend.torch.native import *  # noqa: F403
 from dualnet.backend.torch.indexing import *  # noqa: F403
 from dualnet.backend.torch.linalg import *  # noqa: F403
 from dualnet.backend.torch.nn import *  # noqa: F403
@@ -49,4 +53,6 @@ __all__ = [
     *_rnn.__all__,
     *_data.__all__,
     *_trainer.__all__,
+    *_export.__all__,
+    *_native.__all__,
 ]

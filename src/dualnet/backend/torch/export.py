@@ -1,0 +1,5 @@
+"""export support on torch."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
