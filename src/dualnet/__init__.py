@@ -4,7 +4,7 @@ Pick the engine with ``DUALNET_BACKEND=torch|tensorflow`` or :func:`set_backend`
 This module only re-exports; see ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import data, losses, metrics, nn, ops, optim, testing
+from dualnet import callbacks, data, losses, metrics, nn, ops, optim, testing, train
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.config import (
     available_backends,
@@ -28,38 +28,42 @@ from dualnet.errors import (
     WeightsFileError,
 )
 from dualnet.seeding import seed
+from dualnet.train import Trainer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError",
     "BackendError",
-    "DTypeError",
     "DeviceError",
+    "DTypeError",
     "DualnetError",
     "NumericsError",
     "ShapeError",
     "StateDictError",
     "StateError",
+    "Trainer",
     "UnsupportedError",
     "WeightsFileError",
     "available_backends",
+    "backend",
+    "callbacks",
+    "current_device",
+    "data",
+    "device",
+    "devices",
     "function",
     "grad",
     "losses",
     "metrics",
     "nn",
     "no_grad",
-    "optim",
-    "stop_gradient",
-    "testing",
-    "value_and_grad",
-    "backend",
-    "current_device",
-    "data",
-    "device",
-    "devices",
     "ops",
+    "optim",
     "seed",
     "set_backend",
+    "stop_gradient",
+    "testing",
+    "train",
+    "value_and_grad",
 ]

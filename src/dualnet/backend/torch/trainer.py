@@ -1,5 +1,33 @@
-"""trainer support on torch."""
+"""The pieces of the Trainer's step that differ per framework, on PyTorch.
+
+``compile_step(fn, jit)``: the step as it runs each batch: eager Python unless
+``jit`` (then ``torch.compile``; autograd calls inside it are graph breaks that
+torch handles). ``run_if(pred, fn)``: run ``fn`` when a scalar bool tensor is
+true (a Python branch: one host sync). ``leading_size(x)``: the batch size of
+``x`` as a number usable in arithmetic inside the step.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+__all__ = ["compile_step", "run_if", "leading_size"]
+
+
+def compile_step(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
+    """``fn`` itself (eager) or ``torch.compile(fn)`` when ``jit``."""
+    return torch.compile(fn) if jit else fn
+
+
+def run_if(pred: Any, fn: Callable[[], None]) -> None:
+    """Call ``fn()`` when ``pred`` (a scalar bool tensor) is true."""
+    if bool(pred):
+        fn()
+
+
+def leading_size(x: Any) -> Any:
+    """``x.shape[0]`` as a float (symbolic while compiling), for weighting by batch size."""
+    return float(x.shape[0])

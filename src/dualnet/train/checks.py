@@ -1,0 +1,50 @@
+"""Validation of the Trainer's scalar arguments: ArgumentError naming the call and the argument, with an example."""
+
+from __future__ import annotations
+
+import operator
+import sys
+from typing import Any
+
+from dualnet.errors import ArgumentError
+from dualnet.nn.module import Module
+from dualnet.optim.optimizer import Optimizer
+
+
+def check_trainer_arguments(model: Any, optimizer: Any, jit: Any, step_fn: Any) -> None:
+    """ArgumentError for a model that is not a Module, an optimizer that is not dualnet's, a non-bool jit..."""
+    if not isinstance(model, Module):
+        raise ArgumentError(f"Trainer(model=...): expected a dn.nn.Module, got {type(model).__name__}")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        raise ArgumentError(
+            f"Trainer(optimizer=...): expected a dn.optim optimizer, e.g. dn.optim.Adam(model.parameters()), "
+            f"got {type(optimizer).__name__}"
+        )
+    if not isinstance(jit, bool):
+        raise ArgumentError(f"Trainer(jit={jit!r}): jit must be True or False")
+    if step_fn is not None and not callable(step_fn):
+        raise ArgumentError(f"Trainer(step_fn={step_fn!r}): must be a function fn(trainer, batch) -> dict")
+
+
+def int_at_least(where: str, name: str, value: Any, minimum: int, example: str) -> int:
+    """``value`` as an int ``>= minimum`` (bools refused), else ArgumentError ``"where(name=value): ..."``."""
+    if not isinstance(value, bool):
+        try:
+            number = operator.index(value)
+        except TypeError:
+            pass
+        else:
+            if number >= minimum:
+                return number
+    bound = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+    raise ArgumentError(f"{where}({name}={value!r}): {name} must be {bound}; pass e.g. {name}={example}")
+
+
+def verbosity(verbose: Any) -> int:
+    """``verbose`` as 0, 1 or 2; ``"auto"`` is 1 when stdout is a terminal, else 2."""
+    if isinstance(verbose, str) and verbose == "auto":
+        isatty = getattr(sys.stdout, "isatty", None)
+        return 1 if isatty is not None and isatty() else 2
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ArgumentError(f"verbose={verbose!r}: use 0 (silent), 1 (progress bar), 2 (one line per epoch) or 'auto'")
+    return int(verbose)

@@ -1,0 +1,163 @@
+"""The data side of the loops: fit's arguments as batch iterables, and epochs of batches with a look-ahead.
+
+:class:`Epochs` yields ``(index, batch, last)`` for each epoch: ``last`` is known
+one batch ahead, so gradient accumulation can step on an epoch's final batch
+even when the data does not say its length. With ``steps_per_epoch`` the same
+iterator carries on across epochs (an endless generator never restarts); when
+it runs out, the epoch ends there and the next one starts a new pass.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from dualnet.data import adapt, num_batches, split
+from dualnet.errors import ArgumentError, ShapeError
+
+_END = object()
+
+
+class Epochs:
+    """Batches of ``loader`` epoch by epoch, ``steps`` per epoch (None: one full pass each)."""
+
+    def __init__(self, loader: Any, steps: int | None, what: str = "fit") -> None:
+        self.loader, self.steps, self.what = loader, steps, what
+        self.length = num_batches(loader)
+        self._iterator: Iterator[Any] | None = None
+        self._seen = False  # whether any batch ever came: no batch at all is an empty dataset
+
+    @property
+    def steps_per_epoch(self) -> int | None:
+        """Batches each epoch will have, when known."""
+        if self.steps is not None:
+            return self.steps if self.length is None else min(self.steps, self.length)
+        return self.length
+
+    def _restart(self, epoch: int) -> None:
+        set_epoch = getattr(self.loader, "set_epoch", None)
+        if callable(set_epoch):
+            set_epoch(epoch)
+        self._iterator = iter(self.loader)
+
+    def _next(self) -> Any:
+        assert self._iterator is not None
+        return next(self._iterator, _END)
+
+    def epoch(self, epoch: int) -> Iterator[tuple[int, Any, bool]]:
+        """``(index within the epoch, batch, is the epoch's last batch)`` for epoch ``epoch``."""
+        fresh = self._iterator is None or self.steps is None
+        if fresh:
+            self._restart(epoch)
+        current = self._next()
+        if current is _END and not fresh:  # the carried-on iterator ran out at an epoch boundary: a new pass
+            self._restart(epoch)
+            fresh = True
+            current = self._next()
+        if current is _END:
+            raise ArgumentError(self._empty_message(epoch))
+        self._seen = True
+        index = 0
+        while True:
+            at_limit = self.steps is not None and index + 1 >= self.steps
+            following = _END if at_limit else self._next()
+            last = at_limit or following is _END
+            yield index, current, last
+            if last:
+                break
+            current, index = following, index + 1
+        if not at_limit:
+            self._iterator = None  # this pass is over; the next epoch starts another
+            if self.steps is not None and index + 1 < self.steps:
+                warnings.warn(
+                    f"{self.what}: the data ran out after {index + 1} of steps_per_epoch={self.steps} batches in "
+                    f"epoch {epoch + 1}; the epoch ends early. Lower steps_per_epoch or give more (or endless) data",
+                    stacklevel=3,
+                )
+
+    def _empty_message(self, epoch: int) -> str:
+        if not self._seen:
+            return (
+                f"{self.what}: the data gave no batches (an empty dataset); pass at least one sample, "
+                "or a generator that yields batches"
+            )
+        return (
+            f"{self.what}: the data gave no batches in epoch {epoch + 1}: a generator is used up after one pass; "
+            "pass an endless generator with steps_per_epoch=..., or arrays / a DataLoader, which restart each epoch"
+        )
+
+
+def fit_data(x: Any, y: Any, sample_weight: Any, class_weight: Any) -> Any:
+    """The training data as one structure: ``(x, y[, sample_weight])`` for arrays, ``x`` itself for loaders."""
+    if y is None:
+        if sample_weight is not None or class_weight is not None:
+            raise ArgumentError(
+                "fit(sample_weight=..., class_weight=...): these need arrays x and y; with a data loader or "
+                "generator, yield (x, y, sample_weight) batches instead"
+            )
+        return x
+    if class_weight is not None:
+        sample_weight = _with_class_weight(y, sample_weight, class_weight)
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def _with_class_weight(y: Any, sample_weight: Any, class_weight: Any) -> np.ndarray:
+    if not isinstance(class_weight, dict) or not class_weight:
+        raise ArgumentError(
+            f"fit(class_weight={class_weight!r}): expected a dict {{class id: weight}}, e.g. {{0: 1.0, 1: 5.0}}"
+        )
+    if not isinstance(y, np.ndarray):
+        raise ArgumentError(
+            "fit(class_weight=...): needs y as one NumPy array of class ids or one-hot rows; for several "
+            "outputs give sample_weight=... instead"
+        )
+    ids = y.argmax(-1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(len(y), -1)[:, 0]
+    ids = ids.astype(np.int64)
+    table = np.ones(max(int(ids.max(initial=0)), *map(int, class_weight)) + 1, np.float32)
+    for cls, weight in class_weight.items():
+        table[int(cls)] = float(weight)
+    weights: np.ndarray = table[ids]
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, np.float32)
+        if sample_weight.shape[:1] != weights.shape:
+            raise ShapeError(
+                f"sample_weight has {sample_weight.shape[:1]} samples but y has {weights.shape[0]}; give one "
+                "weight per sample"
+            )
+        weights = weights * sample_weight.reshape(len(weights), *([1] * (sample_weight.ndim - 1)))
+    return weights
+
+
+def training_and_validation(
+    data: Any, y_given: bool, validation_data: Any, validation_split: Any, batch_size: int | None, shuffle: bool
+) -> tuple[Any, Any]:
+    """``(train batches, validation batches or None)`` from fit's arguments."""
+    names: Any = ("x", "y", "sample_weight")[: len(data)] if y_given else "x"
+    if validation_split not in (0, 0.0, None):
+        if validation_data is not None:
+            raise ArgumentError(
+                "fit(validation_data=..., validation_split=...): give one of them, not both; validation_split "
+                "holds out the last fraction of x and y"
+            )
+        data, held_out = split(data, validation_split, name=names)
+        validation_data = held_out
+    train = adapt(data, batch_size=batch_size, shuffle=shuffle, name=names)
+    if validation_data is None:
+        return train, None
+    return train, validation_batches(validation_data, batch_size)
+
+
+def validation_batches(data: Any, batch_size: int | None) -> Any:
+    """``(x, y[, sample_weight])`` arrays, or a loader or generator of such batches, as batches (no shuffling)."""
+    names: Any = "validation_data"
+    if isinstance(data, tuple | list):
+        if len(data) not in (2, 3):
+            raise ArgumentError(
+                f"fit(validation_data=...): expected (x_val, y_val) or (x_val, y_val, sample_weight_val), got a "
+                f"{type(data).__name__} of {len(data)} items"
+            )
+        names = ("x_val", "y_val", "sample_weight_val")[: len(data)]
+    return adapt(data, batch_size=batch_size, shuffle=False, name=names)

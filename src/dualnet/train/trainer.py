@@ -1,0 +1,410 @@
+"""``Trainer``: Keras's ``fit`` / ``evaluate`` / ``predict`` habit on a dualnet model, on either backend.
+
+The loops (epochs, callbacks, logs) run in Python; each batch goes through one
+compiled step from :func:`B.compile_step`: a ``tf.function`` on tensorflow
+(XLA with ``jit=True``), eager PyTorch on torch (``torch.compile`` with
+``jit=True``). The default steps (:meth:`Trainer.train_step`,
+:meth:`Trainer.test_step`, :meth:`Trainer.predict_step`) are written once on
+``dn.value_and_grad``, the optimizer and the metrics; override them in a
+subclass, or pass ``step_fn=fn(trainer, batch) -> dict`` for a custom training
+step (two optimizers, GAN-style): callbacks, progress and History still work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from dualnet import autograd
+from dualnet.backend.dispatch import B
+from dualnet.callbacks.base import CallbackList
+from dualnet.callbacks.history import History
+from dualnet.config import canonical_device, current_device, device as device_scope
+from dualnet.data import adapt
+from dualnet.errors import ArgumentError, DualnetError, StateError
+from dualnet.nn.module import Module
+from dualnet.optim.optimizer import Optimizer
+from dualnet.train.checks import check_trainer_arguments, int_at_least, verbosity
+from dualnet.train.loop import Epochs, fit_data, training_and_validation
+from dualnet.train.objective import Objective
+from dualnet.train.placement import place
+from dualnet.train.precision import Autocast, LossScaler, get_policy
+from dualnet.train.step import GradientApplier, RunningMeans, detached
+from dualnet.train.structure import (
+    batch_size,
+    call_model,
+    cast_floats,
+    concatenate,
+    first_leaf,
+    is_batch_source,
+    output_keys,
+    to_numpy,
+    unpack,
+)
+
+
+class Trainer:
+    """Trains ``model`` with ``optimizer`` on ``loss``, tracking ``metrics``.
+
+    Args:
+        model: a :class:`dualnet.nn.Module`; a tuple/list input batch is passed
+            positionally (``model(*x)``), a dict or a tensor as one argument.
+        optimizer: a :class:`dualnet.optim.Optimizer` over ``model.parameters()``
+            (None only with a custom step that steps its own optimizers).
+        loss: a name, a Loss, a function ``(y_pred, y_true) -> scalar``, or a
+            tuple/dict of those for a multi-output model (see :mod:`dualnet.train.objective`).
+        metrics: names, Metric objects or functions; a dict per output for several outputs.
+        jit: compile harder: ``torch.compile`` on torch, XLA on tensorflow.
+        precision: ``"float32"``, ``"bf16-mixed"`` or ``"fp16-mixed"`` (CUDA; dynamic loss scaling).
+        device: where the model and every batch go (``"cpu"``, ``"cuda:0"``); default: the current device.
+        grad_accumulation: add the gradients of this many consecutive batches, then step once.
+        loss_weights: weights of the per-output losses in the total.
+        step_fn: ``fn(trainer, batch) -> dict of scalars`` replacing :meth:`train_step`.
+
+    Attributes for callbacks: ``model``, ``optimizer``, ``stop_training``,
+    ``stop_error``, ``epoch``, ``global_step`` (batches trained since the trainer
+    was made), ``history`` (the last fit's :class:`History`).
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        optimizer: Optimizer | None = None,
+        loss: Any = None,
+        metrics: Any = None,
+        jit: bool = False,
+        precision: str = "float32",
+        device: str | None = None,
+        grad_accumulation: int = 1,
+        loss_weights: Any = None,
+        step_fn: Callable[[Trainer, Any], Any] | None = None,
+    ) -> None:
+        check_trainer_arguments(model, optimizer, jit, step_fn)
+        self.grad_accumulation = int_at_least("Trainer", "grad_accumulation", grad_accumulation, 1, "4")
+        self.model, self.optimizer, self.jit, self.step_fn = model, optimizer, jit, step_fn
+        self.objective = Objective(loss, loss_weights, metrics)
+        self.device = None if device is None else place(model, optimizer, canonical_device(device))
+        self.policy = get_policy(precision, self.device or current_device())
+        self.stop_training, self.stop_error = False, None
+        self.epoch, self.global_step = 0, 0
+        self.history: History | None = None
+        self._backend = B.name
+        self._prepared = False
+        self._autocast: Autocast | None = None
+        self._scaler: LossScaler | None = None  # fp16's loss scale, made with the other step state in _prepare
+        self._applier: GradientApplier | None = None
+        self._apply = True  # read by the default step while it is traced / run: step the optimizer this batch
+        self._compiled: dict[str, Callable[..., Any]] = {}
+
+    # --- the steps: override these, or pass step_fn ---------------------------------------------------
+
+    def train_step(self, batch: Any) -> dict[str, Any]:
+        """One training batch ``(x, y[, sample_weight])``: forward, loss, gradients, optimizer step, metrics.
+
+        Returns ``{"loss": scalar, ...}``; the trainer averages each value over the
+        epoch (weighted by batch size) for the logs, and adds the metrics' results.
+        """
+        if self.optimizer is None or self._applier is None:
+            raise ArgumentError("Trainer(optimizer=None): the default train_step needs an optimizer")
+        x, y, sample_weight = unpack(batch)
+
+        def objective(model: Module) -> tuple[Any, Any]:
+            y_pred = self.forward(x)
+            loss, logs = self.compute_loss(y_pred, y, sample_weight)
+            scaled = loss if self._scaler is None else self._scaler.scale(loss)
+            return scaled, (y_pred, logs)
+
+        (_, (y_pred, logs)), grads = autograd.value_and_grad(objective, has_aux=True)(self.model)
+        self._applier(grads, B.leading_size(first_leaf(x)), self._apply)
+        self.objective.update_metrics(y_pred, y)
+        return logs  # type: ignore[no-any-return]
+
+    def test_step(self, batch: Any) -> dict[str, Any]:
+        """One evaluation batch ``(x, y[, sample_weight])``: forward, loss, metrics (no gradients)."""
+        x, y, sample_weight = unpack(batch)
+        y_pred = self.forward(x)
+        _, logs = self.compute_loss(y_pred, y, sample_weight)
+        self.objective.update_metrics(y_pred, y)
+        return logs
+
+    def predict_step(self, x: Any) -> Any:
+        """The model's outputs for one batch of inputs ``x`` (float32 under mixed precision)."""
+        return self.forward(x)
+
+    # --- building blocks for steps --------------------------------------------------------------------
+
+    def forward(self, x: Any) -> Any:
+        """``model(x)`` under the precision policy: inputs and parameters in the compute dtype, outputs float32."""
+        if not self.policy.mixed:
+            return call_model(self.model, x)
+        if self._autocast is None:
+            self._autocast = Autocast(self.model, self.policy.compute_dtype)
+        with self._autocast.scope():
+            y_pred = call_model(self.model, cast_floats(x, self.policy.compute_dtype))
+        return cast_floats(y_pred, "float32")
+
+    def compute_loss(self, y_pred: Any, y: Any, sample_weight: Any = None) -> tuple[Any, dict[str, Any]]:
+        """``(total loss, logs)`` of the configured loss(es) for outputs ``y_pred`` and targets ``y``."""
+        return self.objective.compute_loss(y_pred, y, sample_weight)
+
+    def update_metrics(self, y_pred: Any, y: Any) -> None:
+        """Add a batch to the configured metrics (for custom steps)."""
+        self.objective.update_metrics(y_pred, y)
+
+    @property
+    def metrics(self) -> list[Any]:
+        """The metric objects, in log order (empty until the first batch shows the output structure)."""
+        return [metric for _, metric in self.objective.metrics]
+
+    # --- fit / evaluate / predict -----------------------------------------------------------------------
+
+    def fit(
+        self,
+        x: Any,
+        y: Any = None,
+        *,
+        epochs: int = 1,
+        batch_size: int | None = None,
+        shuffle: bool = True,
+        validation_data: Any = None,
+        validation_split: float = 0.0,
+        callbacks: Any = (),
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        verbose: int | str = "auto",
+        sample_weight: Any = None,
+        class_weight: dict[int, float] | None = None,
+    ) -> History:
+        """Train for epochs ``initial_epoch .. epochs - 1``; returns the :class:`History` of per-epoch logs.
+
+        ``x``/``y``: arrays (tuples/dicts of them for several inputs/outputs), or
+        ``x`` alone as a ``dn.data.DataLoader``, the backend's own loader or a
+        generator of ``(x, y[, sample_weight])`` batches. ``batch_size`` (default
+        32) and ``shuffle`` apply to arrays. ``steps_per_epoch`` caps the batches
+        per epoch (needed for an endless generator). ``verbose``: 0 silent, 1 a
+        progress bar, 2 one line per epoch, ``"auto"`` 1 on a terminal else 2.
+        Raises the ``stop_error`` a callback left (TerminateOnNaN) after ``on_train_end``.
+        """
+        self._check_backend()
+        epochs = int_at_least("fit", "epochs", epochs, 0, "10")
+        initial_epoch = int_at_least("fit", "initial_epoch", initial_epoch, 0, "0")
+        steps = None if steps_per_epoch is None else int_at_least("fit", "steps_per_epoch", steps_per_epoch, 1, "100")
+        mode = verbosity(verbose)
+        with self._placement():
+            data = fit_data(x, y, sample_weight, class_weight)
+            train, validation = training_and_validation(
+                data, y is not None, validation_data, validation_split, batch_size, shuffle
+            )
+            epochs_of = Epochs(train, steps, "fit")
+            history = History()
+            self.history = history
+            listed = self._callbacks(callbacks, history, verbose if mode else 0)
+            listed.set_params({"epochs": epochs, "steps": epochs_of.steps_per_epoch, "verbose": mode})
+            self.stop_training, self.stop_error = False, None
+            self._train_loop(epochs_of, validation, listed, initial_epoch, epochs)
+        if self.stop_error is not None:
+            raise self.stop_error
+        return history
+
+    def _train_loop(self, batches: Epochs, validation: Any, callbacks: CallbackList, first: int, end: int) -> None:
+        batch_logs = callbacks.needs_batch_logs
+        means = RunningMeans()
+        logs: dict[str, float] = {}
+        if self._applier is not None:
+            self._applier.reset()  # a run stopped early may have left part of an accumulation behind
+        callbacks.on_train_begin({})
+        for epoch in range(first, end):
+            self.epoch = epoch
+            self.model.train()
+            self.objective.reset()
+            means.reset()
+            callbacks.on_epoch_begin(epoch, {})
+            for index, batch, last in batches.epoch(epoch):
+                if batch_logs:
+                    callbacks.on_batch_begin(index, {})
+                apply = last or (index + 1) % self.grad_accumulation == 0
+                means.add(self._run("train", batch, apply), batch_size(batch))
+                self.global_step += 1
+                if batch_logs:
+                    callbacks.on_batch_end(index, self._logs(means))
+                if self.stop_training:
+                    break
+            logs = self._logs(means)
+            if validation is not None and self.stop_error is None:
+                logs.update({f"val_{k}": v for k, v in self._evaluate(validation, callbacks).items()})
+                self.model.train()
+            if self.optimizer is not None:
+                logs["lr"] = float(self.optimizer.lr)
+            callbacks.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs)
+
+    def evaluate(
+        self,
+        x: Any,
+        y: Any = None,
+        *,
+        batch_size: int | None = 32,
+        sample_weight: Any = None,
+        verbose: int | str = 0,
+        callbacks: Any = (),
+    ) -> dict[str, float]:
+        """The loss and metrics over ``x``/``y`` (arrays, or a loader/generator of batches), in eval mode.
+
+        Returns ``{"loss": ..., "<metric>": ...}`` (Python floats); ``verbose`` 1 or 2 prints them in one line.
+        """
+        self._check_backend()
+        mode = verbosity(verbose)
+        with self._placement():
+            data = adapt(
+                fit_data(x, y, sample_weight, None),
+                batch_size=batch_size,
+                shuffle=False,
+                name=("x", "y", "sample_weight")[: 3 if sample_weight is not None else 2] if y is not None else "x",
+            )
+            listed = self._callbacks(callbacks, None, 0)
+            listed.set_params({"epochs": 1, "steps": Epochs(data, None).length, "verbose": mode})
+            logs = self._evaluate(data, listed)
+        if mode:
+            print("Evaluate - " + " - ".join(f"{key}: {value:.4f}" for key, value in logs.items()))
+        return logs
+
+    def _evaluate(self, data: Any, callbacks: CallbackList) -> dict[str, float]:
+        callbacks.on_test_begin({})
+        self.model.eval()
+        self.objective.reset()
+        means = RunningMeans()
+        with autograd.no_grad():
+            for _, batch, _ in Epochs(data, None, "evaluate").epoch(0):
+                means.add(self._run("test", batch), batch_size(batch))
+        logs = self._logs(means)
+        callbacks.on_test_end(logs)
+        return logs
+
+    def predict(self, x: Any, *, batch_size: int | None = 32, verbose: int | str = 0, callbacks: Any = ()) -> Any:
+        """The model's outputs for ``x``, batch by batch in eval mode without gradients, as NumPy.
+
+        ``x``: inputs as arrays (a tuple/dict for several inputs), or a loader or
+        generator of batches (``(x, ...)`` tuples or inputs alone). Returns one array
+        of shape ``(n, ...)``, or a tuple/dict of them for several outputs.
+        """
+        self._check_backend()
+        verbosity(verbose)
+        inputs_only = not is_batch_source(x)
+        with self._placement():
+            data = adapt(x, batch_size=batch_size, shuffle=False, name="x")
+            listed = self._callbacks(callbacks, None, 0)
+            listed.on_predict_begin({})
+            self.model.eval()
+            chunks: list[Any] = []
+            with autograd.no_grad():
+                for _, batch, _ in Epochs(data, None, "predict").epoch(0):
+                    inputs = batch if inputs_only else unpack(batch)[0]
+                    chunks.append(to_numpy(self._run("predict", inputs)))
+            listed.on_predict_end({})
+        return concatenate(chunks)
+
+    # --- running the steps ---------------------------------------------------------------------------------
+
+    def _run(self, kind: str, batch: Any, apply: bool = True) -> Any:
+        """Run the compiled ``kind`` step on ``batch``; a framework error gets a dualnet diagnosis if one applies."""
+        if not self._prepared:
+            self._prepare(batch if kind != "predict" else (batch,))
+        fn = self._compiled.get(kind)
+        if fn is None:
+            fn = self._compiled[kind] = B.compile_step(getattr(self, f"_{kind}_entry"), self.jit)
+        try:
+            out = fn(batch, apply) if kind == "train" else fn(batch)
+        except DualnetError:
+            raise
+        except Exception as err:
+            self._diagnose(kind, batch, err)
+            raise
+        if kind != "predict" and not isinstance(out, dict):
+            raise ArgumentError(
+                f"Trainer: the {kind} step must return a dict of scalars (e.g. {{'loss': loss}}), got "
+                f"{type(out).__name__}"
+            )
+        return out
+
+    def _train_entry(self, batch: Any, apply: bool) -> Any:
+        self._apply = apply
+        out = self.step_fn(self, batch) if self.step_fn is not None else self.train_step(batch)
+        return detached(out)
+
+    def _test_entry(self, batch: Any) -> Any:
+        return detached(self.test_step(batch))
+
+    def _predict_entry(self, x: Any) -> Any:
+        return self.predict_step(x)
+
+    def _prepare(self, batch: Any) -> None:
+        """Once, eagerly, before the first compiled call: build the model, learn its outputs, make step state."""
+        x = unpack(batch)[0]
+        mode = self.model.training
+        self.model.eval()  # no dropout, no running-statistics update: this call only looks
+        try:
+            with autograd.no_grad():
+                y_pred = call_model(self.model, x)
+        finally:
+            self.model.train(mode)
+        if not self.objective.bound:
+            self.objective.bind(output_keys(y_pred))
+        if self.policy.mixed:
+            self._autocast = Autocast(self.model, self.policy.compute_dtype)
+        if self.policy.loss_scaling and self._scaler is None:
+            self._scaler = LossScaler()
+        if self.optimizer is not None and self.step_fn is None:
+            self._applier = GradientApplier(self.model, self.optimizer, self.grad_accumulation, self._scaler)
+        self._prepared = True
+
+    def _diagnose(self, kind: str, batch: Any, err: Exception) -> None:
+        """Re-run the forward (and loss) eagerly, where dualnet's own checks can name what the compiled run hit."""
+        if kind == "train" and (self.step_fn is not None or type(self).train_step is not Trainer.train_step):
+            return
+        x, y, sample_weight = (batch, None, None) if kind == "predict" else unpack(batch)
+        try:
+            with autograd.no_grad():
+                y_pred = self.forward(x)
+                if kind != "predict":
+                    self.compute_loss(y_pred, y, sample_weight)
+        except DualnetError as found:
+            raise found from err
+        except Exception:
+            return
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    def _logs(self, means: RunningMeans) -> dict[str, float]:
+        return {**means.result(), **self.objective.results()}
+
+    def _callbacks(self, callbacks: Any, history: History | None, verbose: int | str) -> CallbackList:
+        listed = CallbackList(callbacks)
+        if history is not None:
+            listed.append(history)
+        if verbose and not any(type(c).__name__ == "ProgressBar" for c in listed):
+            from dualnet.callbacks import ProgressBar
+
+            listed.append(ProgressBar(verbose))
+        listed.set_trainer(self)
+        return listed
+
+    @contextmanager
+    def _placement(self) -> Iterator[None]:
+        with device_scope(self.device) if self.device is not None else nullcontext():
+            yield
+
+    def _check_backend(self) -> None:
+        if B.name != self._backend:
+            raise StateError(
+                f"Trainer: made on backend {self._backend!r} but the active backend is {B.name!r}; the model's "
+                f"variables belong to {self._backend}: switch back with dn.set_backend({self._backend!r})"
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"Trainer(model={type(self.model).__name__}, optimizer={self.optimizer!r}, jit={self.jit}, "
+            f"precision={self.policy.name!r}, grad_accumulation={self.grad_accumulation})"
+        )
