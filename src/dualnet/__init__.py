@@ -4,7 +4,7 @@ Pick the engine with ``DUALNET_BACKEND=torch|tensorflow`` or :func:`set_backend`
 This module only re-exports; see ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import callbacks, data, losses, metrics, nn, ops, optim, testing, train
+from dualnet import callbacks, data, export, losses, metrics, nn, ops, optim, testing, train
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.config import (
     available_backends,
@@ -27,6 +27,8 @@ from dualnet.errors import (
     UnsupportedError,
     WeightsFileError,
 )
+from dualnet.io.model import load, save
+from dualnet.io.registry import register_module
 from dualnet.seeding import seed
 from dualnet.train import Trainer
 
@@ -52,14 +54,18 @@ __all__ = [
     "data",
     "device",
     "devices",
+    "export",
     "function",
     "grad",
+    "load",
     "losses",
     "metrics",
     "nn",
     "no_grad",
     "ops",
     "optim",
+    "register_module",
+    "save",
     "seed",
     "set_backend",
     "stop_gradient",

@@ -1,4 +1,4 @@
-"""The ``dualnet`` command: ``info`` and ``demo``."""
+"""The ``dualnet`` command: ``info``, ``demo`` and ``export``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,47 @@ def info() -> int:
     return 0
 
 
+def export(
+    fmt: str, model_path: str, out_path: str, input_shape: str, dtype: str, backend: str | None, imports: list[str]
+) -> int:
+    """Load a model saved with ``dn.save`` and export it as ``fmt`` on a zeros example of ``input_shape``.
+
+    ``imports`` are Python modules to import first, so the custom classes they
+    register with ``dn.register_module`` can be rebuilt.
+    """
+    import importlib
+
+    import numpy as np
+
+    import dualnet as dn
+    from dualnet.export import export as export_model
+    from dualnet.io.model import load
+
+    try:
+        shape = tuple(int(s) for s in input_shape.split(","))
+    except ValueError:
+        print(f"dualnet export: error: --input-shape {input_shape!r} must be ints, e.g. 1,28,28,1", file=sys.stderr)
+        return 2
+    try:
+        for module in imports:
+            importlib.import_module(module)
+    except ImportError as exc:
+        print(f"dualnet export: error: --import: {exc}; check the module name and PYTHONPATH", file=sys.stderr)
+        return 2
+    try:
+        if backend is not None:
+            dn.set_backend(backend)
+        from dualnet.dtypes import standardize
+
+        example = np.zeros(shape, standardize(dtype))
+        path = export_model(fmt, load(model_path), example, out_path)
+    except dn.DualnetError as exc:
+        print(f"dualnet export: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({fmt}, {dn.backend()} backend)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dualnet`` command."""
     parser = argparse.ArgumentParser(prog="dualnet", description="One API, PyTorch or TensorFlow underneath.")
@@ -42,9 +83,28 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("info", help="versions, backends and devices")
     demo = commands.add_parser("demo", help="train the same model on every installed backend, side by side")
     demo.add_argument("--backend", action="append", help="limit to this backend (repeatable)")
+    ex = commands.add_parser("export", help="export a model saved with dn.save (onnx, saved_model, tflite, ...)")
+    ex.add_argument("format", choices=["onnx", "saved_model", "tflite", "torch_program"])
+    ex.add_argument("model_path", help="a file written by dn.save")
+    ex.add_argument("out_path", help="the file (or folder, for saved_model) to write")
+    ex.add_argument("--input-shape", required=True, help="example input shape, batch first, e.g. 1,28,28,1")
+    ex.add_argument("--dtype", default="float32", help="example input dtype (default float32)")
+    ex.add_argument("--backend", choices=["torch", "tensorflow"], help="backend to export from")
+    ex.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import MODULE first, for the custom classes it registers (repeatable)",
+    )
     args = parser.parse_args(argv)
     if args.command == "info":
         return info()
+    if args.command == "export":
+        return export(
+            args.format, args.model_path, args.out_path, args.input_shape, args.dtype, args.backend, args.imports
+        )
     from dualnet import demo as demo_module
 
     return demo_module.main(args.backend)

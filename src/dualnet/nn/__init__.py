@@ -10,6 +10,7 @@ from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
 from dualnet.nn.module import Module
+from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
 from dualnet.nn.pooling import (
     AvgPool1D,
@@ -53,7 +54,9 @@ __all__ = [
     "Reshape",
     "Residual",
     "Sequential",
+    "Wrapped",
     "TransformerEncoderLayer",
     "activations",
     "initializers",
+    "wrap",
 ]

@@ -15,6 +15,8 @@ path already and is filled at once.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import weakref
 from collections.abc import Callable, Iterator
@@ -63,6 +65,43 @@ class Module:
     _output_shape: Any
     _device: str | None
     _cache: tuple[int, Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Record the arguments of the outermost (most-derived) __init__ call for get_config()
+        # and dn.save; construction only, so the forward path pays nothing.
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_dn_records_args", False):
+            return
+
+        @functools.wraps(init)
+        def recording_init(self: Module, *args: Any, **kw: Any) -> None:
+            self.__dict__.setdefault("_init_args", (args, kw))
+            init(self, *args, **kw)
+
+        recording_init._dn_records_args = True  # type: ignore[attr-defined]
+        cls.__init__ = recording_init  # type: ignore[method-assign]
+
+    def get_config(self) -> dict[str, Any]:
+        """The arguments this module was constructed with, by parameter name (only those passed).
+
+        ``type(self)(**get_config())`` builds the same architecture; ``*args`` is
+        stored under its parameter name as a list and ``**kwargs`` merged in.
+        """
+        args, kwargs = self.__dict__.get("_init_args", ((), {}))
+        signature = inspect.signature(type(self).__init__)
+        bound = signature.bind(self, *args, **kwargs).arguments
+        config: dict[str, Any] = {}
+        for name, param in list(signature.parameters.items())[1:]:
+            if name not in bound:
+                continue
+            if param.kind is inspect.Parameter.VAR_KEYWORD:
+                config.update(bound[name])
+            elif param.kind is inspect.Parameter.VAR_POSITIONAL:
+                config[name] = list(bound[name])
+            else:
+                config[name] = bound[name]
+        return config
 
     def __init__(self) -> None:
         d = self.__dict__
@@ -187,6 +226,7 @@ class Module:
         framework error comes with a message that says where and how to fix it;
         it costs nothing on successful calls.
         """
+        return None
 
     def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
         if not self._first_call_done:
@@ -201,6 +241,8 @@ class Module:
         if self._path is None:
             self.materialize()  # outermost module: name the tree, fill waiting weights
         self.check_inputs(*inputs)
+        d = self.__dict__
+        d.setdefault("_input_spec", [_spec_of(x) for x in inputs])  # what dn.save needs to rebuild lazy layers
         if not self.built:
             self.build(*inputs)
             self.built = True
@@ -307,6 +349,12 @@ class Module:
         """
         load_into(self, state, strict)
 
+    def native(self, input_signature: Any = None) -> Any:
+        """This model as a ``torch.nn.Module`` / ``tf.Module`` sharing its variables (see :mod:`dualnet.nn.native`)."""
+        from dualnet.nn.native import to_native
+
+        return to_native(self, input_signature=input_signature)
+
     def save_weights(self, path: str | os.PathLike[str]) -> None:
         """Write ``state_dict()`` to ``path`` as safetensors (atomic: a crash leaves the old file)."""
         from dualnet.io.weights import save_weights
@@ -408,6 +456,12 @@ def _modules_in(name: str, value: Any) -> Iterator[tuple[str, Module]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _modules_in(f"{name}.{key}", item)
+
+
+def _spec_of(x: Any) -> tuple[tuple[int, ...], str] | None:
+    if isinstance(x, np.ndarray):
+        return tuple(x.shape), str(x.dtype)
+    return (tuple(B.shape(x)), B.dtype(x)) if B.is_tensor(x) else None
 
 
 def _shape_of(out: Any) -> Any:

@@ -1,0 +1,245 @@
+"""Whole models: ``dn.save(model, path)`` and ``dn.load(path)``, a JSON config plus weights, no pickle.
+
+File format: one safetensors file. The tensors are ``model.state_dict()``
+(the same as :func:`dualnet.io.weights.save_weights` writes) and the
+safetensors header's ``__metadata__`` holds, under ``"dualnet.config"``::
+
+    {"format": "dualnet.model", "version": 1, "class": "Sequential",
+     "config": {"layers": [{"__module__": "Dense", "config": {"units": 4}}, ...]},
+     "inputs": [{"shape": [null, 8], "dtype": "float32"}], "training": true}
+
+Config values are JSON primitives, lists, string-keyed dicts, tuples as
+``{"__tuple__": [...]}``, nested modules as ``{"__module__": name, "config": ...}``
+and dualnet activations by name. ``inputs`` is the signature of the model's
+first call (batch size None), used to build lazily sized layers with a zeros
+example before the weights are loaded. Loading looks classes up only in
+:mod:`dualnet.io.registry`, bounds every integer, and checks every key and
+shape before assigning anything.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dualnet.errors import ArgumentError, WeightsFileError
+from dualnet.io import registry
+from dualnet.io.weights import WeightsNotFoundError, load_state, save_state
+
+if TYPE_CHECKING:
+    from dualnet.nn.module import Module
+
+FORMAT, VERSION, METADATA_KEY = "dualnet.model", 1, "dualnet.config"
+MODULE, TUPLE = "__module__", "__tuple__"
+MAX_INT = 2**31 - 1  # every integer in a config (sizes, counts) must fit in int32
+MAX_DEPTH = 100
+MAX_HEADER = 100 * 2**20
+
+
+def save(model: Module, path: str | os.PathLike[str]) -> Path:
+    """Write ``model``'s architecture (JSON config) and weights to one safetensors file, atomically.
+
+    Every module in the tree must be a built-in layer or registered with
+    ``dn.register_module``, and its constructor arguments JSON-storable;
+    otherwise ArgumentError names the module path and argument. Returns the path.
+    """
+    from dualnet.nn.module import Module
+
+    if not isinstance(model, Module):
+        raise ArgumentError(f"dn.save(model={type(model).__name__}): model must be a dn.nn.Module")
+    state = model.state_dict()  # materialises the tree, so paths are known
+    paths = {id(m): p for p, m in model.named_modules()}
+    spec = model.__dict__.get("_input_spec")
+    inputs = None
+    if spec is not None and all(s is not None for s in spec):
+        inputs = [{"shape": [None, *shape[1:]] if shape else [], "dtype": dtype} for shape, dtype in spec]
+    encoded = encode_module(model, paths)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "class": encoded[MODULE],
+        "config": encoded["config"],
+        "inputs": inputs,
+        "training": bool(model.training),
+    }
+    return save_state(state, path, metadata={METADATA_KEY: json.dumps(document, allow_nan=False)})
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """Rebuild the model saved by :func:`save` (on any backend) and load its weights; all or nothing.
+
+    Classes come only from the registry: import the modules that register your
+    custom classes first. Damaged files raise WeightsFileError, unknown classes
+    or absurd configs ArgumentError, mismatched weights StateDictError.
+    """
+    from dualnet.autograd import no_grad
+    from dualnet.backend.dispatch import B
+
+    source = Path(path)
+    document = read_config(source)
+    state = load_state(source)  # reads every tensor before anything is built: a truncated body fails here
+    model = decode_module({MODULE: document["class"], "config": document["config"]}, "config")
+    if document.get("inputs"):
+        examples = [_example(item, i) for i, item in enumerate(document["inputs"])]
+        model.eval()
+        with no_grad():
+            model(*[B.convert_to_tensor(x) for x in examples])
+    model.load_state_dict(state, strict=True)
+    model.train(bool(document.get("training", True)))
+    return model
+
+
+def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``dualnet.config`` document of a saved model, read from the safetensors header only."""
+    source = Path(path)
+    if not source.is_file():
+        raise WeightsNotFoundError(f"saved model {str(source)!r} does not exist; check the path")
+    damaged = f"saved model {str(source)!r}: corrupt header"
+    with source.open("rb") as handle:
+        head = handle.read(8)
+        if len(head) < 8:
+            raise WeightsFileError(f"{damaged} (file shorter than 8 bytes); it is truncated: save the model again")
+        (size,) = struct.unpack("<Q", head)
+        if size > MAX_HEADER or size > source.stat().st_size - 8:
+            raise WeightsFileError(f"{damaged} (header length {size} exceeds the file); it is truncated or corrupt")
+        raw = handle.read(size)
+    try:
+        header = json.loads(raw)
+        text = header.get("__metadata__", {}).get(METADATA_KEY)
+    except (ValueError, AttributeError, RecursionError) as exc:
+        raise WeightsFileError(f"{damaged} ({exc}); the file is damaged: save the model again") from exc
+    if text is None:
+        raise WeightsFileError(
+            f"saved model {str(source)!r} has weights but no dualnet model config; it is a weights file: "
+            "build the model in code and call model.load_weights(path)"
+        )
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise WeightsFileError(f"{damaged}: the model config is not valid JSON ({exc})") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT or "class" not in document:
+        raise WeightsFileError(f"{damaged}: the model config is not a {FORMAT!r} document")
+    if document.get("version") != VERSION:
+        raise WeightsFileError(
+            f"saved model {str(source)!r} has format version {document.get('version')!r}; this dualnet reads "
+            f"version {VERSION}: upgrade dualnet"
+        )
+    return document
+
+
+def _example(item: Any, index: int) -> np.ndarray:
+    where = f"saved model, inputs[{index}]"
+    if not isinstance(item, dict) or not isinstance(item.get("shape"), list) or not isinstance(item.get("dtype"), str):
+        raise ArgumentError(f"{where}: expected {{'shape': [...], 'dtype': str}}, got {item!r:.80}; file damaged")
+    shape = [1 if s is None else _decode(s, where, 0) for s in item["shape"]]
+    if any(not isinstance(s, int) or isinstance(s, bool) or s < 0 for s in shape) or math.prod(shape) > 2**28:
+        raise ArgumentError(f"{where}: input shape {item['shape']} is not a sane shape; the file is damaged")
+    from dualnet.dtypes import standardize
+
+    dtype = standardize(item["dtype"])
+    return np.zeros(shape, "float32" if dtype == "bfloat16" else dtype)
+
+
+# -- configs ----------------------------------------------------------------------------------
+
+
+def encode_module(module: Module, paths: dict[int, str]) -> dict[str, Any]:
+    """``module`` as ``{"__module__": name, "config": {...}}``; ``paths`` maps id(module) -> path for errors."""
+    from dualnet.nn.containers import Sequential
+
+    where = _where(module, paths)
+    name = registry.name_of(type(module))
+    if name is None:
+        raise ArgumentError(
+            f"dn.save: module {where} is a {type(module).__qualname__}, which is not registered; "
+            "decorate its class with @dn.register_module so dn.load can rebuild it"
+        )
+    args = {"layers": list(module)} if isinstance(module, Sequential) else module.get_config()
+    return {MODULE: name, "config": {arg: _encode(value, paths, where, arg) for arg, value in args.items()}}
+
+
+def _encode(value: Any, paths: dict[int, str], where: str, arg: str) -> Any:
+    from dualnet.nn.module import Module
+
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    if isinstance(value, Module):
+        return encode_module(value, paths)
+    if isinstance(value, tuple):
+        return {TUPLE: [_encode(v, paths, where, arg) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v, paths, where, arg) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value) and not {MODULE, TUPLE} & set(value):
+        return {k: _encode(v, paths, where, arg) for k, v in value.items()}
+    activation = _activation_name(value)
+    if activation is not None:
+        return activation
+    raise ArgumentError(
+        f"dn.save: module {where}, argument {arg!r}: {type(value).__name__} {value!r:.80} cannot be stored in a "
+        "JSON config; pass a name string instead (e.g. activation='relu', kernel_initializer='he_normal'), or "
+        "make the object a module and register its class with @dn.register_module"
+    )
+
+
+def _where(module: Module, paths: dict[int, str]) -> str:
+    path = paths.get(id(module), "")
+    return f"{path!r} ({type(module).__name__})" if path else f"(the model, a {type(module).__name__})"
+
+
+def _activation_name(value: Any) -> str | None:
+    from dualnet.nn import activations
+
+    if callable(value):
+        for name in activations.NAMES:
+            if name != "linear" and activations.get(name) is value:
+                return name
+    return None
+
+
+def decode_module(data: Any, where: str, depth: int = 0) -> Module:
+    """Build the module ``data`` describes (see :func:`encode_module`), with classes from the registry only."""
+    if not isinstance(data, dict) or set(data) != {MODULE, "config"} or not isinstance(data["config"], dict):
+        raise ArgumentError(
+            f"saved model, {where}: expected {{'__module__': name, 'config': {{...}}}}, got {data!s:.120}; "
+            "the file is damaged or was not written by dn.save"
+        )
+    klass = registry.lookup(data[MODULE])
+    kwargs = {k: _decode(v, f"{where}.{k}", depth + 1) for k, v in data["config"].items()}
+    try:
+        return klass(**kwargs)
+    except (MemoryError, OverflowError) as exc:
+        raise ArgumentError(
+            f"saved model, {where} ({data[MODULE]}): the sizes in the config are too large to build ({exc}); "
+            "the file is damaged or hostile"
+        ) from exc
+    except TypeError as exc:
+        raise ArgumentError(
+            f"saved model, {where} ({data[MODULE]}): cannot be constructed with arguments {sorted(kwargs)} "
+            f"({exc}); the registered class does not match the one the model was saved with"
+        ) from exc
+
+
+def _decode(value: Any, where: str, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise ArgumentError(f"saved model, {where}: config nested deeper than {MAX_DEPTH}; the file is damaged")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise ArgumentError(
+            f"saved model, {where}: integer {value} is beyond the bound {MAX_INT}; the file is damaged or hostile"
+        )
+    if isinstance(value, list):
+        return [_decode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        if MODULE in value:
+            return decode_module(value, where, depth + 1)
+        if set(value) == {TUPLE} and isinstance(value[TUPLE], list):
+            return tuple(_decode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value[TUPLE]))
+        return {k: _decode(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
+    return value
