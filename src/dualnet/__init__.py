@@ -27,6 +27,7 @@ from dualnet.errors import (
     UnsupportedError,
     WeightsFileError,
 )
+from dualnet.io.checkpoint import load_checkpoint, save_checkpoint
 from dualnet.io.model import load, save
 from dualnet.io.registry import register_module
 from dualnet.seeding import seed
@@ -58,6 +59,7 @@ __all__ = [
     "function",
     "grad",
     "load",
+    "load_checkpoint",
     "losses",
     "metrics",
     "nn",
@@ -66,6 +68,7 @@ __all__ = [
     "optim",
     "register_module",
     "save",
+    "save_checkpoint",
     "seed",
     "set_backend",
     "stop_gradient",

@@ -1,4 +1,4 @@
-"""``ModelCheckpoint``: save the model's weights at the end of each epoch, or only when it improves."""
+"""``ModelCheckpoint``: save the model's weights (or a full checkpoint) at each epoch end, or when it improves."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ from dualnet.callbacks.base import Callback, Logs
 from dualnet.callbacks.checks import check_int, check_optional_number, check_verbose, fail
 from dualnet.callbacks.monitor import Monitor
 from dualnet.errors import ArgumentError
+from dualnet.io.checkpoint import save_checkpoint
 
 
 class ModelCheckpoint(Callback):
     """Write ``model.save_weights(filepath)`` (safetensors, atomic) at each epoch end.
+
+    With ``save_weights_only=False`` it writes a full :func:`dualnet.save_checkpoint`
+    instead (weights, optimizer state, epoch, step, RNG state, history), which
+    ``trainer.fit(..., resume_from=path)`` continues from. Put it last among the
+    callbacks so that what others change at the epoch end (the learning rate) is saved.
 
     Args:
         filepath: where to write; may name ``{epoch}`` (1-based, as Keras) and any log
@@ -27,6 +33,7 @@ class ModelCheckpoint(Callback):
             older ones (None keeps all). Files written by earlier runs are never touched.
         initial_value_threshold: with ``save_best_only``, the value to beat at the start.
         verbose: 1 prints a line for each file written.
+        save_weights_only: True (the default) writes weights only; False writes full checkpoints.
 
     After an epoch: ``best`` (the best monitored value), ``last_path`` and ``paths``
     (the files written and still kept, oldest first).
@@ -41,6 +48,7 @@ class ModelCheckpoint(Callback):
         mode: str = "auto",
         keep_last: int | None = None,
         initial_value_threshold: float | None = None,
+        save_weights_only: bool = True,
     ) -> None:
         super().__init__()
         name = "ModelCheckpoint"
@@ -50,6 +58,7 @@ class ModelCheckpoint(Callback):
         self._fields = _fields(self.filepath)
         self.monitor = Monitor(name, monitor, mode)
         self.save_best_only = bool(save_best_only)
+        self.save_weights_only = bool(save_weights_only)
         self.keep_last = None if keep_last is None else check_int(name, "keep_last", keep_last, 1, "keep_last=3")
         self.initial_value_threshold = check_optional_number(
             name, "initial_value_threshold", initial_value_threshold, "initial_value_threshold=0.5"
@@ -79,9 +88,13 @@ class ModelCheckpoint(Callback):
             why = ""
         path = self.path_for(epoch, logs)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.model.save_weights(path)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            save_checkpoint(path, trainer=self.trainer, logs=logs)
         if self.verbose:
-            print(f"Epoch {epoch + 1}: {why}saving model weights to {path}")
+            what = "model weights" if self.save_weights_only else "checkpoint"
+            print(f"Epoch {epoch + 1}: {why}saving {what} to {path}")
         self._remember(path)
 
     def path_for(self, epoch: int, logs: Logs) -> Path:
@@ -113,7 +126,8 @@ class ModelCheckpoint(Callback):
     def __repr__(self) -> str:
         return (
             f"ModelCheckpoint({self.filepath!r}, monitor={self.monitor.monitor!r}, "
-            f"save_best_only={self.save_best_only}, keep_last={self.keep_last})"
+            f"save_best_only={self.save_best_only}, keep_last={self.keep_last}, "
+            f"save_weights_only={self.save_weights_only})"
         )
 
 

@@ -37,5 +37,5 @@ def get(identifier: Any, where: str = "activation") -> Callable[[Any], Any] | No
         return identifier  # type: ignore[no-any-return]
     if isinstance(identifier, str) and identifier.lower() in NAMES:
         key = _ALIASES.get(identifier.lower(), identifier.lower())
-        return None if key == "linear" else getattr(ops, key)  # type: ignore[no-any-return]
+        return None if key == "linear" else getattr(ops, key)
     raise ArgumentError(f"{where}: unknown activation {identifier!r}; use one of {', '.join(NAMES)} or a callable")

@@ -130,7 +130,7 @@ class BatchNorm(Module):
 
     def build(self, x: Any) -> None:
         shape = tuple(B.shape(x))
-        self._create(int(shape[_axis_in(self, self.axis, shape)]))  # type: ignore[arg-type]
+        self._create(int(shape[_axis_in(self, self.axis, shape)]))
 
     def _create(self, channels: int) -> None:
         self.num_features = channels
@@ -236,7 +236,7 @@ class LayerNorm(Module):
         shape = tuple(B.shape(x))
         ndim = len(shape)
         axes = tuple(sorted({_axis_in(self, a, shape) for a in self.axis}))
-        param_shape = tuple(int(shape[a]) for a in axes)  # type: ignore[arg-type]
+        param_shape = tuple(int(shape[a]) for a in axes)
         self.__dict__["_param_shape"] = param_shape
         if axes == tuple(range(ndim - len(axes), ndim)):
             # Trailing axes: negative indices make the layer work on any rank, and the (D,)-shaped weights
@@ -244,7 +244,7 @@ class LayerNorm(Module):
             self.__dict__["_axes"] = tuple(a - ndim for a in axes)
         else:
             self.__dict__["_axes"] = axes
-            self.__dict__["_bshape"] = tuple(int(shape[a]) if a in axes else 1 for a in range(ndim))  # type: ignore[arg-type]
+            self.__dict__["_bshape"] = tuple(int(shape[a]) if a in axes else 1 for a in range(ndim))
             self._rank = ndim
         self.gamma = self.add_weight("gamma", param_shape, self.gamma_initializer, self.dtype) if self.scale else None
         self.beta = self.add_weight("beta", param_shape, self.beta_initializer, self.dtype) if self.center else None
@@ -321,7 +321,7 @@ class GroupNorm(Module):
 
     def build(self, x: Any) -> None:
         shape = tuple(B.shape(x))
-        self.channels = int(shape[_axis_in(self, self.axis, shape)])  # type: ignore[arg-type]
+        self.channels = int(shape[_axis_in(self, self.axis, shape)])
         c = self.channels
         self.gamma = self.add_weight("gamma", (c,), self.gamma_initializer, self.dtype) if self.scale else None
         self.beta = self.add_weight("beta", (c,), self.beta_initializer, self.dtype) if self.center else None

@@ -38,7 +38,7 @@ class Flatten(Module):
         inner = shape[1:]
         if None in inner:
             return B.reshape(x, (shape[0], -1))  # sizes known only at run time (tf.function)
-        return B.reshape(x, (-1 if shape[0] is None else shape[0], math.prod(inner)))  # type: ignore[arg-type]
+        return B.reshape(x, (-1 if shape[0] is None else shape[0], math.prod(inner)))
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         _batch_axis(self, x)

@@ -82,7 +82,7 @@ def from_arrays(opt: Optimizer, state: Mapping[str, Any]) -> None:
         restored = dict(group)
         for hyper, value in group.items():
             entry = f"param_groups.{g}.{hyper}"
-            if entry in saved:
+            if hyper != "params" and entry in saved:  # params was checked above; it stays the variables
                 restored[hyper] = _restore_hyper(f"{name}.load_state_dict: {entry}", value, saved[entry])
         opt.check_group(f"{name}.load_state_dict: param group {g}", restored)
         groups.append(restored)

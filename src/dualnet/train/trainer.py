@@ -12,6 +12,7 @@ step (two optimizers, GAN-style): callbacks, progress and History still work.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -23,6 +24,7 @@ from dualnet.callbacks.history import History
 from dualnet.config import canonical_device, current_device, device as device_scope
 from dualnet.data import adapt
 from dualnet.errors import ArgumentError, DualnetError, StateError
+from dualnet.io.checkpoint import load_checkpoint
 from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
 from dualnet.train.checks import check_trainer_arguments, int_at_least, verbosity
@@ -64,7 +66,8 @@ class Trainer:
 
     Attributes for callbacks: ``model``, ``optimizer``, ``stop_training``,
     ``stop_error``, ``epoch``, ``global_step`` (batches trained since the trainer
-    was made), ``history`` (the last fit's :class:`History`).
+    was made), ``completed_epochs`` (epochs finished, counted on before each
+    ``on_epoch_end``: what a checkpoint resumes from), ``history`` (the last fit's :class:`History`).
     """
 
     def __init__(
@@ -87,7 +90,7 @@ class Trainer:
         self.device = None if device is None else place(model, optimizer, canonical_device(device))
         self.policy = get_policy(precision, self.device or current_device())
         self.stop_training, self.stop_error = False, None
-        self.epoch, self.global_step = 0, 0
+        self.epoch, self.global_step, self.completed_epochs = 0, 0, 0
         self.history: History | None = None
         self._backend = B.name
         self._prepared = False
@@ -175,6 +178,7 @@ class Trainer:
         verbose: int | str = "auto",
         sample_weight: Any = None,
         class_weight: dict[int, float] | None = None,
+        resume_from: str | os.PathLike[str] | None = None,
     ) -> History:
         """Train for epochs ``initial_epoch .. epochs - 1``; returns the :class:`History` of per-epoch logs.
 
@@ -185,8 +189,14 @@ class Trainer:
         per epoch (needed for an endless generator). ``verbose``: 0 silent, 1 a
         progress bar, 2 one line per epoch, ``"auto"`` 1 on a terminal else 2.
         Raises the ``stop_error`` a callback left (TerminateOnNaN) after ``on_train_end``.
+        ``resume_from``: a :func:`dualnet.save_checkpoint` file; its weights, optimizer state,
+        step, RNG state and history are loaded and training continues at its epoch
+        (which replaces ``initial_epoch``): an uninterrupted run and a resumed one end equal.
         """
         self._check_backend()
+        resumed = None if resume_from is None else load_checkpoint(resume_from, trainer=self)
+        if resumed is not None:
+            initial_epoch = int(resumed["epoch"])
         epochs = int_at_least("fit", "epochs", epochs, 0, "10")
         initial_epoch = int_at_least("fit", "initial_epoch", initial_epoch, 0, "0")
         steps = None if steps_per_epoch is None else int_at_least("fit", "steps_per_epoch", steps_per_epoch, 1, "100")
@@ -202,18 +212,23 @@ class Trainer:
             listed = self._callbacks(callbacks, history, verbose if mode else 0)
             listed.set_params({"epochs": epochs, "steps": epochs_of.steps_per_epoch, "verbose": mode})
             self.stop_training, self.stop_error = False, None
-            self._train_loop(epochs_of, validation, listed, initial_epoch, epochs)
+            self._train_loop(epochs_of, validation, listed, initial_epoch, epochs, resumed)
         if self.stop_error is not None:
             raise self.stop_error
         return history
 
-    def _train_loop(self, batches: Epochs, validation: Any, callbacks: CallbackList, first: int, end: int) -> None:
+    def _train_loop(
+        self, batches: Epochs, validation: Any, callbacks: CallbackList, first: int, end: int, resumed: Any = None
+    ) -> None:
         batch_logs = callbacks.needs_batch_logs
         means = RunningMeans()
         logs: dict[str, float] = {}
         if self._applier is not None:
             self._applier.reset()  # a run stopped early may have left part of an accumulation behind
         callbacks.on_train_begin({})
+        if resumed is not None and self.history is not None:  # the resumed run's History carries on the saved one
+            self.history.epoch = list(resumed["history"]["epoch"])
+            self.history.history = {key: list(values) for key, values in resumed["history"]["logs"].items()}
         for epoch in range(first, end):
             self.epoch = epoch
             self.model.train()
@@ -236,6 +251,7 @@ class Trainer:
                 self.model.train()
             if self.optimizer is not None:
                 logs["lr"] = float(self.optimizer.lr)
+            self.completed_epochs = epoch + 1
             callbacks.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break

@@ -34,6 +34,8 @@ __all__ = [
     "assign",
     "move_variable",
     "is_tracing",
+    "rng_state",
+    "set_rng_state",
 ]
 
 name = "tensorflow"
@@ -64,6 +66,27 @@ def placed() -> AbstractContextManager[Any]:
 
 def seed(value: int) -> None:
     tf.random.set_seed(value)
+
+
+def rng_state() -> np.ndarray:
+    """The global ``tf.random.Generator``'s state as uint8 bytes, shape ``(n,)``.
+
+    TensorFlow's stateful random ops (``tf.random.uniform`` with no seed, which
+    dualnet's dropout uses) keep their position inside each op's kernel, where
+    no API can read or set it: that stream is not part of this state.
+    """
+    generator = tf.random.get_global_generator()
+    return np.frombuffer(np.ascontiguousarray(generator.state.numpy()).tobytes(), np.uint8).copy()
+
+
+def set_rng_state(state: np.ndarray) -> None:
+    """Restore what :func:`rng_state` returned."""
+    generator = tf.random.get_global_generator()
+    data = np.asarray(state, np.uint8).reshape(-1)
+    expected = generator.state.shape.num_elements() * generator.state.dtype.size
+    if data.size != expected:
+        raise ValueError(f"tensorflow RNG state has {data.size} bytes, expected {expected}")
+    generator.state.assign(np.frombuffer(data.tobytes(), generator.state.dtype.as_numpy_dtype))
 
 
 @cache

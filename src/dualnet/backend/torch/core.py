@@ -33,6 +33,8 @@ __all__ = [
     "assign",
     "move_variable",
     "is_tracing",
+    "rng_state",
+    "set_rng_state",
 ]
 
 name = "torch"
@@ -60,6 +62,28 @@ def target_device() -> torch.device:
 
 def seed(value: int) -> None:
     torch.manual_seed(value)
+
+
+def rng_state() -> np.ndarray:
+    """torch's global generator states as uint8 bytes, shape ``(n,)``: the CPU one, then each CUDA device's."""
+    states = [torch.get_rng_state()]
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        states += list(torch.cuda.get_rng_state_all())
+    return np.concatenate([state.numpy() for state in states]).astype(np.uint8)
+
+
+def set_rng_state(state: np.ndarray) -> None:
+    """Restore what :func:`rng_state` returned (CUDA states only where this process has the same devices)."""
+    data = np.asarray(state, np.uint8).reshape(-1)
+    size = torch.get_rng_state().numel()
+    if data.size < size:
+        raise ValueError(f"torch RNG state has {data.size} bytes, expected at least {size}")
+    torch.set_rng_state(torch.from_numpy(data[:size].copy()))
+    rest = data[size:]
+    if rest.size and torch.cuda.is_available():
+        count = torch.cuda.device_count()
+        if rest.size % count == 0:
+            torch.cuda.set_rng_state_all(list(torch.from_numpy(rest.copy()).chunk(count)))
 
 
 @cache

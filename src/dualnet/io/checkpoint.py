@@ -1,0 +1,184 @@
+"""Training checkpoints: weights, optimizer state, epoch, step, RNG state and history in one safetensors file.
+
+Tensors: ``model.<name>`` (the model's ``state_dict()``), ``optimizer.<name>``
+(the optimizer's flat ``state_dict()``), ``rng.<backend>`` (the framework
+generator's state as uint8 bytes). The safetensors metadata key
+``"dualnet.checkpoint"`` holds JSON::
+
+    {"format": "dualnet.checkpoint", "version": 1, "backend": "torch", "epoch": 3,
+     "global_step": 96, "history": {"epoch": [0, 1, 2], "logs": {"loss": [...]}},
+     "seed": 0, "trainer": {"epoch": 3, "global_step": 96}}
+
+``epoch`` counts completed epochs: ``fit(resume_from=path)`` continues with
+that epoch index. Writes are atomic (:func:`dualnet.io.atomic.write_atomic`).
+Loading validates every part before assigning any, so a failed load changes
+nothing. The framework RNG state is restored only on the backend that wrote it:
+a checkpoint from the other backend restores weights, optimizer, epoch, step
+and history, but dropout then draws a different stream.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from safetensors import safe_open
+
+from dualnet import seeding
+from dualnet.backend.dispatch import B
+from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
+from dualnet.io.weights import WeightsNotFoundError, defect, load_state, save_state
+
+if TYPE_CHECKING:
+    from dualnet.nn.module import Module
+    from dualnet.optim.optimizer import Optimizer
+    from dualnet.train.trainer import Trainer
+
+FORMAT = "dualnet.checkpoint"
+VERSION = 1
+_PARTS = ("model.", "optimizer.", "rng.")
+
+
+def save_checkpoint(
+    path: str | os.PathLike[str],
+    *,
+    model: Module | None = None,
+    optimizer: Optimizer | None = None,
+    trainer: Trainer | None = None,
+    logs: dict[str, Any] | None = None,
+) -> Path:
+    """Write a checkpoint of ``model``, ``optimizer`` and ``trainer`` to ``path`` (atomic); returns the path.
+
+    With ``trainer``, ``model`` and ``optimizer`` default to the trainer's, and the
+    epoch (``trainer.completed_epochs``), step and history are stored.
+    ``logs``: the current epoch's logs when saving from ``on_epoch_end`` (History
+    records them after the other callbacks); they complete the stored history.
+    """
+    model = model if model is not None else getattr(trainer, "model", None)
+    optimizer = optimizer if optimizer is not None else getattr(trainer, "optimizer", None)
+    if model is None and optimizer is None:
+        raise ArgumentError("save_checkpoint(path): nothing to save; pass model=..., optimizer=... and/or trainer=...")
+    tensors: dict[str, np.ndarray] = {}
+    if model is not None:
+        tensors.update({f"model.{k}": v for k, v in model.state_dict().items()})
+    if optimizer is not None:
+        tensors.update({f"optimizer.{k}": v for k, v in optimizer.state_dict().items()})
+    tensors[f"rng.{B.name}"] = B.rng_state()
+    epoch = int(getattr(trainer, "completed_epochs", 0))
+    step = int(getattr(trainer, "global_step", 0))
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "backend": B.name,
+        "epoch": epoch,
+        "global_step": step,
+        "history": _history(trainer, epoch, logs),
+        "seed": seeding.current_seed(),
+        "trainer": {"epoch": epoch, "global_step": step} if trainer is not None else {},
+        "parts": sorted({name.split(".")[0] for name in tensors}),
+    }
+    return save_state(tensors, path, metadata={FORMAT: json.dumps(meta)})
+
+
+def load_checkpoint(
+    path: str | os.PathLike[str],
+    *,
+    model: Module | None = None,
+    optimizer: Optimizer | None = None,
+    trainer: Trainer | None = None,
+) -> dict[str, Any]:
+    """Restore what is given from the checkpoint at ``path``; returns its metadata (see the module docstring).
+
+    With ``trainer``, ``model`` and ``optimizer`` default to the trainer's and its
+    ``epoch``, ``completed_epochs`` and ``global_step`` are set. All or nothing:
+    every key and shape is checked (StateDictError naming them) before anything
+    is assigned. WeightsFileError for a file that is not a readable checkpoint.
+    """
+    model = model if model is not None else getattr(trainer, "model", None)
+    optimizer = optimizer if optimizer is not None else getattr(trainer, "optimizer", None)
+    meta = read_metadata(path)
+    tensors = load_state(path)
+    parts: dict[str, dict[str, np.ndarray]] = {prefix: {} for prefix in _PARTS}
+    for name, value in tensors.items():
+        prefix = next((p for p in _PARTS if name.startswith(p)), None)
+        if prefix is None:
+            raise WeightsFileError(
+                f"checkpoint {str(path)!r}: unexpected tensor {name!r} (expected model.*, optimizer.* or rng.*); "
+                "the file was not written by dualnet.save_checkpoint"
+            )
+        parts[prefix][name[len(prefix) :]] = value
+    for wanted, part in ((model, "model"), (optimizer, "optimizer")):
+        if wanted is not None and part not in meta["parts"]:
+            raise WeightsFileError(
+                f"checkpoint {str(path)!r} holds no {part} state (it has: {', '.join(meta['parts'])}); "
+                f"load it without {part}=..., or save the checkpoint with {part}=..."
+            )
+    _restore(model, optimizer, parts["model."], parts["optimizer."])
+    rng = parts["rng."].get(B.name)
+    if rng is not None:
+        B.set_rng_state(rng)
+    seeding._state["seed"] = int(meta["seed"])  # data loaders made after this shuffle as the saved run did
+    if trainer is not None:
+        trainer.epoch = trainer.completed_epochs = int(meta["epoch"])
+        trainer.global_step = int(meta["global_step"])
+    return meta
+
+
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The checkpoint's metadata (JSON) without loading its tensors; WeightsFileError if it is not a checkpoint."""
+    source = Path(path)
+    if not source.is_file():
+        raise WeightsNotFoundError(f"checkpoint {str(source)!r} does not exist; check the path")
+    try:
+        with safe_open(source, framework="numpy") as handle:
+            raw = (handle.metadata() or {}).get(FORMAT)
+    except Exception as exc:  # safetensors raises its own error types and OSError for bad headers
+        raise WeightsFileError(
+            f"checkpoint {str(source)!r} is not a readable safetensors file: {defect(source.read_bytes()) or exc}; "
+            "it may be truncated or corrupt: load an earlier checkpoint"
+        ) from exc
+    if raw is None:
+        raise WeightsFileError(
+            f"{str(source)!r} is a safetensors file but not a dualnet checkpoint (no {FORMAT!r} metadata); "
+            "load plain weights with model.load_weights(path)"
+        )
+    try:
+        meta: dict[str, Any] = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise WeightsFileError(f"checkpoint {str(source)!r}: its metadata is not valid JSON ({exc})") from exc
+    if meta.get("format") != FORMAT or not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
+        raise WeightsFileError(
+            f"checkpoint {str(source)!r}: format {meta.get('format')!r} version {meta.get('version')!r} is not "
+            f"{FORMAT!r} version <= {VERSION}; upgrade dualnet to read it"
+        )
+    return meta
+
+
+def _restore(
+    model: Module | None, optimizer: Optimizer | None, weights: dict[str, np.ndarray], state: dict[str, np.ndarray]
+) -> None:
+    """Load both or neither: each load checks before it assigns; a failing optimizer load rolls the model back."""
+    before = model.state_dict() if model is not None and optimizer is not None else None
+    if model is not None:
+        model.load_state_dict(weights, strict=True)
+    if optimizer is not None:
+        try:
+            optimizer.load_state_dict(state)
+        except DualnetError:
+            if model is not None and before is not None:
+                model.load_state_dict(before, strict=True)
+            raise
+
+
+def _history(trainer: Trainer | None, epoch: int, logs: dict[str, Any] | None) -> dict[str, Any]:
+    history = getattr(trainer, "history", None)
+    epochs = list(getattr(history, "epoch", []))
+    recorded = {key: list(values) for key, values in getattr(history, "history", {}).items()}
+    if logs and epoch > 0 and (not epochs or epochs[-1] != epoch - 1):
+        epochs.append(epoch - 1)
+        for key, value in logs.items():
+            recorded.setdefault(key, []).append(float(value))
+    return {"epoch": epochs, "logs": recorded}
