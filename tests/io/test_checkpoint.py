@@ -62,8 +62,7 @@ def test_round_trip_restores_weights_optimizer_and_counters(backend: str, tmp_pa
 
 
 def test_resume_equals_uninterrupted_run_bitwise(backend: str, tmp_path: Path) -> None:
-    # TensorFlow's stateful dropout stream cannot be saved (see dualnet.io.checkpoint): dropout on torch only.
-    dropout = backend == "torch"
+    dropout = True  # the dropout stream is part of the saved RNG state on both backends
     full = _trainer(dropout)
     _fit(full, 4)
     path = tmp_path / "c.safetensors"
@@ -161,9 +160,7 @@ Y = (X[:, 0] - X[:, 1] > 0).astype("int64")
 
 def trainer_for(backend):
     dn.seed(0)
-    layers = [dn.nn.Dense(8, activation="relu", in_features=4), dn.nn.Dense(2, in_features=8)]
-    if backend == "torch":
-        layers.insert(1, dn.nn.Dropout(0.3))
+    layers = [dn.nn.Dense(8, activation="relu", in_features=4), dn.nn.Dropout(0.3), dn.nn.Dense(2, in_features=8)]
     model = dn.nn.Sequential(layers)
     return dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy")
 """

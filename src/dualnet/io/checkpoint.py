@@ -14,7 +14,9 @@ that epoch index. Writes are atomic (:func:`dualnet.io.atomic.write_atomic`).
 Loading validates every part before assigning any, so a failed load changes
 nothing. The framework RNG state is restored only on the backend that wrote it:
 a checkpoint from the other backend restores weights, optimizer, epoch, step
-and history, but dropout then draws a different stream.
+and history, but dropout then draws a different stream. Dropout's stream is
+part of that state on both backends (TensorFlow's comes from the global
+``tf.random.Generator``), so a same-backend resume is bitwise.
 """
 
 from __future__ import annotations

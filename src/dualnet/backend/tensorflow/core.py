@@ -66,14 +66,17 @@ def placed() -> AbstractContextManager[Any]:
 
 def seed(value: int) -> None:
     tf.random.set_seed(value)
+    tf.random.get_global_generator().reset_from_seed(value)  # in place: traced steps keep their reference
 
 
 def rng_state() -> np.ndarray:
     """The global ``tf.random.Generator``'s state as uint8 bytes, shape ``(n,)``.
 
-    TensorFlow's stateful random ops (``tf.random.uniform`` with no seed, which
-    dualnet's dropout uses) keep their position inside each op's kernel, where
-    no API can read or set it: that stream is not part of this state.
+    dualnet's dropout draws from this generator, so its stream is saved and
+    restored. TensorFlow's stateful random ops (``tf.random.uniform`` with no
+    seed, used by ``dn.ops.random`` with ``seed=None``) keep their position
+    inside each op's kernel, where no API can read or set it: that stream is not
+    part of this state.
     """
     generator = tf.random.get_global_generator()
     return np.frombuffer(np.ascontiguousarray(generator.state.numpy()).tobytes(), np.uint8).copy()

@@ -163,7 +163,10 @@ def dropout(x, rate, training=True, seed=None):
     if not training or rate == 0:
         return x
     if seed is None:
-        return tf.nn.dropout(x, rate)
+        # The global tf.random.Generator keeps its position in a variable, so a checkpoint can save and
+        # restore the dropout stream (tf.nn.dropout's stateful kernel hides it).
+        draw = tf.random.get_global_generator().uniform(tf.shape(x), dtype=x.dtype)
+        return tf.where(draw >= rate, x * (1.0 / (1.0 - rate)), tf.zeros_like(x))
     return tf.nn.experimental.stateless_dropout(x, rate, seed=[seed, 0])
 
 
