@@ -1,4 +1,4 @@
-"""The ``dualnet`` command: ``info``, ``demo`` and ``export``."""
+"""The ``dualnet`` command: ``info``, ``demo``, ``export`` and ``bench``."""
 
 from __future__ import annotations
 
@@ -76,8 +76,31 @@ def export(
     return 0
 
 
+def bench(args: list[str]) -> int:
+    """Forward to ``python -m benchmarks`` (the ``benchmarks/`` folder of a source checkout) with ``args``."""
+    import importlib
+    from pathlib import Path
+
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "benchmarks" / "__main__.py").is_file() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    try:
+        runner = importlib.import_module("benchmarks.__main__")
+    except ImportError as exc:
+        print(
+            f"dualnet bench: error: the benchmarks are not importable ({exc}); they ship with the source "
+            "checkout: run from it, or put it on PYTHONPATH",
+            file=sys.stderr,
+        )
+        return 2
+    return int(runner.main(args))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dualnet`` command."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # every option, --help included, belongs to python -m benchmarks
+        return bench(argv[1:])
     parser = argparse.ArgumentParser(prog="dualnet", description="One API, PyTorch or TensorFlow underneath.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, backends and devices")
@@ -98,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MODULE",
         help="import MODULE first, for the custom classes it registers (repeatable)",
     )
+    be = commands.add_parser(
+        "bench", help="benchmark dualnet against native PyTorch/TensorFlow and Keras 3 (python -m benchmarks)"
+    )
+    be.add_argument("bench_args", nargs=argparse.REMAINDER, help="options of python -m benchmarks, e.g. --quick")
     args = parser.parse_args(argv)
     if args.command == "info":
         return info()

@@ -1,0 +1,68 @@
+"""``python -m benchmarks`` (or ``dualnet bench``): the side-by-side benchmark run of issue 7.
+
+Every (workload, variant) runs in its own process with the same warm-up,
+repeats and pinned thread count; writes ``<out>/bench-<date>.json`` and
+``.md`` and prints the table. ``--quick``: 5 steps x 2 repeats after 2 warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from benchmarks import report, runner
+from benchmarks.variants import VARIANTS
+from benchmarks.workloads import WORKLOADS
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workloads", type=_list, default=list(WORKLOADS), help=f"comma list of {','.join(WORKLOADS)}")
+    parser.add_argument("--variants", type=_list, default=list(VARIANTS), help=f"comma list of {','.join(VARIANTS)}")
+    parser.add_argument("--steps", type=int, help="timed steps per repeat (default 50; quick 5)")
+    parser.add_argument("--repeats", type=int, help="timed repeats (default 5; quick 2)")
+    parser.add_argument("--warmup", type=int, help="untimed steps first (default 10; quick 2)")
+    parser.add_argument("--threads", type=int, default=2, help="intra/inter-op threads for every variant (default 2)")
+    parser.add_argument("--out", default=str(runner.ROOT / "benchmarks" / "results"), help="folder for .json/.md")
+    parser.add_argument("--quick", action="store_true", help="a short run: few steps, fewer repeats")
+    parser.add_argument("--no-import-time", action="store_true", help="skip the `import dualnet` timing")
+    parser.add_argument("--note", default="", help="a line for the report (e.g. 'machine shared with other jobs')")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per variant process")
+    args = parser.parse_args(argv)
+    defaults = (5, 2, 2) if args.quick else (50, 5, 10)
+    settings = runner.Settings(
+        workloads=args.workloads,
+        variants=args.variants,
+        steps=args.steps or defaults[0],
+        repeats=args.repeats or defaults[1],
+        warmup=args.warmup if args.warmup is not None else defaults[2],
+        threads=args.threads,
+        timeout_s=args.timeout,
+    )
+    records = runner.run(settings)
+    meta = report.metadata(settings, args.note)
+    if not args.no_import_time:
+        from benchmarks import import_time
+
+        meta["import_time"] = {}
+        for backend in ("torch", "tensorflow"):
+            try:
+                meta["import_time"][backend] = import_time.measure(backend, 1 if args.quick else 5)
+            except RuntimeError as exc:
+                print(f"import time on {backend}: unavailable ({str(exc).strip()[-200:]})")
+    stem = "bench-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + ("-quick" if args.quick else "")
+    json_path, md_path = report.write(records, meta, args.out, stem)
+    print()
+    print(md_path.read_text())
+    print(f"wrote {json_path} and {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""Orchestration: every (workload, variant) pair in its own fresh process, side by side in one invocation.
+
+For each workload the initial weights are made once (a child writes dualnet's
+``state_dict()`` to a temporary ``.npz``), then each variant runs as
+``python -m benchmarks.child ...`` with the same steps, warm-up, repeats and
+thread count; its one ``BENCH_RESULT`` JSON line becomes a record. A child that
+crashes, times out or prints no result becomes an ``error`` record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.child import MARKER
+from benchmarks.variants import VARIANTS
+from benchmarks.workloads import WORKLOADS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Settings:
+    """What to run and how long: the same for every variant."""
+
+    workloads: Sequence[str] = tuple(WORKLOADS)
+    variants: Sequence[str] = tuple(VARIANTS)
+    steps: int = 50
+    warmup: int = 10
+    repeats: int = 5
+    threads: int = 2
+    timeout_s: float = 900.0
+
+
+def _env(threads: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "DUALNET_BACKEND")}
+    path = [str(ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
+    env.update(
+        PYTHONPATH=os.pathsep.join(path),
+        TF_CPP_MIN_LOG_LEVEL="3",
+        OMP_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+        OPENBLAS_NUM_THREADS=str(threads),
+    )
+    return env
+
+
+def _child(args: list[str], settings: Settings) -> tuple[int, str, str]:
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.child", *args],
+            capture_output=True,
+            text=True,
+            env=_env(settings.threads),
+            cwd=ROOT,
+            timeout=settings.timeout_s,
+        )
+    except subprocess.TimeoutExpired:
+        return -1, "", f"timed out after {settings.timeout_s:.0f} s"
+    return out.returncode, out.stdout, out.stderr
+
+
+def _parse(workload: str, variant: str, code: int, stdout: str, stderr: str) -> dict[str, Any]:
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(MARKER):
+            return dict(json.loads(line[len(MARKER) :]))
+    tail = stderr.strip().splitlines()[-1:] or [f"exit code {code}, no result line"]
+    return {
+        "workload": workload,
+        "variant": variant,
+        "backend": VARIANTS[variant].backend,
+        "status": "error",
+        "error": tail[0][-500:],
+    }
+
+
+def run(settings: Settings, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
+    """Measure every requested (workload, variant); returns one record per pair (see :mod:`benchmarks.child`)."""
+    unknown = [w for w in settings.workloads if w not in WORKLOADS]
+    unknown += [v for v in settings.variants if v not in VARIANTS]
+    if unknown:
+        raise SystemExit(f"unknown {unknown}; workloads: {', '.join(WORKLOADS)}; variants: {', '.join(VARIANTS)}")
+    records: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="dualnet-bench-") as tmp:
+        made: dict[str, str] = {}
+        for key in settings.workloads:
+            model = WORKLOADS[key].model
+            if model not in made:
+                path = str(Path(tmp) / f"weights-{model}.npz")
+                code, _, stderr = _child(["--workload", model, "--init-weights", path], settings)
+                made[model] = path if code == 0 else ""
+                if code != 0:
+                    log(f"[{key}] could not make the initial weights: {stderr.strip()[-300:]}")
+            for variant in settings.variants:
+                if not made[model]:
+                    records.append(
+                        {
+                            "workload": key,
+                            "variant": variant,
+                            "backend": VARIANTS[variant].backend,
+                            "status": "error",
+                            "error": "no initial weights",
+                        }
+                    )
+                    continue
+                args = [
+                    "--workload",
+                    key,
+                    "--variant",
+                    variant,
+                    "--steps",
+                    str(settings.steps),
+                    "--warmup",
+                    str(settings.warmup),
+                    "--repeats",
+                    str(settings.repeats),
+                    "--threads",
+                    str(settings.threads),
+                    "--weights",
+                    made[model],
+                ]
+                record = _parse(key, variant, *_child(args, settings))
+                records.append(record)
+                if record["status"] == "ok":
+                    log(
+                        f"[{key}] {variant}: {record['ms_per_step']:.3f} ms/step, loss {record['final_loss']:.6g}, "
+                        f"peak {record['peak_rss_mb']:.0f} MB"
+                    )
+                else:
+                    log(f"[{key}] {variant}: {record['status']}: {record.get('error', '')[:200]}")
+    return records

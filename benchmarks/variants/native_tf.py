@@ -1,0 +1,126 @@
+"""Native TensorFlow: ``tf.Variable`` weights, the model as plain tf ops, one ``tf.function`` train step.
+
+No Keras: layers are ``tf.matmul`` / ``tf.nn.conv2d`` (NHWC, TensorFlow's
+natural CPU layout) / ``tf.nn.max_pool2d`` / ``tf.gather``; the LSTM is
+unrolled over its 50 steps inside the graph (input projection for all steps in
+one matmul); attention is written with ``tf.einsum``. Gradients by
+``tf.GradientTape``; the optimizer update (SGD momentum, Adam, AdamW, PyTorch's
+formulas) is written in tf ops inside the same ``tf.function``. Weights are
+dualnet's ``state_dict()`` as is (both use the Keras layouts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from benchmarks.workloads import Workload
+
+
+def _forward(model: str, v: dict[str, Any], x: Any) -> Any:
+    import tensorflow as tf
+
+    def dense(h: Any, p: str) -> Any:
+        return tf.matmul(h, v[f"{p}.kernel"]) + v[f"{p}.bias"]
+
+    if model == "a":
+        return dense(tf.nn.relu(dense(tf.nn.relu(dense(x, "0")), "1")), "2")
+    if model == "c":
+        return dense(tf.nn.relu(dense(x, "0")), "1")
+    if model == "b":
+        h = x
+        for p in ("0", "2"):
+            h = tf.nn.relu(tf.nn.conv2d(h, v[f"{p}.kernel"], 1, "VALID") + v[f"{p}.bias"])
+            h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+        h = tf.reshape(h, (-1, 1600))
+        return dense(tf.nn.relu(dense(h, "5")), "6")
+    if model == "d":
+        e = tf.gather(v["0.embeddings"], x)  # (N, T, E)
+        z_all = tf.einsum("nte,eg->ntg", e, v["1.kernel"]) + v["1.bias"]
+        units = v["1.recurrent_kernel"].shape[0]
+        h = tf.zeros((tf.shape(x)[0], units))
+        c = tf.zeros_like(h)
+        for t in range(x.shape[1]):
+            z = z_all[:, t] + tf.matmul(h, v["1.recurrent_kernel"])
+            i, f, g, o = tf.split(z, 4, axis=-1)
+            c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+            h = tf.sigmoid(o) * tf.tanh(c)
+        return dense(h, "2")
+    if model == "e":
+        a = "0.self_attn."
+        q, k, w = (
+            tf.einsum("ntd,dhk->nhtk", x, v[f"{a}{n}_kernel"]) + v[f"{a}{n}_bias"][:, None, :]
+            for n in ("query", "key", "value")
+        )
+        scores = tf.nn.softmax(tf.matmul(q, k, transpose_b=True) / float(np.sqrt(q.shape[-1])), axis=-1)
+        attn = tf.einsum("nhtk,hkd->ntd", tf.matmul(scores, w), v[f"{a}output_kernel"]) + v[f"{a}output_bias"]
+
+        def norm(h: Any, p: str) -> Any:
+            mean, var = tf.nn.moments(h, axes=[-1], keepdims=True)
+            return (h - mean) * tf.math.rsqrt(var + 1e-5) * v[f"{p}.gamma"] + v[f"{p}.beta"]
+
+        h = norm(x + attn, "0.norm1")
+        h = norm(h + dense(tf.nn.relu(dense(h, "0.linear1")), "0.linear2"), "0.norm2")
+        return dense(tf.reduce_mean(h, axis=1), "2")
+    raise KeyError(model)
+
+
+def _updater(workload: Workload, variables: list[Any]) -> Callable[[list[Any]], None]:
+    """The optimizer update in tf ops, PyTorch's formulas (called inside the train step's tf.function)."""
+    import tensorflow as tf
+
+    h = workload.hparams
+    slots = [[tf.Variable(tf.zeros_like(var)) for var in variables] for _ in range(2)]
+    count = tf.Variable(0.0)
+
+    def sgd(grads: list[Any]) -> None:
+        for var, grad, buf in zip(variables, grads, slots[0]):
+            if h["momentum"]:
+                buf.assign(h["momentum"] * buf + grad)
+                grad = buf
+            var.assign_sub(h["lr"] * grad)
+
+    def adam(grads: list[Any]) -> None:
+        count.assign_add(1.0)
+        c1, c2 = 1.0 - 0.9**count, 1.0 - 0.999**count
+        for var, grad, m, s in zip(variables, grads, *slots):
+            if workload.optimizer == "adamw":
+                var.assign_sub(h["lr"] * h["weight_decay"] * var)
+            m.assign(0.9 * m + 0.1 * grad)
+            s.assign(0.999 * s + 0.001 * tf.square(grad))
+            var.assign_sub(h["lr"] / c1 * m / (tf.sqrt(s / c2) + h["eps"]))
+
+    return sgd if workload.optimizer == "sgd" else adam
+
+
+def prepare(
+    workload: Workload, weights: dict[str, np.ndarray], data: list[tuple[np.ndarray, np.ndarray]], jit: bool
+) -> tuple[Callable[[int], Any], Callable[[Any], float]]:
+    """A ``tf.function`` train step / forward on pre-made tensors (see :mod:`benchmarks.variants`)."""
+    import tensorflow as tf
+
+    names = sorted(weights)
+    v = {name: tf.Variable(weights[name], name=name.replace(".", "_")) for name in names}
+    variables = [v[name] for name in names]
+    tensors = [(tf.constant(x), tf.constant(y)) for x, y in data]
+    model = workload.model
+    if workload.kind == "infer":
+        forward = tf.function(lambda x: _forward(model, v, x), jit_compile=jit or None)
+        return (lambda i: forward(tensors[i % len(tensors)][0])), lambda out: float(tf.reduce_sum(out))
+    update = _updater(workload, variables)
+
+    @tf.function(jit_compile=jit or None)
+    def train_step(x: Any, y: Any) -> Any:
+        with tf.GradientTape() as tape:
+            out = _forward(model, v, x)
+            if workload.loss == "mse":
+                loss = tf.reduce_mean(tf.square(out - y))
+            else:
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=out))
+        grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, variables)]  # embedding: dense, as dualnet
+        update(grads)
+        return loss
+
+    return (lambda i: train_step(*tensors[i % len(tensors)])), lambda loss: float(loss)

@@ -1,0 +1,214 @@
+"""The benchmark workloads: shapes, data, hyperparameters and the dualnet model of each.
+
+Framework-free (NumPy and, lazily, dualnet): every variant builds its own model
+from the same description and starts from the same initial weights, the
+``state_dict()`` of :func:`dualnet_model` (NumPy-initialised, identical on both
+backends). Data are a small pool of fixed random batches, made before timing and
+cycled through, so data loading is excluded for every variant.
+
+Workloads (train: one optimizer step per "step"; infer: one forward at batch 1):
+
+- ``a``: MLP 784-512-512-10 (relu), batch 128, SGD(lr 0.01, momentum 0.9), softmax cross-entropy.
+- ``b``: CNN on (28, 28, 1): conv3x3x32-relu-maxpool2-conv3x3x64-relu-maxpool2-flatten-dense128(relu)-dense10,
+  valid padding, batch 64, Adam(lr 1e-3, eps 1e-7), softmax cross-entropy.
+- ``c``: MLP 32-64(relu)-1, batch 32, SGD(lr 0.01), mean squared error (overhead-bound).
+- ``d``: Embedding(1000, 64) + LSTM(128) + Dense(2) on int sequences of length 50, batch 32, Adam, cross-entropy.
+- ``e``: one post-norm Transformer encoder layer (d_model 128, 4 heads, feed-forward 512, dropout 0) on (16, 64, 128)
+  inputs, mean over the sequence, Dense(10); AdamW(lr 1e-3, eps 1e-7, weight decay 0.01), cross-entropy.
+- ``a-infer`` / ``b-infer``: the models of ``a`` / ``b`` in eval mode, one forward of a batch of 1, no gradients.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+POOL = 4  # distinct batches per workload, cycled through by the timing loop
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One benchmark: ``model`` names the architecture (``a`` .. ``e``), shared by a training and an inference run."""
+
+    key: str
+    model: str
+    kind: str  # "train" or "infer"
+    batch: int
+    input_shape: tuple[int, ...]  # per example
+    input_dtype: str
+    loss: str  # "cross_entropy" (from logits, int targets) or "mse"
+    classes: int  # logits per example (1 for mse)
+    optimizer: str  # "sgd", "adam" or "adamw"
+    hparams: dict[str, float] = field(default_factory=dict)
+    description: str = ""
+
+
+SGD_MOMENTUM = {"lr": 0.01, "momentum": 0.9}
+ADAM = {"lr": 1e-3, "eps": 1e-7}
+ADAMW = {"lr": 1e-3, "eps": 1e-7, "weight_decay": 0.01}
+
+WORKLOADS: dict[str, Workload] = {
+    w.key: w
+    for w in (
+        Workload(
+            "a",
+            "a",
+            "train",
+            128,
+            (784,),
+            "float32",
+            "cross_entropy",
+            10,
+            "sgd",
+            SGD_MOMENTUM,
+            "MLP 784-512-512-10, batch 128, SGD momentum 0.9",
+        ),
+        Workload(
+            "b",
+            "b",
+            "train",
+            64,
+            (28, 28, 1),
+            "float32",
+            "cross_entropy",
+            10,
+            "adam",
+            ADAM,
+            "CNN 28x28x1 conv32-pool-conv64-pool-dense128-dense10, batch 64, Adam",
+        ),
+        Workload(
+            "c",
+            "c",
+            "train",
+            32,
+            (32,),
+            "float32",
+            "mse",
+            1,
+            "sgd",
+            {"lr": 0.01, "momentum": 0.0},
+            "tiny MLP 32-64-1, batch 32, SGD, MSE",
+        ),
+        Workload(
+            "d",
+            "d",
+            "train",
+            32,
+            (50,),
+            "int64",
+            "cross_entropy",
+            2,
+            "adam",
+            ADAM,
+            "Embedding(1000,64) + LSTM(128) + Dense(2), length 50, batch 32, Adam",
+        ),
+        Workload(
+            "e",
+            "e",
+            "train",
+            16,
+            (64, 128),
+            "float32",
+            "cross_entropy",
+            10,
+            "adamw",
+            ADAMW,
+            "Transformer encoder layer d128 h4 ff512, seq 64, batch 16, AdamW",
+        ),
+        Workload(
+            "a-infer",
+            "a",
+            "infer",
+            1,
+            (784,),
+            "float32",
+            "cross_entropy",
+            10,
+            "sgd",
+            SGD_MOMENTUM,
+            "inference latency of (a), batch 1",
+        ),
+        Workload(
+            "b-infer",
+            "b",
+            "infer",
+            1,
+            (28, 28, 1),
+            "float32",
+            "cross_entropy",
+            10,
+            "adam",
+            ADAM,
+            "inference latency of (b), batch 1",
+        ),
+    )
+}
+
+VOCAB = 1000
+EMBED = 64
+LSTM_UNITS = 128
+D_MODEL, HEADS, FFN = 128, 4, 512
+
+
+def batches(workload: Workload, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``POOL`` fixed ``(x, y)`` NumPy batches: inputs of ``input_shape``, int64 class targets or float32 (N, 1)."""
+    rng = np.random.default_rng([seed, ord(workload.model)])
+    out = []
+    for _ in range(POOL):
+        shape = (workload.batch, *workload.input_shape)
+        if workload.input_dtype == "int64":
+            x = rng.integers(0, VOCAB, shape).astype("int64")
+        else:
+            x = rng.standard_normal(shape).astype("float32")
+        if workload.loss == "mse":
+            y = rng.standard_normal((workload.batch, 1)).astype("float32")
+        else:
+            y = rng.integers(0, workload.classes, (workload.batch,)).astype("int64")
+        out.append((x, y))
+    return out
+
+
+def dualnet_model(model: str) -> Any:
+    """The dualnet model of architecture ``model`` on the active backend, built (weights made) with ``dn.seed(0)``."""
+    import dualnet as dn
+
+    nn = dn.nn
+    dn.seed(0)
+    if model == "a":
+        net: Any = nn.Sequential([nn.Dense(512, "relu"), nn.Dense(512, "relu"), nn.Dense(10)])
+    elif model == "b":
+        net = nn.Sequential(
+            [
+                nn.Conv2D(32, 3, activation="relu"),
+                nn.MaxPool2D(2),
+                nn.Conv2D(64, 3, activation="relu"),
+                nn.MaxPool2D(2),
+                nn.Flatten(),
+                nn.Dense(128, "relu"),
+                nn.Dense(10),
+            ]
+        )
+    elif model == "c":
+        net = nn.Sequential([nn.Dense(64, "relu"), nn.Dense(1)])
+    elif model == "d":
+        net = nn.Sequential([nn.Embedding(VOCAB, EMBED), nn.LSTM(LSTM_UNITS), nn.Dense(2)])
+    elif model == "e":
+        net = nn.Sequential(
+            [
+                nn.TransformerEncoderLayer(D_MODEL, HEADS, FFN, dropout=0.0),
+                nn.GlobalAvgPool1D(),
+                nn.Dense(10),
+            ]
+        )
+    else:
+        raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e")
+    workload = WORKLOADS[model]
+    net(batches(workload)[0][0][:2])
+    return net
+
+
+def initial_weights(model: str) -> dict[str, np.ndarray]:
+    """The dualnet model's initial ``state_dict()``: the starting point of every variant."""
+    return dict(dualnet_model(model).state_dict())
