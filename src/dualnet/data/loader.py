@@ -9,7 +9,6 @@ a background thread that keeps ``prefetch`` batches ready.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +18,7 @@ from dualnet import seeding
 from dualnet.data import structure
 from dualnet.data.convert import as_numpy, numpy_to_native
 from dualnet.data.prefetch import Prefetcher
-from dualnet.errors import ArgumentError
+from dualnet.errors import ArgumentError, as_int_at_least, int_bound
 
 __all__ = ["DataLoader"]
 
@@ -170,13 +169,7 @@ def check_batch_size(batch_size: Any) -> int:
 
 
 def _check_int(value: Any, what: str, minimum: int, example: str) -> int:
-    if not isinstance(value, bool):
-        try:
-            number = operator.index(value)
-        except TypeError:
-            pass
-        else:
-            if number >= minimum:
-                return number
-    bound = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-    raise ArgumentError(f"{what}: expected {bound}, got {value!r}; pass e.g. {example}")
+    number = as_int_at_least(value, minimum)
+    if number is None:
+        raise ArgumentError(f"{what}: expected {int_bound(minimum)}, got {value!r}; pass e.g. {example}")
+    return number

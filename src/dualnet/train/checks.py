@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import operator
 import sys
 from typing import Any
 
-from dualnet.errors import ArgumentError
+from dualnet.errors import ArgumentError, as_int_at_least, int_bound
 from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
 
@@ -28,16 +27,12 @@ def check_trainer_arguments(model: Any, optimizer: Any, jit: Any, step_fn: Any) 
 
 def int_at_least(where: str, name: str, value: Any, minimum: int, example: str) -> int:
     """``value`` as an int ``>= minimum`` (bools refused), else ArgumentError ``"where(name=value): ..."``."""
-    if not isinstance(value, bool):
-        try:
-            number = operator.index(value)
-        except TypeError:
-            pass
-        else:
-            if number >= minimum:
-                return number
-    bound = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-    raise ArgumentError(f"{where}({name}={value!r}): {name} must be {bound}; pass e.g. {name}={example}")
+    number = as_int_at_least(value, minimum)
+    if number is None:
+        raise ArgumentError(
+            f"{where}({name}={value!r}): {name} must be {int_bound(minimum)}; pass e.g. {name}={example}"
+        )
+    return number
 
 
 def verbosity(verbose: Any) -> int:
