@@ -22,8 +22,8 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
     session.install("ruff", *CONSTRAINTS)
-    session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", "noxfile.py")
 
 
 @nox.session
@@ -35,6 +35,6 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """`dualnet demo`: a short training run on each installed backend, side by side."""
+    """`dualnet demo`: the digits CNN on each installed backend, side by side, with a PNG of both loss curves."""
     session.install("-e", ".[all]", *CONSTRAINTS)
     session.run("dualnet", "demo", *session.posargs)

@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, backends and devices")
     demo = commands.add_parser("demo", help="train the same model on every installed backend, side by side")
+    demo.add_argument("example", nargs="?", default="digits", help="digits (default) or regression")
     demo.add_argument("--backend", action="append", help="limit to this backend (repeatable)")
+    demo.add_argument("--plot", default="dualnet-demo.png", help="PNG of the loss curves (default dualnet-demo.png)")
     ex = commands.add_parser("export", help="export a model saved with dn.save (onnx, saved_model, tflite, ...)")
     ex.add_argument("format", choices=["onnx", "saved_model", "tflite", "torch_program"])
     ex.add_argument("model_path", help="a file written by dn.save")
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     from dualnet import demo as demo_module
 
-    return demo_module.main(args.backend)
+    return demo_module.main(args.backend, args.example, args.plot)
 
 
 if __name__ == "__main__":
