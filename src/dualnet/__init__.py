@@ -4,7 +4,7 @@ Pick the engine with ``DUALNET_BACKEND=torch|tensorflow`` or :func:`set_backend`
 This module only re-exports; see ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import callbacks, data, export, losses, metrics, nn, ops, optim, testing, train
+from dualnet import callbacks, data, debug, distributed, export, losses, metrics, nn, ops, optim, testing, train
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.config import (
     available_backends,
@@ -18,6 +18,7 @@ from dualnet.errors import (
     ArgumentError,
     BackendError,
     DeviceError,
+    DistributedError,
     DTypeError,
     DualnetError,
     NumericsError,
@@ -39,6 +40,7 @@ __all__ = [
     "ArgumentError",
     "BackendError",
     "DeviceError",
+    "DistributedError",
     "DTypeError",
     "DualnetError",
     "NumericsError",
@@ -53,8 +55,10 @@ __all__ = [
     "callbacks",
     "current_device",
     "data",
+    "debug",
     "device",
     "devices",
+    "distributed",
     "export",
     "function",
     "grad",

@@ -12,8 +12,16 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from dualnet.backend.dispatch import B
+from dualnet.debug import numerics as _numerics
 from dualnet.errors import ArgumentError
 from dualnet.nn.module import Module
+
+
+def _check_callable(name: str, fn: Any) -> None:
+    if not callable(fn):
+        raise ArgumentError(
+            f"{name}(fn={fn!r}): fn must be a function, e.g. {name}(lambda model, x, y: loss_fn(model(x), y))"
+        )
 
 
 def _positions(wrt: int | Sequence[int] | None) -> tuple[list[int], bool]:
@@ -37,6 +45,7 @@ def value_and_grad(
     positional arguments to differentiate (default: the first); an int gives
     one gradient entry, a tuple gives a tuple of them.
     """
+    _check_callable("value_and_grad", fn)
     positions, single = _positions(wrt)
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
@@ -63,9 +72,17 @@ def value_and_grad(
             call_args = list(args)
             for pos, tensor in zip(tensor_positions, watched):
                 call_args[pos] = tensor
-            return fn(*call_args, **kwargs)
+            out = fn(*call_args, **kwargs)
+            if has_aux and not (isinstance(out, tuple | list) and len(out) == 2):
+                raise ArgumentError(
+                    f"value_and_grad(has_aux=True): the function must return (loss, aux), got "
+                    f"{type(out).__name__}; return a pair such as (loss, {{'logits': y}}), or drop has_aux"
+                )
+            return out
 
         value, aux, grads = B.value_and_grad(call, variables, [args[p] for p in tensor_positions], has_aux)
+        if _numerics.active is not None:
+            _numerics.active.loss_and_gradients(value, _gradient_names(args, positions), grads)
         var_grads = iter(grads[: len(variables)])
         input_grads = iter(grads[len(variables) :])
         results: list[Any] = []
@@ -78,6 +95,16 @@ def value_and_grad(
         return ((value, aux) if has_aux else value), out
 
     return wrapped
+
+
+def _gradient_names(args: Sequence[Any], positions: list[int]) -> list[str]:
+    """What each gradient of ``B.value_and_grad`` belongs to, in its order: trainable parameters, then tensors."""
+    names: list[str] = []
+    for pos in positions:
+        if isinstance(args[pos], Module):
+            pairs = zip(args[pos].named_parameters(), args[pos].trainable_mask())
+            names.extend(f"parameter {name!r}" for (name, _), trained in pairs if trained)
+    return names + [f"argument {pos}" for pos in positions if not isinstance(args[pos], Module)]
 
 
 def grad(fn: Callable[..., Any], has_aux: bool = False, wrt: int | Sequence[int] | None = None) -> Callable[..., Any]:
@@ -97,7 +124,8 @@ def function(fn: Callable[..., Any] | None = None, *, jit: bool = False) -> Any:
     Use as ``dn.function(fn)``, ``@dn.function`` or ``@dn.function(jit=True)``.
     """
     if fn is None:
-        return lambda f: B.function(f, jit)
+        return lambda f: function(f, jit=jit)
+    _check_callable("function", fn)
     return B.function(fn, jit)
 
 

@@ -1,4 +1,4 @@
-"""The ``dualnet`` command: ``info``, ``demo``, ``export`` and ``bench``."""
+"""The ``dualnet`` command: ``info``, ``demo``, ``export``, ``bench`` and ``launch``."""
 
 from __future__ import annotations
 
@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # every option, --help included, belongs to python -m benchmarks
         return bench(argv[1:])
+    if argv[:1] == ["launch"]:  # the script's own options follow it: dualnet.launch parses them all
+        from dualnet.launch import main as launch_main
+
+        return launch_main(argv[1:])
     parser = argparse.ArgumentParser(prog="dualnet", description="One API, PyTorch or TensorFlow underneath.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, backends and devices")
@@ -127,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         "bench", help="benchmark dualnet against native PyTorch/TensorFlow and Keras 3 (python -m benchmarks)"
     )
     be.add_argument("bench_args", nargs=argparse.REMAINDER, help="options of python -m benchmarks, e.g. --quick")
+    commands.add_parser(
+        "launch", help="run a script on several processes for data-parallel training (torchrun-style flags)"
+    )
     args = parser.parse_args(argv)
     if args.command == "info":
         return info()

@@ -59,6 +59,10 @@ class UnsupportedError(DualnetError, NotImplementedError):
     """A feature the active backend does not provide; names the backend and the feature."""
 
 
+class DistributedError(DualnetError, RuntimeError):
+    """A multi-process run that cannot go on: an incomplete launch environment, ranks that disagree, a lost rank."""
+
+
 def message(where: str, what: str, fix: str) -> str:
     """Compose an error message: ``"{where}: {what}; {fix}"``.
 

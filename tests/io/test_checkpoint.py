@@ -128,43 +128,6 @@ def test_checkpoint_from_torch_resumes_on_tensorflow(tmp_path: Path) -> None:
 
 # --- processes killed with SIGKILL -------------------------------------------------------------------------------
 
-_WORKER = """
-import sys, time
-import numpy as np
-import dualnet as dn
-sys.path.insert(0, {tests!r})
-from io_checkpoint_case import X, Y, trainer_for
-
-mode, ckpt, out = sys.argv[1], sys.argv[2], sys.argv[3]
-trainer = trainer_for(dn.backend())
-
-class Announce(dn.callbacks.Callback):
-    def on_batch_begin(self, batch, logs=None):
-        if mode == "killed" and self.trainer.epoch == 2 and batch == 1:
-            print("INSIDE", self.trainer.epoch, flush=True)
-            time.sleep(60)  # the parent kills us here, in the middle of epoch 3
-
-callbacks = [Announce(), dn.callbacks.ModelCheckpoint(ckpt, save_weights_only=False)] if mode != "full" else []
-resume = ckpt if mode == "resume" else None
-trainer.fit(X, Y, epochs=4, batch_size=16, verbose=0, callbacks=callbacks, resume_from=resume)
-trainer.model.save_weights(out)
-print("DONE", flush=True)
-"""
-
-_CASE = """
-import numpy as np
-import dualnet as dn
-_rng = np.random.default_rng(3)
-X = _rng.standard_normal((48, 4)).astype("float32")
-Y = (X[:, 0] - X[:, 1] > 0).astype("int64")
-
-def trainer_for(backend):
-    dn.seed(0)
-    layers = [dn.nn.Dense(8, activation="relu", in_features=4), dn.nn.Dropout(0.3), dn.nn.Dense(2, in_features=8)]
-    model = dn.nn.Sequential(layers)
-    return dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy")
-"""
-
 
 def _env(backend: str) -> dict[str, str]:
     src = str(Path(dn.__file__).parent.parent)
@@ -179,27 +142,6 @@ def _spawn(script: Path, backend: str, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-
-
-@pytest.mark.slow
-def test_sigkill_mid_epoch_then_resume_matches_uninterrupted(backend: str, tmp_path: Path) -> None:
-    (tmp_path / "io_checkpoint_case.py").write_text(_CASE)
-    script = tmp_path / "worker.py"
-    script.write_text(_WORKER.format(tests=str(tmp_path)))
-    ckpt = tmp_path / "last.safetensors"
-    full = _spawn(script, backend, "full", str(tmp_path / "unused"), str(tmp_path / "full.safetensors"))
-    killed = _spawn(script, backend, "killed", str(ckpt), str(tmp_path / "never.safetensors"))
-    assert killed.stdout is not None
-    line = killed.stdout.readline()
-    assert line.split() == ["INSIDE", "2"], line
-    killed.send_signal(signal.SIGKILL)
-    killed.wait(timeout=30)
-    assert killed.returncode == -signal.SIGKILL
-    assert read_metadata(ckpt)["epoch"] == 2  # the last completed epoch
-    resumed = _spawn(script, backend, "resume", str(ckpt), str(tmp_path / "resumed.safetensors"))
-    assert resumed.wait(timeout=120) == 0 and full.wait(timeout=120) == 0
-    expected = dn.io.load_state(tmp_path / "full.safetensors")
-    _same(dn.io.load_state(tmp_path / "resumed.safetensors"), expected)
 
 
 _SAVER = """

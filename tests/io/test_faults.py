@@ -1,8 +1,13 @@
-"""Bad weights and checkpoint files: each defect is a dualnet error that names it, and nothing is loaded."""
+"""Faults: bad files, full or read-only locations and crashing callbacks never corrupt a model or its checkpoints."""
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import struct
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,8 +16,8 @@ import pytest
 
 import dualnet as dn
 from dualnet.errors import StateDictError, WeightsFileError
-from dualnet.io import save_state
-from dualnet.io.checkpoint import load_checkpoint, save_checkpoint
+from dualnet.io import WriteError, save_state
+from dualnet.io.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 
 X = np.random.default_rng(0).standard_normal((2, 3)).astype("float32")
 
@@ -130,3 +135,138 @@ def test_checkpoint_with_wrong_model_loads_nothing(backend: str, tmp_path: Path)
     _unchanged(other, before)
     for name, value in optimizer.state_dict().items():
         np.testing.assert_array_equal(value, state[name], err_msg=name)
+
+
+# --- full, read-only and size-limited locations ------------------------------------------------------------------
+
+
+def _checkpointed(tmp_path: Path) -> tuple[dn.nn.Module, dn.optim.Optimizer, Path, bytes]:
+    model = _model()
+    optimizer = dn.optim.Adam(model.parameters())
+    path = save_checkpoint(tmp_path / "c.safetensors", model=model, optimizer=optimizer)
+    return model, optimizer, path, path.read_bytes()
+
+
+def _fail_with(code: int) -> Callable[..., None]:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    return fail
+
+
+# Where each condition surfaces: read-only at the temporary file's creation, disk full at the flush to disk.
+LOCATIONS = {
+    "read-only": ("tempfile.mkstemp", errno.EROFS, "read-only or not writable"),
+    "no permission": ("tempfile.mkstemp", errno.EACCES, "read-only or not writable"),
+    "disk full": ("os.fsync", errno.ENOSPC, "free disk space"),
+    "quota": ("os.fsync", errno.EDQUOT, "free disk space"),
+}
+
+
+@pytest.mark.parametrize("location", list(LOCATIONS))
+def test_save_into_a_bad_location_keeps_the_earlier_checkpoint(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, location: str
+) -> None:
+    target, code, fix = LOCATIONS[location]
+    model, optimizer, path, before = _checkpointed(tmp_path)
+    model.load_state_dict({k: v + 1 for k, v in model.state_dict().items()})
+    monkeypatch.setattr(target, _fail_with(code))
+    with pytest.raises(WriteError, match=f"cannot write {re.escape(repr(str(path)))}: .*{fix}") as caught:
+        save_checkpoint(path, model=model, optimizer=optimizer)
+    assert isinstance(caught.value, OSError) and caught.value.__cause__.errno == code  # type: ignore[union-attr]
+    monkeypatch.undo()
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["c.safetensors"]
+    fresh = _model()
+    load_checkpoint(path, model=fresh, optimizer=dn.optim.Adam(fresh.parameters()))
+
+
+_SIZE_LIMITED = """
+import resource, signal, sys
+import numpy as np
+from dualnet.io import save_state, load_state, WriteError
+path = sys.argv[1]
+save_state({"w": np.zeros(16, "float32")}, path)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit then fail with EFBIG instead of killing us
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    save_state({"w": np.ones(100_000, "float32")}, path)
+except WriteError as exc:
+    print("WriteError", exc.__cause__.errno, exc)
+print("loaded", load_state(path)["w"].sum())
+"""
+
+
+def test_a_real_file_size_limit_is_a_clear_error(tmp_path: Path) -> None:
+    # A real kernel refusal (RLIMIT_FSIZE), in a child: the write path is the same on every backend.
+    script = tmp_path / "limited.py"
+    script.write_text(_SIZE_LIMITED)
+    path = tmp_path / "data" / "w.safetensors"
+    path.parent.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)}
+    run = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    first, second = run.stdout.splitlines()
+    assert first.startswith(f"WriteError {errno.EFBIG} cannot write {str(path)!r}") and "size limit" in first
+    assert second == "loaded 0.0"  # the earlier file, intact
+    assert [p.name for p in path.parent.iterdir()] == ["w.safetensors"]
+
+
+# --- a crash in a callback ----------------------------------------------------------------------------------------
+
+_rng = np.random.default_rng(5)
+XT = _rng.standard_normal((48, 3)).astype("float32")
+YT = (XT[:, 0] > XT[:, 1]).astype("int64")
+
+
+def _trainer() -> dn.Trainer:
+    dn.seed(0)
+    model = dn.nn.Sequential(
+        [dn.nn.Dense(8, activation="relu", in_features=3), dn.nn.Dropout(0.2), dn.nn.Dense(2, in_features=8)]
+    )
+    return dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy")
+
+
+class _Crash(dn.callbacks.Callback):
+    """Raises at ``(epoch, batch)``; batch None means at that epoch's end."""
+
+    def __init__(self, epoch: int, batch: int | None, stop_instead: bool = False) -> None:
+        super().__init__()
+        self.at, self.stop_instead = (epoch, batch), stop_instead
+
+    def on_batch_end(self, batch: int, logs: dict[str, float] | None = None) -> None:
+        if (self.trainer.epoch, batch) == self.at:
+            if self.stop_instead:
+                self.trainer.stop_training = True
+                return
+            raise RuntimeError("callback bug")
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        if (epoch, None) == self.at:
+            raise RuntimeError("callback bug")
+
+
+def _fit(trainer: dn.Trainer, epochs: int, callbacks: list[dn.callbacks.Callback], **kw: object) -> None:
+    trainer.fit(XT, YT, epochs=epochs, batch_size=16, verbose=0, callbacks=callbacks, **kw)  # type: ignore[arg-type]
+
+
+def test_a_crashing_callback_corrupts_neither_model_nor_checkpoints(backend: str, tmp_path: Path) -> None:
+    full = _trainer()
+    _fit(full, 3, [])
+    path = tmp_path / "c.safetensors"
+    # Crash mid-epoch: the model holds exactly the weights after that batch, as if training had stopped there.
+    crashed = _trainer()
+    with pytest.raises(RuntimeError, match="callback bug"):
+        _fit(crashed, 3, [_Crash(1, 1), dn.callbacks.ModelCheckpoint(path, save_weights_only=False)])
+    stopped = _trainer()
+    _fit(stopped, 3, [_Crash(1, 1, stop_instead=True)])
+    for name, value in stopped.model.state_dict().items():
+        np.testing.assert_array_equal(crashed.model.state_dict()[name], value, err_msg=name)
+    assert read_metadata(path)["epoch"] == 1
+    # Crash at an epoch end, before the checkpoint callback: the file keeps the previous epoch.
+    with pytest.raises(RuntimeError, match="callback bug"):
+        _fit(_trainer(), 3, [_Crash(2, None), dn.callbacks.ModelCheckpoint(path, save_weights_only=False)])
+    assert read_metadata(path)["epoch"] == 2 and [p.name for p in tmp_path.iterdir()] == ["c.safetensors"]
+    resumed = _trainer()
+    _fit(resumed, 3, [], resume_from=path)
+    for name, value in full.model.state_dict().items():
+        np.testing.assert_array_equal(resumed.model.state_dict()[name], value, err_msg=name)

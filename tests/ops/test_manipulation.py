@@ -169,3 +169,17 @@ def test_errors(backend: str, call: Callable[[], Any], error: type[Exception]) -
 def test_pad_error_names_valid_modes(backend: str) -> None:
     with pytest.raises(dn.ArgumentError, match="'constant', 'reflect'"):
         dn.ops.pad(X, 1, mode="wrap")
+
+
+def test_transpose_of_a_scalar(backend: str) -> None:
+    x = np.float32(3.0)
+    assert_matches_numpy(dn.ops.transpose(x), np.transpose(x))
+    assert_matches_numpy(dn.ops.transpose(x, ()), np.transpose(x, ()))
+
+
+def test_split_of_an_empty_axis_gives_every_section(backend: str) -> None:
+    x = np.zeros((0, 2), np.float32)
+    parts = dn.ops.split(x, 2)
+    assert len(parts) == 2
+    for part in parts:
+        assert_matches_numpy(part, np.zeros((0, 2), np.float32))

@@ -379,3 +379,23 @@ def test_graph_mode(backend: str, case: str) -> None:
     traced = B.function(lambda *xs: getattr(dn.ops, name)(*xs), False)(*tensors)
     expected = dn.ops.to_numpy(eager)
     assert_matches_numpy(traced, expected)
+
+
+def test_unsigned_abs_and_sign(backend: str) -> None:
+    x = np.array([0, 1, 200], np.uint8)  # TensorFlow has no unsigned abs or sign kernels
+    assert_matches_numpy(dn.ops.abs(x), np.abs(x))
+    assert_matches_numpy(dn.ops.sign(x), np.sign(x))
+
+
+def test_python_bool_meets_a_number_tensor(backend: str) -> None:
+    x, flags = np.array([1.0, 2.0], np.float32), np.array([True, False])
+    assert_matches_numpy(dn.ops.subtract(x, True), x - True)  # True counts as 1, weakly
+    assert_matches_numpy(dn.ops.subtract(True, np.array([1, 2], np.int32)), np.array([0, -1], np.int32))
+    assert_matches_numpy(dn.ops.maximum(flags, True), np.maximum(flags, True))
+    assert_matches_numpy(dn.ops.minimum(False, flags), np.minimum(False, flags))
+    assert_matches_numpy(dn.ops.maximum(flags, 2.5), np.array([2.5, 2.5], np.float32))
+
+
+def test_unsigned_power_wraps_like_numpy(backend: str) -> None:
+    base, exponent = np.array([0, 2, 3, 255], np.uint8), np.array([3, 7, 5, 2], np.uint8)
+    assert_matches_numpy(dn.ops.power(base, exponent), np.power(base, exponent))

@@ -353,3 +353,14 @@ def test_graph_mode_matches_eager(backend: str, name: str, fn: Callable[..., Any
         assert dn.ops.dtype(g) == dn.ops.dtype(e)
         assert dn.ops.shape(g) == dn.ops.shape(e)
         np.testing.assert_allclose(dn.ops.to_numpy(g), dn.ops.to_numpy(e), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_over_several_axes_keeps_precision_at_large_logits(backend: str, name: str) -> None:
+    # x - logsumexp(x) rounds log(4) away next to 1e4 in float32; the max must be taken out first.
+    x = np.full((1, 2, 2), 1e4, np.float32)
+    x[0, 0, 0] = -np.inf
+    expected = np.log(np.array([0.0, 1, 1, 1]) / 3).reshape(1, 2, 2)
+    result = getattr(dn.ops, name)(x, axis=(1, 2))
+    got = dn.ops.to_numpy(result)
+    np.testing.assert_allclose(got, np.exp(expected) if name == "softmax" else expected, rtol=1e-6, atol=1e-7)

@@ -40,6 +40,39 @@ def canonical_axis(axis: int, ndim: int, op: str) -> int:
     return canonical_axes(axis, ndim, op)[0]
 
 
+def numeric_array(x: Any) -> np.ndarray:
+    """``x`` as a NumPy array of numbers or booleans; DTypeError for strings, objects (None, dicts) and the like."""
+    array = np.asarray(x)
+    if array.dtype.kind not in "biufc":
+        from dualnet.errors import DTypeError
+
+        what = type(x).__name__ if array.dtype.kind == "O" and array.ndim == 0 else f"an array of dtype {array.dtype}"
+        raise DTypeError(
+            f"convert_to_tensor: expected numbers or booleans (an array, a number or a nested list of them), got "
+            f"{what}; convert the data to numbers first (e.g. np.asarray(x, dtype='float32'), or integer labels)"
+        )
+    return array
+
+
+def scatter_shape_error(x_shape: Any, indices_shape: Any, updates_shape: Any) -> ShapeError:
+    """scatter_add's error for updates that do not fit the indexed slices (or indices out of range)."""
+    x_shape, indices_shape = tuple(x_shape), tuple(indices_shape)
+    expected = indices_shape[:-1] + x_shape[indices_shape[-1] :]
+    return ShapeError(
+        f"scatter_add: updates of shape {tuple(updates_shape)} do not fit x of shape {x_shape} indexed by indices "
+        f"of shape {indices_shape}: expected updates of shape {expected} (indices.shape[:-1] + "
+        "x.shape[m:]) and every index row within x's shape"
+    )
+
+
+def tile_reps(reps: Any) -> tuple[int, ...]:
+    """``tile``'s repetitions as a shape tuple; ArgumentError for a negative count."""
+    counts = as_shape(reps)
+    if any(r < 0 for r in counts):
+        raise ArgumentError(f"tile: reps {counts} has a negative count; each axis is repeated 0 or more times")
+    return counts
+
+
 def as_shape(shape: Any) -> tuple[int, ...]:
     """An int or a sequence of ints as a shape tuple."""
     return (shape,) if isinstance(shape, int) else tuple(shape)

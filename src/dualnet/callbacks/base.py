@@ -31,6 +31,8 @@ class Callback:
 
     trainer: Any = None
     model: Any = None
+    # True for callbacks that write files or print: with Trainer(strategy="data_parallel") only rank 0 runs them.
+    main_process_only: bool = False
 
     def __init__(self) -> None:
         self.trainer = None

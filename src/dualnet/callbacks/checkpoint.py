@@ -39,6 +39,8 @@ class ModelCheckpoint(Callback):
     (the files written and still kept, oldest first).
     """
 
+    main_process_only = True  # one writer per run
+
     def __init__(
         self,
         filepath: str | os.PathLike[str],

@@ -23,6 +23,8 @@ class CSVLogger(Callback):
     second header). ``separator`` is one character.
     """
 
+    main_process_only = True  # one writer per run
+
     def __init__(self, filename: str | os.PathLike[str], separator: str = ",", append: bool = False) -> None:
         super().__init__()
         name = "CSVLogger"

@@ -39,6 +39,8 @@ class ProgressBar(Callback):
     (decided when training starts). The Trainer adds one itself when ``fit(verbose=...)`` is not 0.
     """
 
+    main_process_only = True  # one writer per run
+
     def __init__(self, verbose: int | str = 1) -> None:
         super().__init__()
         if verbose not in (0, 1, 2, "auto") or isinstance(verbose, bool):

@@ -28,6 +28,8 @@ class TensorBoard(Callback):
     ``write_steps_per_second`` adds ``epoch_steps_per_second``.
     """
 
+    main_process_only = True  # one writer per run
+
     def __init__(
         self,
         log_dir: str | os.PathLike[str] = "logs",

@@ -58,6 +58,11 @@ class Batches:
         return self._length
 
     @property
+    def source(self) -> Iterable[Any]:
+        """What the batches come from: the generator, or the backend's wrapper of a native loader."""
+        return self._source
+
+    @property
     def length(self) -> int | None:
         """Batches per epoch, or None when the source does not say."""
         return self._length

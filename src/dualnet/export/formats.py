@@ -81,6 +81,7 @@ FORMATS: dict[str, Callable[..., Path]] = {
     "tflite": tflite,
     "torch_program": torch_program,
 }
+"""Format name -> export function, as :func:`export` and ``dualnet export`` take them."""
 
 
 def export(fmt: str, model: Module, example: Any, path: str | os.PathLike[str]) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -16,17 +17,18 @@ class WriteError(DualnetError, OSError):
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync it, then rename.
 
-    Readers see the old file or the new one, never a mix; on failure the old
-    file is untouched and the temporary file is removed.
+    Readers see the old file or the new one, never a mix. On failure (read-only
+    location, disk full, file-size limit) WriteError names the path and the fix,
+    the old file is untouched and the temporary file is removed. A process killed
+    before the rename leaves the old file and a ``.<name>.*.tmp`` file, which
+    nothing reads and which can be deleted.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise WriteError(
-            f"cannot write {str(target)!r}: {exc.strerror or exc}; check that the folder exists and is writable"
-        ) from exc
+        raise WriteError(f"cannot write {str(target)!r}: {exc.strerror or exc}; {_advice(exc)}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -37,9 +39,23 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise WriteError(
-            f"cannot write {str(target)!r}: {exc.strerror or exc}; the previous file, if any, is unchanged"
+            f"cannot write {str(target)!r}: {exc.strerror or exc}; the previous file, if any, is unchanged; "
+            f"{_advice(exc)}"
         ) from exc
     return target
+
+
+def _advice(exc: OSError) -> str:
+    """How to fix the write failure ``exc``, by its errno."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free disk space (or raise the quota) and save again, or save to another disk"
+    if exc.errno == errno.EFBIG:
+        return "the file exceeds the size limit (ulimit -f or the file system's): raise it or save elsewhere"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "the location is read-only or not writable by this user: save to a writable folder"
+    if exc.errno == errno.ENOENT:
+        return "check that the folder exists, and create it first"
+    return "check that the folder exists, is writable and has free space"
 
 
 def _fsync_folder(folder: Path) -> None:

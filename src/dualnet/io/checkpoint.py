@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from safetensors import safe_open
 
 from dualnet import seeding
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
-from dualnet.io.weights import WeightsNotFoundError, defect, load_state, save_state
+from dualnet.io.header import FIX, read_header, read_tensors
+from dualnet.io.weights import WeightsNotFoundError, save_state
 
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
@@ -102,7 +102,7 @@ def load_checkpoint(
     model = model if model is not None else getattr(trainer, "model", None)
     optimizer = optimizer if optimizer is not None else getattr(trainer, "optimizer", None)
     meta = read_metadata(path)
-    tensors = load_state(path)
+    tensors = read_tensors(path, "checkpoint")[1]
     parts: dict[str, dict[str, np.ndarray]] = {prefix: {} for prefix in _PARTS}
     for name, value in tensors.items():
         prefix = next((p for p in _PARTS if name.startswith(p)), None)
@@ -118,10 +118,15 @@ def load_checkpoint(
                 f"checkpoint {str(path)!r} holds no {part} state (it has: {', '.join(meta['parts'])}); "
                 f"load it without {part}=..., or save the checkpoint with {part}=..."
             )
-    _restore(model, optimizer, parts["model."], parts["optimizer."])
+    previous = B.rng_state()
     rng = parts["rng."].get(B.name)
     if rng is not None:
-        B.set_rng_state(rng)
+        _set_rng(path, rng)
+    try:
+        _restore(model, optimizer, parts["model."], parts["optimizer."])
+    except DualnetError:
+        B.set_rng_state(previous)
+        raise
     seeding._state["seed"] = int(meta["seed"])  # data loaders made after this shuffle as the saved run did
     if trainer is not None:
         trainer.epoch = trainer.completed_epochs = int(meta["epoch"])
@@ -134,29 +139,66 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     source = Path(path)
     if not source.is_file():
         raise WeightsNotFoundError(f"checkpoint {str(source)!r} does not exist; check the path")
-    try:
-        with safe_open(source, framework="numpy") as handle:
-            raw = (handle.metadata() or {}).get(FORMAT)
-    except Exception as exc:  # safetensors raises its own error types and OSError for bad headers
-        raise WeightsFileError(
-            f"checkpoint {str(source)!r} is not a readable safetensors file: {defect(source.read_bytes()) or exc}; "
-            "it may be truncated or corrupt: load an earlier checkpoint"
-        ) from exc
+    raw = read_header(source, "checkpoint").metadata.get(FORMAT)
     if raw is None:
         raise WeightsFileError(
             f"{str(source)!r} is a safetensors file but not a dualnet checkpoint (no {FORMAT!r} metadata); "
             "load plain weights with model.load_weights(path)"
         )
     try:
-        meta: dict[str, Any] = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        meta: Any = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
         raise WeightsFileError(f"checkpoint {str(source)!r}: its metadata is not valid JSON ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise WeightsFileError(f"checkpoint {str(source)!r}: its metadata is not a JSON object; {FIX}")
     if meta.get("format") != FORMAT or not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
         raise WeightsFileError(
             f"checkpoint {str(source)!r}: format {meta.get('format')!r} version {meta.get('version')!r} is not "
             f"{FORMAT!r} version <= {VERSION}; upgrade dualnet to read it"
         )
+    _check_fields(source, meta)
     return meta
+
+
+def _check_fields(source: Path, meta: dict[str, Any]) -> None:
+    """Every field a resume uses has the type it needs: a crafted file fails here, not deep in fit."""
+    history = meta.get("history")
+    checks = {
+        "epoch": _natural(meta.get("epoch")),
+        "global_step": _natural(meta.get("global_step")),
+        "seed": isinstance(meta.get("seed"), int) and not isinstance(meta.get("seed"), bool),
+        "parts": isinstance(meta.get("parts"), list) and all(isinstance(p, str) for p in meta["parts"]),
+        "history": isinstance(history, dict)
+        and isinstance(history.get("epoch"), list)
+        and all(_natural(e) for e in history["epoch"])
+        and isinstance(history.get("logs"), dict)
+        and all(isinstance(values, list) and all(_number(v) for v in values) for values in history["logs"].values()),
+    }
+    bad = [name for name, ok in checks.items() if not ok]
+    if bad:
+        raise WeightsFileError(
+            f"checkpoint {str(source)!r}: metadata field(s) {', '.join(map(repr, bad))} missing or of the wrong "
+            f"type (epoch and global_step non-negative ints, seed an int, parts a list of names, history "
+            f"{{'epoch': [...], 'logs': {{name: [numbers]}}}}); {FIX}"
+        )
+
+
+def _natural(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _set_rng(path: str | os.PathLike[str], state: np.ndarray) -> None:
+    try:
+        B.set_rng_state(state)
+    except Exception as exc:  # each framework rejects a bad generator state with its own error type
+        raise WeightsFileError(
+            f"checkpoint {str(path)!r}: tensor 'rng.{B.name}' is not a valid {B.name} generator state "
+            f"(shape {state.shape}, dtype {state.dtype}: {exc}); {FIX}"
+        ) from exc
 
 
 def _restore(

@@ -22,15 +22,16 @@ from __future__ import annotations
 import json
 import math
 import os
-import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dualnet.errors import ArgumentError, WeightsFileError
+from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
 from dualnet.io import registry
+from dualnet.io.header import read_header
 from dualnet.io.weights import WeightsNotFoundError, load_state, save_state
+from dualnet.nn.budget import allocation_budget, located
 
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
@@ -39,7 +40,8 @@ FORMAT, VERSION, METADATA_KEY = "dualnet.model", 1, "dualnet.config"
 MODULE, TUPLE = "__module__", "__tuple__"
 MAX_INT = 2**31 - 1  # every integer in a config (sizes, counts) must fit in int32
 MAX_DEPTH = 100
-MAX_HEADER = 100 * 2**20
+MAX_EXAMPLE = 2**26  # elements of the zeros input built for the first call (batch size 1)
+BUDGET_SLACK = 2**16  # elements of weight beyond the file's tensors that building may create
 
 
 def save(model: Module, path: str | os.PathLike[str]) -> Path:
@@ -84,12 +86,27 @@ def load(path: str | os.PathLike[str]) -> Module:
     source = Path(path)
     document = read_config(source)
     state = load_state(source)  # reads every tensor before anything is built: a truncated body fails here
-    model = decode_module({MODULE: document["class"], "config": document["config"]}, "config")
-    if document.get("inputs"):
-        examples = [_example(item, i) for i, item in enumerate(document["inputs"])]
-        model.eval()
-        with no_grad():
-            model(*[B.convert_to_tensor(x) for x in examples])
+    inputs = document.get("inputs") or []
+    if not isinstance(inputs, list):
+        raise ArgumentError(f"saved model {str(source)!r}: 'inputs' must be a list, got {inputs!r:.80}; file damaged")
+    # Weights beyond what the file's tensors hold could never load: refuse them before they are allocated.
+    elements = sum(int(value.size) for value in state.values()) + BUDGET_SLACK
+    with allocation_budget(elements, f"saved model {str(source)!r}"):
+        model = decode_module({MODULE: document["class"], "config": document.get("config")}, "config")
+        if inputs:
+            examples = [_example(item, i) for i, item in enumerate(inputs)]
+            model.eval()
+            try:
+                with no_grad():
+                    model(*[B.convert_to_tensor(x) for x in examples])
+            except DualnetError:
+                raise
+            except Exception as exc:  # a framework error from layers the config wired up wrongly
+                raise ArgumentError(
+                    f"saved model {str(source)!r}: the model its config describes fails on the saved input "
+                    f"signature {inputs!r:.200} ({type(exc).__name__}: {str(exc)[:200]}); the file is damaged "
+                    "or was edited: save the model again with dn.save"
+                ) from exc
     model.load_state_dict(state, strict=True)
     model.train(bool(document.get("training", True)))
     return model
@@ -101,19 +118,7 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not source.is_file():
         raise WeightsNotFoundError(f"saved model {str(source)!r} does not exist; check the path")
     damaged = f"saved model {str(source)!r}: corrupt header"
-    with source.open("rb") as handle:
-        head = handle.read(8)
-        if len(head) < 8:
-            raise WeightsFileError(f"{damaged} (file shorter than 8 bytes); it is truncated: save the model again")
-        (size,) = struct.unpack("<Q", head)
-        if size > MAX_HEADER or size > source.stat().st_size - 8:
-            raise WeightsFileError(f"{damaged} (header length {size} exceeds the file); it is truncated or corrupt")
-        raw = handle.read(size)
-    try:
-        header = json.loads(raw)
-        text = header.get("__metadata__", {}).get(METADATA_KEY)
-    except (ValueError, AttributeError, RecursionError) as exc:
-        raise WeightsFileError(f"{damaged} ({exc}); the file is damaged: save the model again") from exc
+    text = read_header(source, "saved model").metadata.get(METADATA_KEY)
     if text is None:
         raise WeightsFileError(
             f"saved model {str(source)!r} has weights but no dualnet model config; it is a weights file: "
@@ -138,7 +143,7 @@ def _example(item: Any, index: int) -> np.ndarray:
     if not isinstance(item, dict) or not isinstance(item.get("shape"), list) or not isinstance(item.get("dtype"), str):
         raise ArgumentError(f"{where}: expected {{'shape': [...], 'dtype': str}}, got {item!r:.80}; file damaged")
     shape = [1 if s is None else _decode(s, where, 0) for s in item["shape"]]
-    if any(not isinstance(s, int) or isinstance(s, bool) or s < 0 for s in shape) or math.prod(shape) > 2**28:
+    if any(not isinstance(s, int) or isinstance(s, bool) or s < 0 for s in shape) or math.prod(shape) > MAX_EXAMPLE:
         raise ArgumentError(f"{where}: input shape {item['shape']} is not a sane shape; the file is damaged")
     from dualnet.dtypes import standardize
 
@@ -214,7 +219,8 @@ def decode_module(data: Any, where: str, depth: int = 0) -> Module:
     klass = registry.lookup(data[MODULE])
     kwargs = {k: _decode(v, f"{where}.{k}", depth + 1) for k, v in data["config"].items()}
     try:
-        return klass(**kwargs)
+        with located(where):
+            return klass(**kwargs)
     except (MemoryError, OverflowError) as exc:
         raise ArgumentError(
             f"saved model, {where} ({data[MODULE]}): the sizes in the config are too large to build ({exc}); "

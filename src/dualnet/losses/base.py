@@ -18,6 +18,7 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 
 REDUCTIONS = ("mean", "sum", "none")
+"""The values a loss's ``reduction`` argument takes; any other raises ArgumentError."""
 EPSILON = 1e-7  # Keras's clipping bound for probabilities
 
 

@@ -121,6 +121,11 @@ class MeanOf(Mean):
     """Running mean of a user function's values ``fn(y_pred, y_true)``."""
 
     def __init__(self, fn: Callable[[Any, Any], Any], name: str | None = None) -> None:
+        if not callable(fn):
+            raise ArgumentError(
+                f"MeanOf(fn={fn!r}): fn must be a function (y_pred, y_true) -> values; pass e.g. "
+                "MeanOf(lambda y_pred, y_true: dn.ops.abs(y_pred - y_true))"
+            )
         super().__init__(name or getattr(fn, "__name__", type(fn).__name__))
         self.fn = fn
 

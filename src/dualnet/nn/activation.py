@@ -16,6 +16,9 @@ class Activation(Module):
     (``"relu"``, ``"gelu"``, ``"softmax"``...), a callable taking and returning a
     tensor (e.g. ``dn.ops.tanh`` or ``lambda x: dn.ops.leaky_relu(x, 0.1)``), or
     None / ``"linear"`` for the identity.
+
+    Raises:
+        ArgumentError: at construction, for an unknown activation name.
     """
 
     def __init__(self, activation: Any) -> None:

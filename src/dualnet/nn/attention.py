@@ -63,6 +63,11 @@ class MultiHeadAttention(Module):
     is scaled by ``1 / sqrt(key_dim)``; ``dropout`` applies to the attention
     weights in training mode. Weights are created at the first call, sized
     from the inputs (see the module docstring for their layout).
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for query, key, value or mask shapes that do not fit together.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     features: tuple[int, int, int] | None

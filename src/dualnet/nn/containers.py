@@ -19,6 +19,10 @@ class Sequential(Module):
     ``0.kernel``, ``encoder.2.bias``. ``seq[i]`` is a layer, ``seq[i:j]`` a new
     Sequential sharing those layers (and their weights); ``len``, iteration and
     :meth:`add` work as for a list.
+
+    Raises:
+        ArgumentError: for a layer that is not a ``dn.nn.Module`` (at construction or in :meth:`add`).
+        IndexError: for ``seq[i]`` with ``i`` out of range.
     """
 
     def __init__(self, layers: Iterable[Module] | None = None) -> None:
@@ -104,6 +108,10 @@ class Residual(Module):
             def forward(self, x):
                 h = self.conv2(dn.ops.relu(self.conv1(x)))
                 return dn.ops.relu(dn.ops.add(h, x))
+
+    Raises:
+        ArgumentError: at construction, when ``block`` or ``shortcut`` is not a module.
+        ShapeError: when the block's output and the shortcut's output have different shapes.
     """
 
     def __init__(self, block: Module, shortcut: Module | None = None) -> None:

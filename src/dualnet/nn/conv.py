@@ -263,6 +263,12 @@ class Conv1D(_Conv):
     Kernel ``(k, C_in // groups, filters)``, bias ``(filters,)``. ``W_out`` is
     ``(W - (k - 1) * dilation_rate - 1) // strides + 1`` with ``"valid"`` padding
     and ``ceil(W / strides)`` with ``"same"``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+            Also when C_in differs from the built kernel's.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 1
@@ -274,6 +280,12 @@ class Conv2D(_Conv):
     Kernel ``(kh, kw, C_in // groups, filters)``, bias ``(filters,)``. Output sizes
     per spatial dimension as in :class:`Conv1D`. ``groups`` splits the channels
     into independent groups (``groups == C_in == filters`` is a depthwise conv).
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+            Also when C_in differs from the built kernel's.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 2
@@ -286,6 +298,11 @@ class DepthwiseConv2D(_SpatialConv):
     output channel ``c * depth_multiplier + m`` is channel ``c`` convolved with
     ``kernel[:, :, c, m]``. Kernel ``(kh, kw, C, depth_multiplier)``, bias
     ``(C * depth_multiplier,)``. Output sizes as in :class:`Conv2D`.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 2

@@ -24,6 +24,11 @@ class Conv2DTranspose(_SpatialConv):
     - ``"same"``: ``size * strides``, or ``(size - 1) * strides + ke % 2 + output_padding``.
 
     ``output_padding`` (int or tuple, each smaller than the stride) adds cells at the end.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 2

@@ -17,6 +17,11 @@ class Dense(Module):
     Input ``(..., in_features)`` -> output ``(..., units)``. The kernel has the
     canonical layout ``(in_features, units)``, the bias ``(units,)``. With
     ``in_features=None`` the input size is taken from the first call.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for a scalar input, or a last dimension other than ``in_features``.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     def __init__(

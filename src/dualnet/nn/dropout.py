@@ -24,6 +24,9 @@ class Dropout(Module):
     call and under compilation (as ``dn.ops.dropout(seed=...)``): use it for
     deterministic tests, not for training, where a fixed mask would drop the
     same units at every step.
+
+    Raises:
+        ArgumentError: at construction, for a ``rate`` outside [0, 1) or a ``seed`` that is not a non-negative int.
     """
 
     def __init__(self, rate: float, seed: int | None = None) -> None:

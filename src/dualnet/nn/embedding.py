@@ -28,6 +28,11 @@ class Embedding(Module):
     rows and PyTorch abort with a device-side assert, their minimum and maximum
     are read back before the lookup (one small device-to-host copy per call).
     Nothing is checked while tracing a compiled TensorFlow function.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+            Also for concrete ids outside ``[0, input_dim)``.
+        DTypeError: for ids that are not integers.
     """
 
     def __init__(

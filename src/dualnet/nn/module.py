@@ -26,9 +26,10 @@ import numpy as np
 
 from dualnet import seeding
 from dualnet.backend.dispatch import B
+from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
-from dualnet.errors import StateError
-from dualnet.nn import initializers
+from dualnet.errors import ShapeError, StateError
+from dualnet.nn import budget, initializers
 from dualnet.nn.state import load_into, module_state
 
 # Bumped whenever any module's structure or trainable flags change, so cached
@@ -50,6 +51,9 @@ class Module:
     ``module(*inputs)`` runs ``forward``; the first call also builds lazily
     sized weights (see :meth:`build`) and records output shapes for
     :meth:`summary`.
+
+    Raises:
+        StateError: when an attribute is set before ``super().__init__()`` ran, or ``forward`` is not defined.
     """
 
     training: bool
@@ -173,7 +177,13 @@ class Module:
         """
         init = initializers.get(initializer, where=f"{self._where()}.{name}")
         shape = tuple(int(s) for s in shape)
+        if any(size < 0 for size in shape):
+            raise ShapeError(
+                f"{self._where()}.add_weight({name!r}): shape {shape} has a negative size; sizes must be >= 0 "
+                "(check the layer's arguments, e.g. units or filters)"
+            )
         dtype = standardize(dtype)
+        budget.charge(shape, f"{self._where()}.{name}")  # dn.load refuses sizes its file cannot back, before allocating
         with self._placement():
             if self._path is not None:
                 values = init(shape, dtype, self._generator(name))
@@ -232,10 +242,13 @@ class Module:
         if not self._first_call_done:
             return self._first_call(inputs, kwargs)
         try:
-            return self.forward(*inputs, **kwargs)
+            out = self.forward(*inputs, **kwargs)
         except Exception:
             self.check_inputs(*inputs)  # a clearer error naming this layer, if the inputs are at fault
             raise
+        if _numerics.active is not None:  # dn.debug.check_numerics: the only cost when it is off
+            _numerics.active.module_output(self, out)
+        return out
 
     def _first_call(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if self._path is None:
@@ -250,6 +263,8 @@ class Module:
         out = self.forward(*inputs, **kwargs)
         self.__dict__["_output_shape"] = _shape_of(out)
         self._first_call_done = True
+        if _numerics.active is not None:
+            _numerics.active.module_output(self, out)
         return out
 
     # -- traversal ------------------------------------------------------------

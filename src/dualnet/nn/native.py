@@ -92,6 +92,9 @@ class Wrapped(Module):
     (``weight``, ``0.bias``, ``kernel``); torch buffers are dualnet buffers and
     Keras non-trainable weights are frozen parameters. A Keras layer that is
     not built yet is built from the shapes of the first call.
+
+    Raises:
+        ArgumentError: when the native object belongs to the other framework than the active backend, or to neither.
     """
 
     _adapter: Any  # the backend's view of the native object: its variables, build and call

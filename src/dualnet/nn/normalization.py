@@ -81,6 +81,12 @@ class BatchNorm(Module):
     Weights: ``gamma`` (C,) if ``scale``, ``beta`` (C,) if ``center``; buffers
     ``moving_mean`` and ``moving_variance`` (C,). ``num_features=C`` creates them
     at construction; otherwise C is taken from the first call.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+            Also when the channel size differs from the first call's.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     _layout: tuple[int, tuple[int, ...], tuple[int, ...] | None]
@@ -197,6 +203,11 @@ class LayerNorm(Module):
     and ``beta`` have the shape of the normalised axes (``(D,)`` for the default
     ``axis=-1``), taken from the first call. Keras's default ``epsilon=1e-3``;
     pass ``1e-5`` for PyTorch's.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     axis: tuple[int, ...]
@@ -292,6 +303,12 @@ class GroupNorm(Module):
     channel. ``gamma`` and ``beta`` are ``(C,)``, taken from the first call; C
     must be divisible by ``groups``. A channel axis other than the last costs a
     transpose each call.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+            Also when C is not divisible by ``groups``.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     def __init__(

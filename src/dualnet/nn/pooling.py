@@ -64,6 +64,11 @@ class MaxPool1D(_Pool):
     """Max over windows of ``pool_size`` (Keras ``MaxPooling1D``): ``(N, W, C)`` -> ``(N, W_out, C)``.
 
     With ``"same"`` padding the padded cells never win.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 1
@@ -74,6 +79,11 @@ class MaxPool2D(_Pool):
     """Max over windows of ``pool_size`` (Keras ``MaxPooling2D``): ``(N, H, W, C)`` -> ``(N, H_out, W_out, C)``.
 
     With ``"same"`` padding the padded cells never win.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 2
@@ -84,6 +94,11 @@ class AvgPool1D(_Pool):
     """Mean over windows of ``pool_size`` (Keras ``AveragePooling1D``): ``(N, W, C)`` -> ``(N, W_out, C)``.
 
     With ``"same"`` padding each window is averaged over its real cells only.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 1
@@ -94,6 +109,11 @@ class AvgPool2D(_Pool):
     """Mean over windows of ``pool_size`` (Keras ``AveragePooling2D``): ``(N, H, W, C)`` -> ``(N, H_out, W_out, C)``.
 
     With ``"same"`` padding each window is averaged over its real cells only.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     rank = 2
@@ -136,6 +156,10 @@ class GlobalMaxPool1D(_GlobalPool):
     """Max over the steps (Keras ``GlobalMaxPooling1D``): ``(N, W, C)`` -> ``(N, C)``.
 
     With ``keepdims=True`` the output is ``(N, 1, C)``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
     """
 
     rank = 1
@@ -146,6 +170,10 @@ class GlobalMaxPool2D(_GlobalPool):
     """Max over height and width (Keras ``GlobalMaxPooling2D``): ``(N, H, W, C)`` -> ``(N, C)``.
 
     With ``keepdims=True`` the output is ``(N, 1, 1, C)``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
     """
 
     rank = 2
@@ -156,6 +184,10 @@ class GlobalAvgPool1D(_GlobalPool):
     """Mean over the steps (Keras ``GlobalAveragePooling1D``): ``(N, W, C)`` -> ``(N, C)``.
 
     With ``keepdims=True`` the output is ``(N, 1, C)``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
     """
 
     rank = 1
@@ -166,6 +198,10 @@ class GlobalAvgPool2D(_GlobalPool):
     """Mean over height and width (Keras ``GlobalAveragePooling2D``): ``(N, H, W, C)`` -> ``(N, C)``.
 
     With ``keepdims=True`` the output is ``(N, 1, 1, C)``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
     """
 
     rank = 2

@@ -165,6 +165,11 @@ class LSTM(_Recurrent):
     with ``zero_output_for_mask=True``), so ``h`` is the state after the last
     unmasked step. ``initial_state`` is ``[h0, c0]``, each (N, units), zeros
     by default.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for inputs that are not ``(N, T, F)``, or a mask or initial state of the wrong shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     _gates = 4
@@ -232,6 +237,11 @@ class GRU(_Recurrent):
     recurrent product, as in PyTorch and cuDNN) or (3*units,) without.
     ``forward(x, mask=None, initial_state=None)`` as for :class:`LSTM`, with
     ``initial_state`` one tensor ``h0`` (N, units) (or ``[h0]``).
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for inputs that are not ``(N, T, F)``, or a mask or initial state of the wrong shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     _gates = 3

@@ -31,6 +31,9 @@ class Flatten(Module):
     """Flatten every axis but the batch axis (Keras ``Flatten``): ``(N, d1, ..., dk)`` -> ``(N, d1 * ... * dk)``.
 
     ``(N,)`` becomes ``(N, 1)``. Works on any dtype.
+
+    Raises:
+        ShapeError: for a scalar input (there is no batch axis).
     """
 
     def forward(self, x: Any) -> Any:
@@ -50,6 +53,10 @@ class Reshape(Module):
     ``target_shape`` is a tuple of positive ints; one entry may be -1, inferred
     from the sample size. The batch axis is never touched. A sample size that
     does not fit raises ShapeError naming the layer.
+
+    Raises:
+        ArgumentError: at construction, for a ``target_shape`` that is not a tuple of positive ints (one -1 allowed).
+        ShapeError: when a sample's size does not fit ``target_shape``.
     """
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:

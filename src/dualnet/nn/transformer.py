@@ -41,6 +41,11 @@ class TransformerEncoderLayer(Module):
     ``norm_first`` (``x = x + sa(norm1(x)); x = x + ff(norm2(x))``), where
     ``ff(x) = linear2(dropout(activation(linear1(x))))`` and each branch is
     followed by dropout. ``d_model`` must be divisible by ``num_heads``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for inputs that are not ``(N, T, d_model)`` or a mask that does not fit.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
     def __init__(

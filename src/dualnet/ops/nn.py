@@ -13,8 +13,10 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
+from dualnet.errors import ArgumentError, DualnetError, ShapeError
 
 __all__ = [
     "relu",
@@ -190,7 +192,31 @@ def layer_norm(
     too, more slowly on torch); ``scale`` and ``offset`` have the normalised
     axes' shape (e.g. (C,)) or broadcast against ``x``, or are None.
     """
-    return B.layer_norm(x, scale, offset, axis, epsilon)
+    try:
+        return B.layer_norm(x, scale, offset, axis, epsilon)
+    except DualnetError:
+        raise
+    except Exception as err:
+        _check_affine("layer_norm", x, axis, {"scale": scale, "offset": offset}, err)
+        raise
+
+
+def _check_affine(op: str, x: Any, axis: Any, params: dict[str, Any], err: Exception) -> None:
+    """After a failure: ShapeError, from ``err``, if a scale or offset cannot broadcast to the normalised axes."""
+    shape = tuple(B.shape(x))
+    axes = sorted(a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)) if shape else []
+    normalised = tuple(shape[a] for a in axes)
+    for name, value in params.items():
+        if value is None:
+            continue
+        got = tuple(B.shape(value))
+        try:
+            np.broadcast_shapes(got, normalised)
+        except ValueError:
+            raise ShapeError(
+                f"{op}: {name} has shape {got} but x of shape {shape} is normalised over axes {tuple(axes)} of "
+                f"sizes {normalised}; pass a {name} of shape {normalised}"
+            ) from err
 
 
 def group_norm(x: Any, groups: int, scale: Any = None, offset: Any = None, epsilon: float = 1e-5) -> Tensor:

@@ -220,7 +220,14 @@ class Optimizer:
     def step(self, grads: Sequence[Any]) -> None:
         """Apply one update; ``grads`` is aligned with the flattened parameters (None skips one)."""
         params = self._params
-        if len(grads) != len(params):
+        try:
+            count = len(grads)
+        except TypeError:
+            raise ArgumentError(
+                f"{type(self).__name__}.step(grads): expected a list of gradients aligned with the parameters, got "
+                f"{type(grads).__name__}; pass the gradients from dn.value_and_grad(...)(model, ...)"
+            ) from None
+        if count != len(params):
             raise ShapeError(
                 f"{type(self).__name__}.step: got {len(grads)} gradients for {len(params)} parameters; "
                 "pass the gradients from dn.value_and_grad(...)(model, ...) for the same model"

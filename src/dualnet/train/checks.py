@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from typing import Any
 
@@ -43,3 +44,19 @@ def verbosity(verbose: Any) -> int:
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
         raise ArgumentError(f"verbose={verbose!r}: use 0 (silent), 1 (progress bar), 2 (one line per epoch) or 'auto'")
     return int(verbose)
+
+
+def check_model_takes(model: Module, x: Any, err: TypeError) -> None:
+    """After ``model(x)`` failed with ``err``: ArgumentError if ``forward`` cannot take the batch's inputs at all."""
+    inputs = tuple(x) if isinstance(x, tuple | list) else (x,)
+    try:
+        inspect.signature(model.forward).bind(*inputs)
+    except TypeError:
+        kind = f"a {type(x).__name__} of {len(inputs)} inputs" if isinstance(x, tuple | list) else "one input"
+        raise ArgumentError(
+            f"Trainer: the batch's x is {kind}, which {type(model).__name__}.forward cannot take ({err}); a "
+            "tuple or list x is passed as separate arguments (model(*x)) and anything else as one: make the "
+            "data's x match the signature of forward"
+        ) from err
+    except ValueError:
+        return

@@ -59,6 +59,7 @@ POLICIES = {
     "bf16-mixed": Policy("bf16-mixed", "bfloat16"),
     "fp16-mixed": Policy("fp16-mixed", "float16", loss_scaling=True),
 }
+"""The ``Trainer(precision=...)`` names and their policies; another name raises ArgumentError."""
 
 
 def get_policy(name: Any, device: str) -> Policy:

@@ -14,6 +14,7 @@ weighted by batch size; it reads them to the host only when logs are asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,10 +27,21 @@ from dualnet.train.precision import LossScaler
 
 
 class GradientApplier:
-    """Routes model gradients to ``optimizer``; accumulates over ``accumulation`` batches; unscales fp16 losses."""
+    """Routes model gradients to ``optimizer``; accumulates over ``accumulation`` batches; unscales fp16 losses.
 
-    def __init__(self, model: Module, optimizer: Optimizer, accumulation: int, scaler: LossScaler | None) -> None:
-        self.optimizer, self.accumulation, self.scaler = optimizer, accumulation, scaler
+    ``reduce(sums, count)``, when given (data parallel), turns this process's
+    size-weighted gradient sums and sample count into the mean gradient over all processes.
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        optimizer: Optimizer,
+        accumulation: int,
+        scaler: LossScaler | None,
+        reduce: Callable[[list[Any], Any], list[Any]] | None = None,
+    ) -> None:
+        self.optimizer, self.accumulation, self.scaler, self.reduce = optimizer, accumulation, scaler, reduce
         positions = {id(p): i for i, p in enumerate(model.parameters())}
         owned = [p for group in optimizer.param_groups for p in group["params"]]
         foreign = [i for i, p in enumerate(owned) if id(p) not in positions]
@@ -60,6 +72,8 @@ class GradientApplier:
             mine = self._accumulate(mine, size, apply)
             if not apply:
                 return
+        elif self.reduce is not None:
+            mine = self.reduce([None if g is None else B.multiply(g, size) for g in mine], size)
         if self.scaler is not None:
             self.scaler.apply(mine, self.optimizer.step)
         else:
@@ -75,12 +89,12 @@ class GradientApplier:
                 continue
             summed = B.add(buffer, B.multiply(B.cast(grad, "float32"), size))
             if apply:
-                out.append(B.divide(summed, total))
+                out.append(summed if self.reduce is not None else B.divide(summed, total))
                 B.assign(buffer, B.zeros_like(buffer, None))
             else:
                 B.assign(buffer, summed)
         B.assign(self._count, B.zeros_like(self._count, None) if apply else B.reshape(total, (1,)))
-        return out
+        return self.reduce(out, total) if apply and self.reduce is not None else out
 
 
 class RunningMeans:
@@ -117,6 +131,11 @@ class RunningMeans:
                 kept.clear()
                 sizes.clear()
         return {key: total / self._counts[key] for key, total in self._sums.items() if self._counts[key]}
+
+    def totals(self) -> dict[str, tuple[float, int]]:
+        """``{key: (weighted sum, samples)}`` so far, as :meth:`result` divides them (to add over processes)."""
+        self.result()
+        return {key: (total, self._counts[key]) for key, total in self._sums.items()}
 
 
 def _scalars(values: list[Any]) -> np.ndarray:

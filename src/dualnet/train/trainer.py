@@ -23,11 +23,13 @@ from dualnet.callbacks.base import CallbackList
 from dualnet.callbacks.history import History
 from dualnet.config import canonical_device, current_device, device as device_scope
 from dualnet.data import adapt
+from dualnet.debug import NumericsCheck, check_numerics
+from dualnet.distributed.data_parallel import data_parallel
 from dualnet.errors import ArgumentError, DualnetError, StateError
 from dualnet.io.checkpoint import load_checkpoint
 from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
-from dualnet.train.checks import check_trainer_arguments, int_at_least, verbosity
+from dualnet.train.checks import check_model_takes, check_trainer_arguments, int_at_least, verbosity
 from dualnet.train.loop import Epochs, fit_data, training_and_validation
 from dualnet.train.objective import Objective
 from dualnet.train.placement import place
@@ -63,6 +65,13 @@ class Trainer:
         grad_accumulation: add the gradients of this many consecutive batches, then step once.
         loss_weights: weights of the per-output losses in the total.
         step_fn: ``fn(trainer, batch) -> dict of scalars`` replacing :meth:`train_step`.
+        check_numerics: stop at the first NaN or inf in a layer output, the loss or a gradient with a
+            :class:`dualnet.NumericsError` naming the layer or parameter, the epoch and the step (see
+            :func:`dualnet.debug.check_numerics`). The steps then run eagerly, uncompiled (like Keras's
+            ``run_eagerly``), so that each layer can be checked: slower, for debugging.
+        strategy: ``"data_parallel"`` to train with every process of a ``dualnet launch`` run (each on its
+            slice of every global batch of ``batch_size``, gradients averaged over the processes; see
+            :mod:`dualnet.distributed`); None (default): this process alone.
 
     Attributes for callbacks: ``model``, ``optimizer``, ``stop_training``,
     ``stop_error``, ``epoch``, ``global_step`` (batches trained since the trainer
@@ -82,8 +91,14 @@ class Trainer:
         grad_accumulation: int = 1,
         loss_weights: Any = None,
         step_fn: Callable[[Trainer, Any], Any] | None = None,
+        check_numerics: bool = False,
+        strategy: str | None = None,
     ) -> None:
         check_trainer_arguments(model, optimizer, jit, step_fn)
+        if not isinstance(check_numerics, bool):
+            raise ArgumentError(f"Trainer(check_numerics={check_numerics!r}): expected True or False")
+        self.check_numerics = check_numerics
+        self.strategy = data_parallel(strategy)
         self.grad_accumulation = int_at_least("Trainer", "grad_accumulation", grad_accumulation, 1, "4")
         self.model, self.optimizer, self.jit, self.step_fn = model, optimizer, jit, step_fn
         self.objective = Objective(loss, loss_weights, metrics)
@@ -206,6 +221,9 @@ class Trainer:
             train, validation = training_and_validation(
                 data, y is not None, validation_data, validation_split, batch_size, shuffle
             )
+            if self.strategy is not None:
+                train = self.strategy.shard(train)
+                validation = None if validation is None else self.strategy.shard(validation)
             epochs_of = Epochs(train, steps, "fit")
             history = History()
             self.history = history
@@ -245,7 +263,7 @@ class Trainer:
                     callbacks.on_batch_end(index, self._logs(means))
                 if self.stop_training:
                     break
-            logs = self._logs(means)
+            logs = self._epoch_logs(means)
             if validation is not None and self.stop_error is None:
                 logs.update({f"val_{k}": v for k, v in self._evaluate(validation, callbacks).items()})
                 self.model.train()
@@ -280,10 +298,11 @@ class Trainer:
                 shuffle=False,
                 name=("x", "y", "sample_weight")[: 3 if sample_weight is not None else 2] if y is not None else "x",
             )
+            data = data if self.strategy is None else self.strategy.shard(data)
             listed = self._callbacks(callbacks, None, 0)
             listed.set_params({"epochs": 1, "steps": Epochs(data, None).length, "verbose": mode})
             logs = self._evaluate(data, listed)
-        if mode:
+        if mode and (self.strategy is None or self.strategy.is_main):
             print("Evaluate - " + " - ".join(f"{key}: {value:.4f}" for key, value in logs.items()))
         return logs
 
@@ -295,7 +314,7 @@ class Trainer:
         with autograd.no_grad():
             for _, batch, _ in Epochs(data, None, "evaluate").epoch(0):
                 means.add(self._run("test", batch), batch_size(batch))
-        logs = self._logs(means)
+        logs = self._epoch_logs(means)
         callbacks.on_test_end(logs)
         return logs
 
@@ -330,12 +349,18 @@ class Trainer:
             self._prepare(batch if kind != "predict" else (batch,))
         fn = self._compiled.get(kind)
         if fn is None:
-            fn = self._compiled[kind] = B.compile_step(getattr(self, f"_{kind}_entry"), self.jit)
+            entry = getattr(self, f"_{kind}_entry")
+            fn = self._compiled[kind] = entry if self.check_numerics else B.compile_step(entry, self.jit)
         try:
-            out = fn(batch, apply) if kind == "train" else fn(batch)
+            with self._numerics_scope(kind) if self.check_numerics else nullcontext() as scope:
+                out = fn(batch, apply) if kind == "train" else fn(batch)
+                if scope is not None and kind != "predict":
+                    scope.step_logs(out)
         except DualnetError:
             raise
         except Exception as err:
+            if self.strategy is not None:
+                self.strategy.lost(err)
             self._diagnose(kind, batch, err)
             raise
         if kind != "predict" and not isinstance(out, dict):
@@ -344,6 +369,18 @@ class Trainer:
                 f"{type(out).__name__}"
             )
         return out
+
+    @contextmanager
+    def _numerics_scope(self, kind: str) -> Iterator[NumericsCheck]:
+        """``dn.debug.check_numerics`` around one eager step, placed at this epoch and step."""
+        where = {
+            "train": f"at epoch {self.epoch + 1}, step {self.global_step + 1}",
+            "test": f"in evaluation after training step {self.global_step}",
+            "predict": "in predict",
+        }[kind]
+        with check_numerics(gradients=self._scaler is None) as scope:  # fp16's loss scaling skips inf steps itself
+            scope.location = where
+            yield scope
 
     def _train_entry(self, batch: Any, apply: bool) -> Any:
         self._apply = apply
@@ -364,6 +401,9 @@ class Trainer:
         try:
             with autograd.no_grad():
                 y_pred = call_model(self.model, x)
+        except TypeError as err:
+            check_model_takes(self.model, x, err)
+            raise
         finally:
             self.model.train(mode)
         if not self.objective.bound:
@@ -372,8 +412,11 @@ class Trainer:
             self._autocast = Autocast(self.model, self.policy.compute_dtype)
         if self.policy.loss_scaling and self._scaler is None:
             self._scaler = LossScaler()
+        if self.strategy is not None:
+            self.strategy.check_parameters(self.model)
         if self.optimizer is not None and self.step_fn is None:
-            self._applier = GradientApplier(self.model, self.optimizer, self.grad_accumulation, self._scaler)
+            reduce = self.strategy.reduce_gradients if self.strategy is not None and self.strategy.active else None
+            self._applier = GradientApplier(self.model, self.optimizer, self.grad_accumulation, self._scaler, reduce)
         self._prepared = True
 
     def _diagnose(self, kind: str, batch: Any, err: Exception) -> None:
@@ -396,6 +439,12 @@ class Trainer:
     def _logs(self, means: RunningMeans) -> dict[str, float]:
         return {**means.result(), **self.objective.results()}
 
+    def _epoch_logs(self, means: RunningMeans) -> dict[str, float]:
+        """The logs of a whole pass: over every process with ``strategy="data_parallel"``."""
+        if self.strategy is None:
+            return self._logs(means)
+        return self.strategy.epoch_logs(means, self.objective)
+
     def _callbacks(self, callbacks: Any, history: History | None, verbose: int | str) -> CallbackList:
         listed = CallbackList(callbacks)
         if history is not None:
@@ -404,6 +453,8 @@ class Trainer:
             from dualnet.callbacks import ProgressBar
 
             listed.append(ProgressBar(verbose))
+        if self.strategy is not None:
+            listed.callbacks = self.strategy.callbacks(listed.callbacks)
         listed.set_trainer(self)
         return listed
 

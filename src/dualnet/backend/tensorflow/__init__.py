@@ -1,5 +1,7 @@
 """The TensorFlow backend: one module per concern, the same file names as every backend."""
 
+# First: TensorFlow's multi-worker runtime must start before any other TF op runs (see distributed.py).
+from dualnet.backend.tensorflow import distributed as _distributed  # isort: skip
 from dualnet.backend.tensorflow import (
     autograd as _autograd,
     core as _core,
@@ -22,6 +24,7 @@ from dualnet.backend.tensorflow import (
 from dualnet.backend.tensorflow.autograd import *  # noqa: F403
 from dualnet.backend.tensorflow.core import *  # noqa: F403
 from dualnet.backend.tensorflow.data import *  # noqa: F403
+from dualnet.backend.tensorflow.distributed import *  # noqa: F403
 from dualnet.backend.tensorflow.export import *  # noqa: F403
 from dualnet.backend.tensorflow.creation import *  # noqa: F403
 from dualnet.backend.tensorflow.math import *  # noqa: F403
@@ -52,6 +55,7 @@ __all__ = [
     *_optim.__all__,
     *_rnn.__all__,
     *_data.__all__,
+    *_distributed.__all__,
     *_trainer.__all__,
     *_export.__all__,
     *_native.__all__,

@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.placement import current_device
 from dualnet.errors import DeviceError
 
@@ -114,9 +115,11 @@ def convert_to_tensor(x: Any, dtype: str | None = None) -> tf.Tensor:
             x = tf.convert_to_tensor(x)
         return x if target is None or x.dtype == target else tf.cast(x, target)
     if not isinstance(x, np.ndarray | np.generic):
-        x = np.asarray(x)
+        x = common.numeric_array(x)
         if target is None and x.dtype == np.float64:
             target = tf.float32  # Python data: default float, as in torch.tensor
+    elif x.dtype.kind not in "biufc":
+        x = common.numeric_array(x)  # raises the DTypeError: TensorFlow would make a string tensor
     with placed():
         if target is not None and x.dtype != target.as_numpy_dtype:
             if target == tf.bfloat16 or x.dtype == np.bool_ or target == tf.bool:

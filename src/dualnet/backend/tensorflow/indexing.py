@@ -44,7 +44,13 @@ def take(x, indices, axis=None):
         indices %= size
     else:
         indices = _wrap(_index(indices), tf.shape(x)[axis])
-    return tf.gather(x, indices, axis=axis)
+    try:
+        return tf.gather(x, indices, axis=axis)
+    except tf.errors.InvalidArgumentError as exc:
+        raise ArgumentError(
+            f"take: an index is out of bounds for axis {axis} with size {size}; indices must lie in [-n, n) "
+            "for an axis of size n"
+        ) from exc
 
 
 def _broadcast_except(t, other_shape, axis):
@@ -113,7 +119,10 @@ def scatter_add(x, indices, updates):
         raise ShapeError(
             f"scatter_add: indices of shape {tuple(indices.shape)} must be (k, m) with m <= rank of x ({x.shape.rank})"
         )
-    return tf.tensor_scatter_nd_add(x, _wrap(indices, tf.shape(x, out_type=indices.dtype)[:m]), updates)
+    try:
+        return tf.tensor_scatter_nd_add(x, _wrap(indices, tf.shape(x, out_type=indices.dtype)[:m]), updates)
+    except (tf.errors.InvalidArgumentError, ValueError) as exc:
+        raise common.scatter_shape_error(x.shape, indices.shape, updates.shape) from exc
 
 
 def top_k(x, k, sorted=True):

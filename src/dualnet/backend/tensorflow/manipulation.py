@@ -158,7 +158,7 @@ def split(x, indices_or_sections, axis=0):
 
 def tile(x, reps):
     x = convert_to_tensor(x)
-    reps = common.as_shape(reps)
+    reps = common.tile_reps(reps)
     # NumPy aligns x and reps from the right, padding the shorter with leading 1s.
     for _ in range(len(reps) - x.shape.rank):
         x = tf.expand_dims(x, 0)

@@ -173,13 +173,19 @@ def _ordering(fn: Any) -> Any:
     return compare
 
 
+def _power(t1, t2):
+    if t1.dtype.is_unsigned:  # tf.pow has no unsigned kernels; int64 wraps to the same low bits
+        return tf.cast(tf.pow(tf.cast(t1, tf.int64), tf.cast(t2, tf.int64)), t1.dtype)
+    return tf.pow(t1, t2)
+
+
 add = _binary(_add, "add")
 subtract = _binary(_subtract, "subtract")
 multiply = _binary(_multiply, "multiply")
 divide = _binary(_divide, "divide")
 floor_divide = _binary(_floor_divide, "floor_divide")
 mod = _binary(tf.math.floormod, "mod")  # remainder signed like the divisor, as NumPy's
-power = _binary(tf.pow, "power")
+power = _binary(_power, "power")
 maximum = _binary(_maximum, "maximum")
 minimum = _binary(_minimum, "minimum")
 equal = _binary(tf.equal, "equal")
@@ -228,11 +234,15 @@ def negative(x):
 
 
 def abs(x):
-    return tf.abs(convert_to_tensor(x))
+    x = convert_to_tensor(x)
+    return x if x.dtype.is_unsigned else tf.abs(x)  # tf.abs has no unsigned kernels
 
 
 def sign(x):
-    return tf.sign(convert_to_tensor(x))
+    x = convert_to_tensor(x)
+    if x.dtype.is_unsigned:  # tf.sign has no unsigned kernels
+        return tf.cast(x > 0, x.dtype)
+    return tf.sign(x)
 
 
 def square(x):

@@ -120,12 +120,24 @@ def log_sigmoid(x):
     return tf.math.log_sigmoid(_float(x))
 
 
+def _shifted(x, axes):
+    """``x`` minus its max over ``axes`` (0 where the max is not finite), and the log-sum-exp of that.
+
+    Subtracting ``logsumexp(x)`` from ``x`` instead would round away ``log(n)``
+    next to large logits (the single-axis kernels shift the same way).
+    """
+    peak = tf.stop_gradient(tf.reduce_max(x, axes, keepdims=True))  # the shift cancels in value and gradient
+    shifted = x - tf.where(tf.math.is_finite(peak), peak, tf.zeros_like(peak))
+    return shifted, tf.math.log(tf.reduce_sum(tf.exp(shifted), axes, keepdims=True))
+
+
 def softmax(x, axis=-1):
     x = _float(x)
     axes = _axes(axis, x.shape.rank, "softmax")
     if len(axes) == 1:
         return tf.nn.softmax(x, axis=axes[0])
-    return tf.exp(x - tf.reduce_logsumexp(x, axes, keepdims=True))
+    shifted, lse = _shifted(x, axes)
+    return tf.exp(shifted - lse)
 
 
 def log_softmax(x, axis=-1):
@@ -133,7 +145,8 @@ def log_softmax(x, axis=-1):
     axes = _axes(axis, x.shape.rank, "log_softmax")
     if len(axes) == 1:
         return tf.nn.log_softmax(x, axis=axes[0])
-    return x - tf.reduce_logsumexp(x, axes, keepdims=True)
+    shifted, lse = _shifted(x, axes)
+    return shifted - lse
 
 
 # ---------------------------------------------------------------- linear, dropout, embedding

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
@@ -57,7 +58,9 @@ class _Fused:
         names = [k for k in self._dynamic if hyper[k] is not None]
         constants = tuple(sorted((k, v) for k, v in hyper.items() if k not in names))
         grads = [tf.convert_to_tensor(g) for g in grads]
-        scalars = [tf.constant(hyper[k], tf.float64) for k in names]
+        # From NumPy, not Python floats: TensorFlow caches every eager constant made from a Python scalar,
+        # forever, and these values (step size, bias corrections) are new at every step.
+        scalars = [tf.convert_to_tensor(np.asarray(hyper[k], np.float64)) for k in names]
         graph = self._graphs.get(constants)
         if graph is None:
             graph = self._graphs[constants] = self._trace(dict(constants), names, grads, scalars)

@@ -4,6 +4,7 @@ from dualnet.backend.torch import (
     autograd as _autograd,
     core as _core,
     data as _data,
+    distributed as _distributed,
     export as _export,
     creation as _creation,
     math as _math,
@@ -22,6 +23,7 @@ from dualnet.backend.torch import (
 from dualnet.backend.torch.autograd import *  # noqa: F403
 from dualnet.backend.torch.core import *  # noqa: F403
 from dualnet.backend.torch.data import *  # noqa: F403
+from dualnet.backend.torch.distributed import *  # noqa: F403
 from dualnet.backend.torch.export import *  # noqa: F403
 from dualnet.backend.torch.creation import *  # noqa: F403
 from dualnet.backend.torch.math import *  # noqa: F403
@@ -52,6 +54,7 @@ __all__ = [
     *_optim.__all__,
     *_rnn.__all__,
     *_data.__all__,
+    *_distributed.__all__,
     *_trainer.__all__,
     *_export.__all__,
     *_native.__all__,

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.placement import current_device
 from dualnet.errors import DeviceError
 
@@ -108,9 +109,11 @@ def convert_to_tensor(x: Any, dtype: str | None = None) -> torch.Tensor:
     if isinstance(x, torch.Tensor):
         return x if target is None or x.dtype == target else x.to(target)
     if not isinstance(x, np.ndarray | np.generic):
-        x = np.asarray(x)
+        x = common.numeric_array(x)
         if target is None and x.dtype == np.float64:
             target = torch.float32  # Python data: default float, as torch.tensor does
+    elif x.dtype.kind not in "biufc":
+        x = common.numeric_array(x)  # raises the DTypeError
     return torch.as_tensor(x, dtype=target, device=target_device())
 
 

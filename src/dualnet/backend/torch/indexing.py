@@ -80,7 +80,10 @@ def scatter_add(x, indices, updates):
         raise ShapeError(
             f"scatter_add: indices of shape {tuple(indices.shape)} must be (k, m) with m <= rank of x ({x.ndim})"
         )
-    return x.index_put(tuple(indices.long().unbind(-1)), updates, accumulate=True)
+    try:
+        return x.index_put(tuple(indices.long().unbind(-1)), updates, accumulate=True)
+    except (RuntimeError, IndexError) as exc:
+        raise common.scatter_shape_error(x.shape, indices.shape, updates.shape) from exc
 
 
 def top_k(x, k, sorted=True):

@@ -46,11 +46,11 @@ def reshape(x, newshape):
 def transpose(x, axes=None):
     x = convert_to_tensor(x)
     if axes is None:
-        return x.permute(*reversed(range(x.ndim)))
+        return x.permute(tuple(reversed(range(x.ndim))))  # a tuple: permute() with no arguments fails on 0-d
     order = common.canonical_axes(axes, x.ndim, "transpose")
     if sorted(order) != list(range(x.ndim)):
         raise ArgumentError(f"transpose: axes {tuple(axes)} must list each of the {x.ndim} axes once")
-    return x.permute(*order)
+    return x.permute(tuple(order))
 
 
 def moveaxis(x, source, destination):
@@ -128,14 +128,15 @@ def split(x, indices_or_sections, axis=0):
                 f"split: indices_or_sections={indices_or_sections} does not divide axis {axis} of size {n} "
                 "into equal parts; pass a divisor of the size or a list of split points"
             )
-        return list(torch.split(x, n // indices_or_sections, dim=axis))
+        # tensor_split, not split: a size-0 axis still gives that many (empty) parts, as in NumPy.
+        return list(torch.tensor_split(x, indices_or_sections, dim=axis))
     # Split points follow slice semantics (negative counts from the end, out of range clips).
     bounds = [0, *(slice(p).indices(n)[1] for p in indices_or_sections), n]
     return [x.narrow(axis, start, max(0, stop - start)) for start, stop in pairwise(bounds)]
 
 
 def tile(x, reps):
-    return torch.tile(convert_to_tensor(x), common.as_shape(reps))
+    return torch.tile(convert_to_tensor(x), common.tile_reps(reps))
 
 
 def repeat(x, repeats, axis=None):

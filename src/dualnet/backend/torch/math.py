@@ -157,6 +157,8 @@ def _subtract(t1: Any, t2: Any) -> torch.Tensor:
         raise DTypeError("subtract: bool operands cannot be subtracted; use dn.ops.logical_xor, or cast to int first")
     # torch refuses a bool tensor minus a number; NumPy promotes the bool (to int64 for an int).
     # (_operands leaves a bool tensor only against a Python number here.)
+    # torch refuses a Python bool against a number tensor too; as a weak scalar, True counts as 1.
+    t1, t2 = (int(t) if isinstance(t, bool) else t for t in (t1, t2))
     if isinstance(t1, torch.Tensor) and t1.dtype == torch.bool:
         t1 = t1.to(native_dtype(result_type("bool", t2)))
     elif isinstance(t2, torch.Tensor) and t2.dtype == torch.bool:
@@ -167,21 +169,26 @@ def _subtract(t1: Any, t2: Any) -> torch.Tensor:
 subtract = _binary(_subtract, "subtract")
 
 
+def _scalar_bound(t1: Any, t2: Any) -> tuple[torch.Tensor, Any]:
+    """``(tensor, scalar)`` when clamp can take the scalar as a bound, else ``(t1, None)``."""
+    tensor, scalar = (t1, t2) if isinstance(t2, _SCALAR) else (t2, t1)
+    # torch has no bool clamp kernels; a 0-d tensor then promotes the same weak way.
+    return (tensor, scalar) if isinstance(scalar, _SCALAR) and tensor.dtype != torch.bool else (t1, None)
+
+
 def _maximum(t1: Any, t2: Any) -> torch.Tensor:
     # clamp takes a weak scalar bound directly, saving a 0-d tensor per call.
-    if isinstance(t2, _SCALAR):
-        return torch.clamp(t1, min=t2)
-    if isinstance(t1, _SCALAR):
-        return torch.clamp(t2, min=t1)
-    return torch.maximum(t1, t2)
+    tensor, bound = _scalar_bound(t1, t2)
+    if bound is not None:
+        return torch.clamp(tensor, min=bound)
+    return torch.maximum(*(torch.tensor(t) if isinstance(t, _SCALAR) else t for t in (t1, t2)))
 
 
 def _minimum(t1: Any, t2: Any) -> torch.Tensor:
-    if isinstance(t2, _SCALAR):
-        return torch.clamp(t1, max=t2)
-    if isinstance(t1, _SCALAR):
-        return torch.clamp(t2, max=t1)
-    return torch.minimum(t1, t2)
+    tensor, bound = _scalar_bound(t1, t2)
+    if bound is not None:
+        return torch.clamp(tensor, max=bound)
+    return torch.minimum(*(torch.tensor(t) if isinstance(t, _SCALAR) else t for t in (t1, t2)))
 
 
 maximum = _binary(_maximum, "maximum")

@@ -110,12 +110,26 @@ def log_sigmoid(x):
     return F.logsigmoid(_float(x))
 
 
+def _shifted(x, axes):
+    """``x`` minus its max over ``axes`` (0 where the max is not finite), and the log-sum-exp of that.
+
+    Subtracting ``logsumexp(x)`` from ``x`` instead would round away ``log(n)``
+    next to large logits (the single-axis kernels shift the same way).
+    """
+    peak = torch.amax(x, axes, keepdim=True).detach()  # the shift cancels in the value and the gradient
+    shifted = x - torch.where(torch.isfinite(peak), peak, torch.zeros_like(peak))
+    return shifted, torch.log(torch.sum(torch.exp(shifted), axes, keepdim=True))
+
+
 def softmax(x, axis=-1):
     x = _float(x)
     axes = _axes(axis, x.ndim, "softmax")
     if len(axes) == 1:
         return torch.softmax(x, axes[0])
-    return torch.exp(x - torch.logsumexp(x, axes, keepdim=True))
+    if x.numel() == 0:
+        return x.clone()
+    shifted, lse = _shifted(x, axes)
+    return torch.exp(shifted - lse)
 
 
 def log_softmax(x, axis=-1):
@@ -123,7 +137,10 @@ def log_softmax(x, axis=-1):
     axes = _axes(axis, x.ndim, "log_softmax")
     if len(axes) == 1:
         return torch.log_softmax(x, axes[0])
-    return x - torch.logsumexp(x, axes, keepdim=True)
+    if x.numel() == 0:
+        return x.clone()
+    shifted, lse = _shifted(x, axes)
+    return shifted - lse
 
 
 # ---------------------------------------------------------------- linear, dropout, embedding
