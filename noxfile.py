@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 
 CONSTRAINTS = ("-c", "constraints.txt")
+# The Python files of the docs (the pages themselves are Markdown; their code blocks run in tests/docs).
+DOCS_PYTHON = ("docs/griffe_roles.py", "docs/scripts")
 
 
 @nox.session
@@ -22,8 +26,8 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check."""
     session.install("ruff", *CONSTRAINTS)
-    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", "noxfile.py")
-    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", "noxfile.py")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "examples", *DOCS_PYTHON, "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", *DOCS_PYTHON, "noxfile.py")
 
 
 @nox.session
@@ -31,6 +35,18 @@ def typecheck(session: nox.Session) -> None:
     """mypy (strict) on src/."""
     session.install("-e", ".", "mypy", *CONSTRAINTS)
     session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site, built with mkdocs --strict (a warning fails); `nox -s docs -- serve` previews it."""
+    session.install("-e", ".[docs]", *CONSTRAINTS)
+    env = {"NO_MKDOCS_2_WARNING": "1"}
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve", *session.posargs[1:], env=env)
+        return
+    site = os.path.join(session.create_tmp(), "site")  # the build is the check; nothing is written to the checkout
+    session.run("mkdocs", "build", "--strict", "--site-dir", site, *session.posargs, env=env)
 
 
 @nox.session
