@@ -179,6 +179,18 @@ INPUTS = cases(
     Case("GroupNorm split", lambda: nn.GroupNorm(groups=2)(X), dn.ShapeError, ("groups=2", "GroupNorm(groups=1)")),
     Case("LSTM rank", lambda: nn.LSTM(4)(X), dn.ShapeError, ("LSTM", "rank 3 (N, T, F)", "expand_dims(x, 1)")),
     Case(
+        "LSTM features after build",
+        lambda: _twice(nn.LSTM(4), SEQUENCES, np.ones((2, 4, 5), "float32")),
+        dn.ShapeError,
+        ("LSTM", "3 features", "same number of features"),
+    ),
+    Case(
+        "GRU features after build",
+        lambda: _twice(nn.GRU(4), SEQUENCES, np.ones((2, 4, 5), "float32")),
+        dn.ShapeError,
+        ("GRU", "3 features", "same number of features"),
+    ),
+    Case(
         "MultiHeadAttention key/value",
         lambda: nn.MultiHeadAttention(2, 4)(SEQUENCES, np.ones((2, 5, 3), "float32"), SEQUENCES),
         dn.ShapeError,

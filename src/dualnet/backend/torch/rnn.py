@@ -22,6 +22,8 @@ def _operands(x, kernel, recurrent_kernel, bias):
     x = convert_to_tensor(x).to(kernel.dtype)
     recurrent_kernel = convert_to_tensor(recurrent_kernel).to(kernel.dtype)
     bias = None if bias is None else convert_to_tensor(bias).to(kernel.dtype)
+    if x.shape[-1] != kernel.shape[0]:  # torch._VF does not check this (nn.LSTM does, in Python) and reads past rows
+        raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {kernel.shape[0]}, got {x.shape[-1]}")
     return x, kernel, recurrent_kernel, bias
 
 
