@@ -44,6 +44,12 @@ CASES = cases(
         ("got int", "convert it to NumPy"),
     ),
     Case(
+        "shuffle as text",
+        lambda: dn.data.DataLoader(XT, shuffle="batch"),
+        dn.ArgumentError,
+        ("DataLoader(shuffle='batch')", "shuffle=True"),
+    ),
+    Case(
         "fractional batch size",
         lambda: dn.data.DataLoader(XT, batch_size=2.5),
         dn.ArgumentError,

@@ -67,8 +67,8 @@ class DataLoader:
         self._batch_size = check_batch_size(batch_size)
         self._prefetch = _check_int(prefetch, "prefetch", minimum=0, example="prefetch=2, or 0 to turn it off")
         self._seed = seeding.current_seed() if seed is None else _check_int(seed, "seed", 0, "seed=0")
-        self._shuffle = bool(shuffle)
-        self._drop_last = bool(drop_last)
+        self._shuffle = _check_flag(shuffle, "shuffle")
+        self._drop_last = _check_flag(drop_last, "drop_last")
         leaves, self._paths, self._treedef = structure.flatten(data, name)
         self._leaves = [as_numpy(leaf, path) for leaf, path in zip(leaves, self._paths)]
         self._n = structure.num_samples(self._leaves, self._paths)
@@ -173,3 +173,10 @@ def _check_int(value: Any, what: str, minimum: int, example: str) -> int:
     if number is None:
         raise ArgumentError(f"{what}: expected {int_bound(minimum)}, got {value!r}; pass e.g. {example}")
     return number
+
+
+def _check_flag(value: Any, name: str) -> bool:
+    """``value`` if it is a bool (NumPy's included); a string such as Keras's ``shuffle="batch"`` is refused."""
+    if not isinstance(value, bool | np.bool_):
+        raise ArgumentError(f"DataLoader({name}={value!r}): expected True or False; pass e.g. {name}=True")
+    return bool(value)
