@@ -52,3 +52,17 @@ def test_two_processes_train_like_one(backend: str, tmp_path: Path) -> None:
     resumed, _ = worker.train(resume_from=out / "ckpt-rank0-e1.safetensors")
     _close(resumed.state_dict(), expected)
     assert json.loads((out / "all-reduce-rank1.json").read_text()) == {"sum": 3.0, "world": 2}
+
+
+def test_jit_all_reduces_in_the_compiled_step_or_says_why_not(backend: str, tmp_path: Path) -> None:
+    done = helpers.launch(backend, "jit", str(tmp_path))
+    if backend == "tensorflow":  # XLA compiles collectives for GPUs only
+        assert done.returncode != 0
+        assert "UnsupportedError" in done.stdout + done.stderr
+        assert "pass jit=False" in done.stdout + done.stderr
+        return
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    expected = worker.train(jit=True)[0].state_dict()
+    for rank in (0, 1):
+        with np.load(tmp_path / f"weights-rank{rank}.npz") as got:
+            _close(dict(got), expected)

@@ -1,6 +1,7 @@
 """A training script for the multi-process tests, also imported by them for the one-process reference runs.
 
     python tests/distributed/worker.py train OUT SINGLE_CHECKPOINT   # under dualnet launch
+    python tests/distributed/worker.py jit OUT                       # jit=True (torch.compile / XLA)
     python tests/distributed/worker.py mismatch OUT                  # ranks seeded differently
     python tests/distributed/worker.py die OUT                       # rank 1 exits after the first epoch
 
@@ -50,13 +51,13 @@ def make_model(seed: int = 0) -> dn.nn.Module:
 
 
 def train(
-    seed: int = 0, callbacks: Any = (), resume_from: Any = None, strategy: str | None = None
+    seed: int = 0, callbacks: Any = (), resume_from: Any = None, strategy: str | None = None, jit: bool = False
 ) -> tuple[dn.nn.Module, dn.callbacks.History]:
     """Build the CNN from ``dn.seed(seed)`` and fit it for EPOCHS epochs; ``(model, history)``."""
     x, y, x_val, y_val = data()
     model = make_model(seed)
     optimizer = dn.optim.Adam(model.parameters(), lr=1e-2)
-    trainer = dn.Trainer(model, optimizer, "cross_entropy", metrics=["accuracy"], strategy=strategy)
+    trainer = dn.Trainer(model, optimizer, "cross_entropy", metrics=["accuracy"], strategy=strategy, jit=jit)
     history = trainer.fit(
         x,
         y,
@@ -93,6 +94,9 @@ def main(mode: str, out: Path, *rest: str) -> None:
         summed = dn.distributed.all_reduce(float(rank + 1), op="sum")
         reduced = {"sum": summed, "world": dn.distributed.world_size()}
         (out / f"all-reduce-rank{rank}.json").write_text(json.dumps(reduced))
+    elif mode == "jit":
+        model, _ = train(strategy="data_parallel", jit=True)
+        np.savez(out / f"weights-rank{rank}.npz", **model.state_dict())
     elif mode == "mismatch":
         train(seed=rank, strategy="data_parallel")
     elif mode == "die":

@@ -21,7 +21,7 @@ import numpy as np
 
 from dualnet.backend.dispatch import B
 from dualnet.distributed import runtime, sharding
-from dualnet.errors import ArgumentError, DistributedError
+from dualnet.errors import ArgumentError, DistributedError, UnsupportedError
 
 __all__ = ["STRATEGIES", "DataParallel", "data_parallel"]
 
@@ -55,6 +55,15 @@ class DataParallel:
     @property
     def is_main(self) -> bool:
         return self.rank == 0
+
+    def check_jit(self, jit: bool, device: str) -> None:
+        """UnsupportedError when ``jit=True`` cannot compile the gradient all-reduce on ``device`` (XLA on CPU)."""
+        problem = B.distributed_jit_problem(device) if self.active and jit else None
+        if problem is not None:
+            raise UnsupportedError(
+                f"Trainer(jit=True, strategy='data_parallel') on {B.name} {device}: {problem}; "
+                "pass jit=False (the step is still a compiled graph)"
+            )
 
     def shard(self, data: Any) -> Any:
         """This rank's share of training or evaluation batches (see :func:`sharding.shard`)."""

@@ -104,6 +104,8 @@ class Trainer:
         self.objective = Objective(loss, loss_weights, metrics)
         self.device = None if device is None else place(model, optimizer, canonical_device(device))
         self.policy = get_policy(precision, self.device or current_device())
+        if self.strategy is not None:
+            self.strategy.check_jit(jit, self.device or current_device())
         self.stop_training, self.stop_error = False, None
         self.epoch, self.global_step, self.completed_epochs = 0, 0, 0
         self.history: History | None = None

@@ -30,6 +30,7 @@ __all__ = [
     "distributed_all_reduce",
     "distributed_barrier",
     "distributed_failure",
+    "distributed_jit_problem",
 ]
 
 _GROUP_KEY = 0x64756E  # any key the strategy itself does not use for its own groups
@@ -128,6 +129,13 @@ def distributed_failure(err: BaseException) -> str | None:
         return f"a collective timed out after {_state['timeout']:g} s: another rank did not join it"
     first = next((line for line in text.splitlines() if line.strip()), "")
     return f"a collective failed: {first[:200]}"
+
+
+def distributed_jit_problem(device: str) -> str | None:
+    """Why ``jit=True`` cannot all-reduce on ``device``, or None: XLA compiles collectives only for GPUs."""
+    if device.startswith("cpu"):
+        return "XLA (jit=True) has no collective ops on CPU, so the gradient all-reduce cannot be compiled"
+    return None
 
 
 if _workers_in_tf_config() > 1:

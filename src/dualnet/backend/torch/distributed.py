@@ -28,6 +28,7 @@ __all__ = [
     "distributed_all_reduce",
     "distributed_barrier",
     "distributed_failure",
+    "distributed_jit_problem",
 ]
 
 _OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}
@@ -91,4 +92,9 @@ def distributed_failure(err: BaseException) -> str | None:
         peer = re.search(r"peer \[([^\]]+)\]:(\d+)", text)
         where = f" (lost the connection to {peer.group(1)}:{peer.group(2)})" if peer else ""
         return f"a collective failed{where}: {text.splitlines()[0][:200]}"
+    return None
+
+
+def distributed_jit_problem(device: str) -> str | None:
+    """Why ``jit=True`` cannot all-reduce on ``device``, or None: ``torch.compile`` runs collectives between graphs."""
     return None
