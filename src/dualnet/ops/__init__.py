@@ -6,6 +6,7 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 """
 
 from dualnet.ops import (
+    comparisons as _comparisons,
     conv as _conv,
     core as _core,
     creation as _creation,
@@ -17,7 +18,9 @@ from dualnet.ops import (
     random,
     reductions as _reductions,
     rnn as _rnn,
+    rounding as _rounding,
 )
+from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
 from dualnet.ops.creation import *  # noqa: F403
@@ -28,11 +31,14 @@ from dualnet.ops.math import *  # noqa: F403
 from dualnet.ops.nn import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
+from dualnet.ops.rounding import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
     *_creation.__all__,
     *_math.__all__,
+    *_rounding.__all__,
+    *_comparisons.__all__,
     *_reductions.__all__,
     *_manipulation.__all__,
     *_indexing.__all__,

@@ -75,6 +75,11 @@ def conv(
     Group ``g`` maps input channels ``[g*C_in/groups, (g+1)*C_in/groups)`` to output
     channels ``[g*C_out/groups, (g+1)*C_out/groups)``. Floating dtypes only; mixed
     float dtypes promote.
+
+    Raises:
+        ShapeError: ``x`` or ``kernel`` has the wrong rank or channels, or ``x`` is smaller than a "valid" window.
+        ArgumentError: ``padding``, ``strides``, ``dilation`` or ``groups`` is not a valid value.
+        DTypeError: ``x`` or ``kernel`` is not floating-point.
     """
     strides = _ints("conv", "strides", strides)
     dilation = _ints("conv", "dilation", dilation)
@@ -96,6 +101,10 @@ def depthwise_conv(
     Returns ``(N, *out_spatial, C * multiplier)``; output channel ``c * multiplier + m``
     is input channel ``c`` convolved with ``kernel[..., c, m]`` (TensorFlow's order).
     Output sizes as in :func:`conv`.
+
+    Raises:
+        ShapeError: ``x`` or ``kernel`` has the wrong rank or channels.
+        ArgumentError: ``padding``, ``strides`` or ``dilation`` is not a valid value.
     """
     strides = _ints("depthwise_conv", "strides", strides)
     dilation = _ints("depthwise_conv", "dilation", dilation)
@@ -121,6 +130,10 @@ def conv_transpose(
     - ``"same"``: ``size * stride``, or ``(size - 1) * stride + ke % 2 + output_padding``.
 
     ``output_padding`` (int or tuple, each ``< stride``) adds cells at the end.
+
+    Raises:
+        ShapeError: ``x`` or ``kernel`` has the wrong rank or channels.
+        ArgumentError: ``padding``, ``strides``, ``dilation`` or ``output_padding`` is not a valid value.
     """
     strides = _ints("conv_transpose", "strides", strides)
     dilation = _ints("conv_transpose", "dilation", dilation)
@@ -140,6 +153,10 @@ def max_pool(
     ``x``: ``(N, *spatial, C)`` with 1, 2 or 3 spatial dims. ``strides`` defaults to
     ``pool_size``. Returns ``(N, *out_spatial, C)`` with sizes as in :func:`conv`;
     with ``"same"`` the padded cells never win (they act as ``-inf``).
+
+    Raises:
+        ShapeError: ``x`` is not (N, *spatial, C), or is smaller than a "valid" window.
+        ArgumentError: ``pool_size``, ``strides`` or ``padding`` is not a valid value.
     """
     pool_size = _ints("max_pool", "pool_size", pool_size)
     strides = pool_size if strides is None else _ints("max_pool", "strides", strides)
@@ -157,6 +174,10 @@ def avg_pool(
     ``x``: ``(N, *spatial, C)`` with 1, 2 or 3 spatial dims. ``strides`` defaults to
     ``pool_size``. Returns ``(N, *out_spatial, C)`` with sizes as in :func:`conv`;
     with ``"same"`` each window is averaged over its real (non-padded) cells only.
+
+    Raises:
+        ShapeError: ``x`` is not (N, *spatial, C), or is smaller than a "valid" window.
+        ArgumentError: ``pool_size``, ``strides`` or ``padding`` is not a valid value.
     """
     pool_size = _ints("avg_pool", "pool_size", pool_size)
     strides = pool_size if strides is None else _ints("avg_pool", "strides", strides)

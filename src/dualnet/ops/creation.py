@@ -66,12 +66,22 @@ def _number(value: Any, what: str, op: str) -> int | float:
 
 
 def zeros(shape: Shape, dtype: Any = "float32") -> Tensor:
-    """A tensor of the given ``shape`` (an int or a tuple) filled with 0."""
+    """A tensor of the given ``shape`` (an int or a tuple) filled with 0.
+
+    Raises:
+        ArgumentError: ``shape`` is not an int or a sequence of non-negative ints.
+        DTypeError: ``dtype`` is not a dtype name dualnet knows.
+    """
     return B.zeros(_shape(shape, "zeros"), standardize(dtype))
 
 
 def ones(shape: Shape, dtype: Any = "float32") -> Tensor:
-    """A tensor of the given ``shape`` filled with 1."""
+    """A tensor of the given ``shape`` filled with 1.
+
+    Raises:
+        ArgumentError: ``shape`` is not an int or a sequence of non-negative ints.
+        DTypeError: ``dtype`` is not a dtype name dualnet knows.
+    """
     return B.ones(_shape(shape, "ones"), standardize(dtype))
 
 
@@ -80,22 +90,40 @@ def full(shape: Shape, fill_value: Any, dtype: Any = None) -> Tensor:
 
     Without ``dtype``: bool for a Python bool, int64 for an int, float32 for a
     float, else the dtype of ``fill_value``; a float cast to an int dtype truncates.
+
+    Raises:
+        ArgumentError: ``shape`` is not an int or a sequence of non-negative ints.
+        ShapeError: ``fill_value`` does not broadcast to ``shape``.
+        DTypeError: ``dtype`` is not a dtype name dualnet knows.
     """
     return B.full(_shape(shape, "full"), fill_value, _dtype(dtype))
 
 
 def zeros_like(x: Any, dtype: Any = None) -> Tensor:
-    """Zeros with the shape of ``x`` and its dtype (or ``dtype``)."""
+    """Zeros with the shape of ``x`` and its dtype (or ``dtype``).
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean, or ``dtype`` is not a known dtype name.
+    """
     return B.zeros_like(x, _dtype(dtype))
 
 
 def ones_like(x: Any, dtype: Any = None) -> Tensor:
-    """Ones with the shape of ``x`` and its dtype (or ``dtype``)."""
+    """Ones with the shape of ``x`` and its dtype (or ``dtype``).
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean, or ``dtype`` is not a known dtype name.
+    """
     return B.ones_like(x, _dtype(dtype))
 
 
 def full_like(x: Any, fill_value: Any, dtype: Any = None) -> Tensor:
-    """``fill_value`` (cast to ``x``'s dtype unless ``dtype`` is given) broadcast to the shape of ``x``."""
+    """``fill_value`` (cast to ``x``'s dtype unless ``dtype`` is given) broadcast to the shape of ``x``.
+
+    Raises:
+        ShapeError: ``fill_value`` does not broadcast to the shape of ``x``.
+        DTypeError: ``x`` is not numeric or boolean, or ``dtype`` is not a known dtype name.
+    """
     return B.full_like(x, fill_value, _dtype(dtype))
 
 
@@ -106,6 +134,12 @@ def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any 
     ``dtype``: int64 when every argument is an int, else float32. With an
     integer ``dtype`` and float arguments the float values are truncated
     (NumPy instead steps by the truncated step).
+
+    Shape ``(length,)``.
+
+    Raises:
+        ArgumentError: ``step`` is zero, or an argument is not a Python int or float.
+        DTypeError: ``dtype`` is not a dtype name dualnet knows.
     """
     if stop is None:
         start, stop = 0, start
@@ -125,6 +159,10 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True, dt
     """``num`` evenly spaced values from ``start`` to ``stop`` (included unless ``endpoint=False``); shape ``(num,)``.
 
     Computed as NumPy does (in float64, then cast; integer dtypes round toward -inf).
+
+    Raises:
+        ArgumentError: ``num`` is negative or not an int.
+        DTypeError: ``dtype`` is not a dtype name dualnet knows.
     """
     start = _number(start, "start", "linspace")
     stop = _number(stop, "stop", "linspace")
@@ -132,17 +170,32 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True, dt
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = "float32") -> Tensor:
-    """An ``(N, M)`` matrix (``M`` defaults to ``N``): ones on diagonal ``k`` (> 0: above the main), zeros elsewhere."""
+    """An ``(N, M)`` matrix (``M`` defaults to ``N``): ones on diagonal ``k`` (> 0: above the main), zeros elsewhere.
+
+    Raises:
+        ArgumentError: ``N`` or ``M`` is negative or not an int.
+        DTypeError: ``dtype`` is not a dtype name dualnet knows.
+    """
     rows = _size(N, "N", "eye")
     cols = rows if M is None else _size(M, "M", "eye")
     return B.eye(rows, cols, operator.index(k), standardize(dtype))
 
 
 def tril(x: Any, k: int = 0) -> Tensor:
-    """``x`` (shape ``(..., rows, cols)``) with the entries above diagonal ``k`` set to zero; same shape and dtype."""
+    """``x`` (shape ``(..., rows, cols)``) with the entries above diagonal ``k`` set to zero; same shape and dtype.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.tril(x, operator.index(k))
 
 
 def triu(x: Any, k: int = 0) -> Tensor:
-    """``x`` (shape ``(..., rows, cols)``) with the entries below diagonal ``k`` set to zero; same shape and dtype."""
+    """``x`` (shape ``(..., rows, cols)``) with the entries below diagonal ``k`` set to zero; same shape and dtype.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.triu(x, operator.index(k))

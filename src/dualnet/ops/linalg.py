@@ -26,6 +26,10 @@ def matmul(x1: Any, x2: Any) -> Tensor:
     ``(..., n, k) @ (..., k, m) -> (..., n, m)`` with batch axes broadcast; a
     1-D left operand ``(k,)`` acts as a row and a 1-D right operand as a
     column, and that axis is dropped from the result. Scalars are not allowed.
+
+    Raises:
+        ShapeError: the inner sizes differ, batch axes do not broadcast, or an operand is a scalar.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.matmul(x1, x2)
 
@@ -35,12 +39,20 @@ def dot(a: Any, b: Any) -> Tensor:
 
     For N-D ``a`` and M-D ``b`` (M >= 2) it sums over the last axis of ``a``
     and the second-to-last of ``b``: shape ``a.shape[:-1] + b.shape[:-2] + b.shape[-1:]``.
+
+    Raises:
+        ShapeError: the operands' shapes do not fit together.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.dot(a, b)
 
 
 def outer(a: Any, b: Any) -> Tensor:
-    """Outer product of ``a`` and ``b`` flattened: shape ``(a.size, b.size)``, ``out[i, j] = a[i] * b[j]``."""
+    """Outer product of ``a`` and ``b`` flattened: shape ``(a.size, b.size)``, ``out[i, j] = a[i] * b[j]``.
+
+    Raises:
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.outer(a, b)
 
 
@@ -59,6 +71,12 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
 
     Without ``->`` the output holds the labels used once, sorted (NumPy's
     implicit mode); ``...`` stands for broadcast axes.
+
+    Shape: one axis per output label.
+
+    Raises:
+        ShapeError: the operands' shapes do not fit together ``subscripts``.
+        ArgumentError: ``subscripts`` is not a string.
     """
     if not isinstance(subscripts, str):
         raise ArgumentError(f"einsum: subscripts must be a string such as 'ij,jk->ik', got {type(subscripts).__name__}")
@@ -70,6 +88,12 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
 
     A pair ``(axes_a, axes_b)`` names the axes explicitly. The output has
     ``a``'s free axes followed by ``b``'s.
+
+    Shape: ``a``'s free axes then ``b``'s.
+
+    Raises:
+        ShapeError: the paired axes have different sizes.
+        ArgumentError: ``axes`` is not a non-negative int or a pair of axis lists.
     """
     if isinstance(axes, bool) or not (
         (isinstance(axes, int) and axes >= 0) or (isinstance(axes, Sequence) and len(axes) == 2)
@@ -88,6 +112,12 @@ def norm(x: Any, ord: Any = None, axis: int | Sequence[int] | None = None, keepd
     ``"fro"``) is provided; other matrix norms raise UnsupportedError. With
     ``axis=None`` and ``ord=None`` it is the 2-norm of all entries, any rank.
     Integer inputs give float32. ``keepdims`` keeps reduced axes with size 1.
+
+    Shape: ``x``'s shape without ``axis`` (size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``ord`` is not a norm order, or does not suit ``axis``.
+        UnsupportedError: a matrix norm other than Frobenius.
     """
     if ord is not None and ord not in ("fro", "nuc") and not isinstance(ord, numbers.Real):
         raise ArgumentError(f"norm: ord={ord!r} is not a valid norm order; use None, 'fro', a number or inf")
@@ -108,6 +138,10 @@ def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """Sum of the diagonal over axes ``axis1``, ``axis2``: shape of ``x`` without them.
 
     Integer and bool inputs sum to int64, as NumPy.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        ArgumentError: ``axis1`` and ``axis2`` are the same axis.
     """
     return B.trace(x, offset, axis1, axis2)
 
@@ -116,5 +150,9 @@ def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """The diagonal ``x[..., i, i + offset]`` over axes ``axis1``, ``axis2``, appended as the last axis.
 
     Output shape: ``x``'s shape without ``axis1`` and ``axis2``, plus the diagonal's length.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        ArgumentError: ``axis1`` and ``axis2`` are the same axis.
     """
     return B.diagonal(x, offset, axis1, axis2)

@@ -43,37 +43,81 @@ def reshape(x: Any, newshape: int | Sequence[int]) -> Tensor:
     """``x`` with shape ``newshape`` (same element count; one entry may be -1 and is inferred).
 
     Raises ShapeError when the counts differ.
+
+    Raises:
+        ShapeError: the element counts differ.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.reshape(x, newshape)
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
-    """``x`` with its axes permuted: output axis ``i`` is input axis ``axes[i]``; None reverses them."""
+    """``x`` with its axes permuted: output axis ``i`` is input axis ``axes[i]``; None reverses them.
+
+    Shape: ``x``'s shape permuted the same way.
+
+    Raises:
+        ArgumentError: ``axes`` does not list each axis of ``x`` once.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.transpose(x, axes)
 
 
 def moveaxis(x: Any, source: Axes, destination: Axes) -> Tensor:
-    """``x`` with axes ``source`` moved to positions ``destination``; the others keep their order."""
+    """``x`` with axes ``source`` moved to positions ``destination``; the others keep their order.
+
+    Shape: ``x``'s shape with its axes moved alike.
+
+    Raises:
+        ArgumentError: an axis is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.moveaxis(x, source, destination)
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
-    """``x`` with axes ``axis1`` and ``axis2`` interchanged."""
+    """``x`` with axes ``axis1`` and ``axis2`` interchanged.
+
+    Shape: ``x``'s shape with its axes moved alike.
+
+    Raises:
+        ArgumentError: an axis is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.swapaxes(x, axis1, axis2)
 
 
 def expand_dims(x: Any, axis: Axes) -> Tensor:
-    """``x`` with new size-1 axes at ``axis`` (positions in the output, which has ``ndim + len(axis)`` axes)."""
+    """``x`` with new size-1 axes at ``axis`` (positions in the output, which has ``ndim + len(axis)`` axes).
+
+    Shape: ``x``'s shape with a 1 inserted at each position in ``axis``.
+
+    Raises:
+        ArgumentError: an axis is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.expand_dims(x, axis)
 
 
 def squeeze(x: Any, axis: Axes | None = None) -> Tensor:
-    """``x`` without the size-1 axes ``axis`` (None: all of them); ShapeError if a named axis is not size 1."""
+    """``x`` without the size-1 axes ``axis`` (None: all of them); ShapeError if a named axis is not size 1.
+
+    Shape: ``x``'s shape without those axes.
+
+    Raises:
+        ShapeError: a named axis does not have size 1.
+        ArgumentError: an axis is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.squeeze(x, axis)
 
 
 def ravel(x: Any) -> Tensor:
-    """``x`` flattened to shape ``(size,)`` in row-major order."""
+    """``x`` flattened to shape ``(size,)`` in row-major order.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.ravel(x)
 
 
@@ -81,12 +125,21 @@ def concatenate(xs: Sequence[Any], axis: int | None = 0) -> Tensor:
     """``xs`` joined along existing axis ``axis`` (None: flattened first); dtypes promote.
 
     All shapes must agree except along ``axis``.
+
+    Raises:
+        ShapeError: the shapes differ off ``axis``, or ``axis`` is out of range.
+        DTypeError: a tensor is not numeric or boolean.
     """
     return B.concatenate(xs, axis)
 
 
 def stack(xs: Sequence[Any], axis: int = 0) -> Tensor:
-    """``xs`` (all of one shape ``s``) joined along a new axis ``axis``: shape ``s`` with ``len(xs)`` inserted."""
+    """``xs`` (all of one shape ``s``) joined along a new axis ``axis``: shape ``s`` with ``len(xs)`` inserted.
+
+    Raises:
+        ShapeError: the shapes differ, or ``axis`` is out of range.
+        DTypeError: a tensor is not numeric or boolean.
+    """
     return B.stack(xs, axis)
 
 
@@ -95,6 +148,12 @@ def split(x: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> li
 
     An int ``n`` gives ``n`` equal parts (ArgumentError unless it divides the
     axis); a list of split points ``[i, j]`` gives ``x[:i], x[i:j], x[j:]``.
+
+    Each part has ``x``'s shape but for its length along ``axis``.
+
+    Raises:
+        ArgumentError: an int ``indices_or_sections`` does not divide the axis, or ``axis`` is out of range.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
         return B.split(x, int(indices_or_sections), axis)  # type: ignore[no-any-return]
@@ -108,7 +167,14 @@ def split(x: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> li
 
 
 def tile(x: Any, reps: int | Sequence[int]) -> Tensor:
-    """``x`` repeated ``reps[i]`` times along axis ``i``; ``x`` or ``reps`` is padded with leading 1s to align."""
+    """``x`` repeated ``reps[i]`` times along axis ``i``; ``x`` or ``reps`` is padded with leading 1s to align.
+
+    Shape: each axis's size times its count in ``reps``.
+
+    Raises:
+        ArgumentError: ``reps`` has a negative count.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.tile(x, reps)
 
 
@@ -116,12 +182,22 @@ def repeat(x: Any, repeats: Any, axis: int | None = None) -> Tensor:
     """Each element of ``x`` repeated ``repeats`` times (an int, or one count per element) along ``axis``.
 
     ``axis=None`` flattens ``x`` first and returns a 1-D tensor.
+
+    Shape: ``x``'s shape with ``axis`` lengthened by the repeats.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.repeat(x, repeats, axis)
 
 
 def broadcast_to(x: Any, shape: int | Sequence[int]) -> Tensor:
-    """``x`` broadcast to ``shape`` (NumPy rules, aligned from the right); ShapeError if impossible."""
+    """``x`` broadcast to ``shape`` (NumPy rules, aligned from the right); ShapeError if impossible.
+
+    Raises:
+        ShapeError: ``x`` does not broadcast to ``shape``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.broadcast_to(x, shape)
 
 
@@ -131,6 +207,10 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
     ``mode="constant"`` fills with ``constant_values`` (a scalar); ``"reflect"``
     mirrors without repeating the edge, also for pads wider than the axis.
     The output grows by ``before + after`` along each axis.
+
+    Raises:
+        ArgumentError: ``pad_width`` is malformed or negative, or ``mode`` is unknown.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     if mode not in PAD_MODES:
         raise ArgumentError(f"pad: mode={mode!r} is not supported; use one of {', '.join(map(repr, PAD_MODES))}")
@@ -143,7 +223,14 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
 
 
 def flip(x: Any, axis: Axes | None = None) -> Tensor:
-    """``x`` with the order of elements reversed along ``axis`` (None: every axis)."""
+    """``x`` with the order of elements reversed along ``axis`` (None: every axis).
+
+    Same shape as ``x``.
+
+    Raises:
+        ArgumentError: an axis is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.flip(x, axis)
 
 
@@ -152,5 +239,11 @@ def roll(x: Any, shift: int | Sequence[int], axis: Axes | None = None) -> Tensor
 
     ``axis=None`` rolls the flattened tensor and restores the shape; a tuple
     ``shift`` pairs with a tuple ``axis``.
+
+    Same shape as ``x``.
+
+    Raises:
+        ArgumentError: an axis is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.roll(x, shift, axis)

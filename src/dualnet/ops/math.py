@@ -1,4 +1,4 @@
-"""Elementwise math: arithmetic, powers and logarithms, trigonometry, rounding, comparisons, logic.
+"""Elementwise math: arithmetic, powers and logarithms, trigonometry (rounding and comparisons are next door).
 
 NumPy names and semantics. Binary ops broadcast ``x1`` and ``x2`` (shapes
 are matched from the last axis; sizes must be equal or 1) and return the
@@ -51,23 +51,6 @@ __all__ = [
     "where",
     "maximum",
     "minimum",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "equal",
-    "not_equal",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-    "logical_and",
-    "logical_or",
-    "logical_not",
-    "logical_xor",
 ]
 
 Tensor = Any
@@ -76,47 +59,98 @@ Tensor = Any
 
 
 def add(x1: Any, x2: Any) -> Tensor:
-    """``x1 + x2`` elementwise (logical or for two bool operands)."""
+    """``x1 + x2`` elementwise (logical or for two bool operands); broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.add(x1, x2)
 
 
 def subtract(x1: Any, x2: Any) -> Tensor:
-    """``x1 - x2`` elementwise. Two bool operands raise DTypeError, as in NumPy."""
+    """``x1 - x2`` elementwise. Two bool operands raise DTypeError, as in NumPy; broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean, or both are bool.
+    """
     return B.subtract(x1, x2)
 
 
 def multiply(x1: Any, x2: Any) -> Tensor:
-    """``x1 * x2`` elementwise (logical and for two bool operands)."""
+    """``x1 * x2`` elementwise (logical and for two bool operands); broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.multiply(x1, x2)
 
 
 def divide(x1: Any, x2: Any) -> Tensor:
-    """True division ``x1 / x2`` elementwise; integer operands give float32."""
+    """True division ``x1 / x2`` elementwise; integer operands give float32; broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.divide(x1, x2)
 
 
 def floor_divide(x1: Any, x2: Any) -> Tensor:
-    """``floor(x1 / x2)`` elementwise, computed as NumPy does (``1.0 // 0.1`` is 9); dtype of the promoted operands."""
+    """``floor(x1 / x2)`` elementwise, computed as NumPy does (``1.0 // 0.1`` is 9); dtype of the promoted operands.
+
+    Shape: the broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.floor_divide(x1, x2)
 
 
 def mod(x1: Any, x2: Any) -> Tensor:
-    """Remainder of ``floor_divide``: ``x1 - floor(x1 / x2) * x2``, with the sign of the divisor ``x2``."""
+    """Remainder of ``floor_divide``: ``x1 - floor(x1 / x2) * x2``, with the sign of the divisor ``x2``.
+
+    Shape: the broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.mod(x1, x2)
 
 
 def power(x1: Any, x2: Any) -> Tensor:
-    """``x1 ** x2`` elementwise. Integers to negative integer powers raise, as in NumPy."""
+    """``x1 ** x2`` elementwise. Integers to negative integer powers raise, as in NumPy.
+
+    Shape: the broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.power(x1, x2)
 
 
 def maximum(x1: Any, x2: Any) -> Tensor:
-    """The larger of ``x1`` and ``x2`` elementwise; nan if either is nan."""
+    """The larger of ``x1`` and ``x2`` elementwise; nan if either is nan; broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.maximum(x1, x2)
 
 
 def minimum(x1: Any, x2: Any) -> Tensor:
-    """The smaller of ``x1`` and ``x2`` elementwise; nan if either is nan."""
+    """The smaller of ``x1`` and ``x2`` elementwise; nan if either is nan; broadcast shape of ``x1`` and ``x2``.
+
+    Raises:
+        ShapeError: ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
+    """
     return B.minimum(x1, x2)
 
 
@@ -126,6 +160,10 @@ def clip(x: Any, x_min: Any = None, x_max: Any = None) -> Tensor:
     Bounds may be scalars or arrays broadcasting with ``x``; the result has the
     broadcast shape and the promoted dtype of all three (where ``x_min > x_max``
     the result is ``x_max``, as in NumPy).
+
+    Raises:
+        ShapeError: ``x``, ``x_min`` and ``x_max`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.clip(x, x_min, x_max)
 
@@ -135,6 +173,10 @@ def where(condition: Any, x1: Any, x2: Any) -> Tensor:
 
     Only the three-argument form: NumPy's ``where(condition)`` (indices of the
     nonzero entries) has a data-dependent shape and is not provided.
+
+    Raises:
+        ShapeError: ``condition``, ``x1`` and ``x2`` do not broadcast together.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.where(condition, x1, x2)
 
@@ -143,194 +185,182 @@ def where(condition: Any, x1: Any, x2: Any) -> Tensor:
 
 
 def negative(x: Any) -> Tensor:
-    """``-x``; same dtype. A bool tensor raises DTypeError (use ``logical_not``)."""
+    """``-x``; same dtype. A bool tensor raises DTypeError (use ``logical_not``); same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean, or is bool.
+    """
     return B.negative(x)
 
 
 def abs(x: Any) -> Tensor:
-    """``|x|``; same dtype."""
+    """``|x|``; same dtype; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.abs(x)
 
 
 def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 by the sign of ``x`` (nan stays nan); same dtype."""
+    """-1, 0 or 1 by the sign of ``x`` (nan stays nan); same dtype; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.sign(x)
 
 
 def square(x: Any) -> Tensor:
-    """``x * x``; same dtype."""
+    """``x * x``; same dtype; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.square(x)
 
 
 def sqrt(x: Any) -> Tensor:
-    """Square root (nan for negative inputs)."""
+    """Square root (nan for negative inputs); same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.sqrt(x)
 
 
 def exp(x: Any) -> Tensor:
-    """``e ** x``."""
+    """``e ** x``; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.exp(x)
 
 
 def expm1(x: Any) -> Tensor:
-    """``exp(x) - 1``, accurate for small ``x``."""
+    """``exp(x) - 1``, accurate for small ``x``; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.expm1(x)
 
 
 def log(x: Any) -> Tensor:
-    """Natural logarithm (-inf at 0, nan below)."""
+    """Natural logarithm (-inf at 0, nan below); same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.log(x)
 
 
 def log1p(x: Any) -> Tensor:
-    """``log(1 + x)``, accurate for small ``x``."""
+    """``log(1 + x)``, accurate for small ``x``; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.log1p(x)
 
 
 def log2(x: Any) -> Tensor:
-    """Base-2 logarithm."""
+    """Base-2 logarithm; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.log2(x)
 
 
 def log10(x: Any) -> Tensor:
-    """Base-10 logarithm."""
+    """Base-10 logarithm; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.log10(x)
 
 
 def sin(x: Any) -> Tensor:
-    """Sine of ``x`` in radians."""
+    """Sine of ``x`` in radians; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.sin(x)
 
 
 def cos(x: Any) -> Tensor:
-    """Cosine of ``x`` in radians."""
+    """Cosine of ``x`` in radians; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.cos(x)
 
 
 def tan(x: Any) -> Tensor:
-    """Tangent of ``x`` in radians."""
+    """Tangent of ``x`` in radians; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.tan(x)
 
 
 def arctan(x: Any) -> Tensor:
-    """Inverse tangent, in radians within ``(-pi/2, pi/2)``."""
+    """Inverse tangent, in radians within ``(-pi/2, pi/2)``; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.arctan(x)
 
 
 def sinh(x: Any) -> Tensor:
-    """Hyperbolic sine."""
+    """Hyperbolic sine; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.sinh(x)
 
 
 def cosh(x: Any) -> Tensor:
-    """Hyperbolic cosine."""
+    """Hyperbolic cosine; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.cosh(x)
 
 
 def tanh(x: Any) -> Tensor:
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent; same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.tanh(x)
 
 
 def erf(x: Any) -> Tensor:
-    """The Gauss error function (``scipy.special.erf``; NumPy has none)."""
+    """The Gauss error function (``scipy.special.erf``; NumPy has none); same shape as ``x``.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.erf(x)
 
 
 def reciprocal(x: Any) -> Tensor:
-    """``1 / x``; integers give float32 (NumPy's integer reciprocal truncates, which is rarely wanted)."""
-    return B.reciprocal(x)
+    """``1 / x``; integers give float32 (NumPy's integer reciprocal truncates, which is rarely wanted).
 
+    Same shape as ``x``.
 
-# Rounding. Shapes and dtypes: same as x; integer inputs come back unchanged (as NumPy >= 2.1 does).
-
-
-def floor(x: Any) -> Tensor:
-    """The largest whole number <= ``x``."""
-    return B.floor(x)
-
-
-def ceil(x: Any) -> Tensor:
-    """The smallest whole number >= ``x``."""
-    return B.ceil(x)
-
-
-def trunc(x: Any) -> Tensor:
-    """``x`` rounded toward zero."""
-    return B.trunc(x)
-
-
-def round(x: Any, decimals: int = 0) -> Tensor:
-    """``x`` rounded to ``decimals`` decimal places, halves to even (``round(2.5)`` is 2), as NumPy does.
-
-    Negative ``decimals`` round to tens, hundreds, ... (integers too).
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
-    return B.round(x, decimals)
-
-
-# Tests and comparisons. Shapes: x, or the broadcast shape of x1 and x2; dtype bool.
-
-
-def isnan(x: Any) -> Tensor:
-    """True where ``x`` is nan (never for integers)."""
-    return B.isnan(x)
-
-
-def isinf(x: Any) -> Tensor:
-    """True where ``x`` is +inf or -inf."""
-    return B.isinf(x)
-
-
-def isfinite(x: Any) -> Tensor:
-    """True where ``x`` is neither nan nor infinite."""
-    return B.isfinite(x)
-
-
-def equal(x1: Any, x2: Any) -> Tensor:
-    """``x1 == x2`` elementwise, compared in the promoted dtype."""
-    return B.equal(x1, x2)
-
-
-def not_equal(x1: Any, x2: Any) -> Tensor:
-    """``x1 != x2`` elementwise."""
-    return B.not_equal(x1, x2)
-
-
-def less(x1: Any, x2: Any) -> Tensor:
-    """``x1 < x2`` elementwise."""
-    return B.less(x1, x2)
-
-
-def less_equal(x1: Any, x2: Any) -> Tensor:
-    """``x1 <= x2`` elementwise."""
-    return B.less_equal(x1, x2)
-
-
-def greater(x1: Any, x2: Any) -> Tensor:
-    """``x1 > x2`` elementwise."""
-    return B.greater(x1, x2)
-
-
-def greater_equal(x1: Any, x2: Any) -> Tensor:
-    """``x1 >= x2`` elementwise."""
-    return B.greater_equal(x1, x2)
-
-
-def logical_and(x1: Any, x2: Any) -> Tensor:
-    """Truth of ``x1 and x2`` elementwise; any dtype, nonzero (and nan) counts as true."""
-    return B.logical_and(x1, x2)
-
-
-def logical_or(x1: Any, x2: Any) -> Tensor:
-    """Truth of ``x1 or x2`` elementwise."""
-    return B.logical_or(x1, x2)
-
-
-def logical_xor(x1: Any, x2: Any) -> Tensor:
-    """True where exactly one of ``x1``, ``x2`` is true."""
-    return B.logical_xor(x1, x2)
-
-
-def logical_not(x: Any) -> Tensor:
-    """True where ``x`` is false (zero)."""
-    return B.logical_not(x)
+    return B.reciprocal(x)

@@ -52,72 +52,130 @@ Axes = int | Sequence[int] | None
 
 
 def relu(x: Any) -> Tensor:
-    """``max(x, 0)`` elementwise; same shape and dtype (integers stay integers)."""
+    """``max(x, 0)`` elementwise; same shape and dtype (integers stay integers).
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.relu(x)
 
 
 def relu6(x: Any) -> Tensor:
-    """``min(max(x, 0), 6)`` elementwise; same shape and dtype (integers stay integers)."""
+    """``min(max(x, 0), 6)`` elementwise; same shape and dtype (integers stay integers).
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.relu6(x)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> Tensor:
-    """``x`` where ``x >= 0``, else ``negative_slope * x``; same shape."""
+    """``x`` where ``x >= 0``, else ``negative_slope * x``; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.leaky_relu(x, negative_slope)
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
-    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``; same shape."""
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.elu(x, alpha)
 
 
 def selu(x: Any) -> Tensor:
-    """``scale * elu(x, alpha)`` with the self-normalising constants (alpha 1.6733, scale 1.0507); same shape."""
+    """``scale * elu(x, alpha)`` with the self-normalising constants (alpha 1.6733, scale 1.0507); same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.selu(x)
 
 
 def gelu(x: Any, approximate: bool = False) -> Tensor:
-    """``x * Phi(x)`` with the exact erf form, or the tanh approximation when ``approximate``; same shape."""
+    """``x * Phi(x)`` with the exact erf form, or the tanh approximation when ``approximate``; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.gelu(x, approximate)
 
 
 def silu(x: Any) -> Tensor:
-    """``x * sigmoid(x)`` (swish); same shape."""
+    """``x * sigmoid(x)`` (swish); same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.silu(x)
 
 
 def sigmoid(x: Any) -> Tensor:
-    """``1 / (1 + exp(-x))``; same shape."""
+    """``1 / (1 + exp(-x))``; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.sigmoid(x)
 
 
 def hard_sigmoid(x: Any) -> Tensor:
-    """``relu6(x + 3) / 6`` (the Keras 3 and PyTorch definition); same shape."""
+    """``relu6(x + 3) / 6`` (the Keras 3 and PyTorch definition); same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.hard_sigmoid(x)
 
 
 def softplus(x: Any) -> Tensor:
-    """``log(1 + exp(x))``, computed without overflow; same shape."""
+    """``log(1 + exp(x))``, computed without overflow; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.softplus(x)
 
 
 def softsign(x: Any) -> Tensor:
-    """``x / (1 + |x|)``; same shape."""
+    """``x / (1 + |x|)``; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.softsign(x)
 
 
 def log_sigmoid(x: Any) -> Tensor:
-    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``; same shape."""
+    """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``; same shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.log_sigmoid(x)
 
 
 def softmax(x: Any, axis: int | Sequence[int] = -1) -> Tensor:
-    """``exp(x) / sum(exp(x), axis)``, stable for large logits; same shape. ``axis`` may be a tuple."""
+    """``exp(x) / sum(exp(x), axis)``, stable for large logits; same shape. ``axis`` may be a tuple.
+
+    Raises:
+        ShapeError: ``axis`` is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.softmax(x, axis)
 
 
 def log_softmax(x: Any, axis: int | Sequence[int] = -1) -> Tensor:
-    """``x - logsumexp(x, axis)``, stable for large logits; same shape. ``axis`` may be a tuple."""
+    """``x - logsumexp(x, axis)``, stable for large logits; same shape. ``axis`` may be a tuple.
+
+    Raises:
+        ShapeError: ``axis`` is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.log_softmax(x, axis)
 
 
@@ -129,6 +187,10 @@ def linear(x: Any, kernel: Any, bias: Any = None) -> Tensor:
 
     ``x`` (..., in), ``kernel`` (in, out), ``bias`` (out,) or None -> (..., out).
     Raises ShapeError when the last dimension of ``x`` is not ``in``.
+
+    Raises:
+        ShapeError: the last dimension of ``x`` is not the kernel's ``in``.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.linear(x, kernel, bias)
 
@@ -140,6 +202,10 @@ def dropout(x: Any, rate: float, training: bool = True, seed: int | None = None)
     ``seed=None`` draws from the framework's generator (seeded by ``dn.seed``);
     an int gives the same mask on every call with that seed and shape. Masks
     differ between backends; the distribution is the same.
+
+    Raises:
+        ArgumentError: ``rate`` is not a number in ``[0, 1)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= rate < 1.0:
         raise ArgumentError(
@@ -155,6 +221,10 @@ def embedding(table: Any, ids: Any) -> Tensor:
 
     Differentiable with respect to ``table`` (sparse gradients on TensorFlow are
     densified by ``dn.value_and_grad``).
+
+    Raises:
+        DTypeError: ``ids`` are not integers, or ``table`` is not numeric.
+        ArgumentError: an id is outside ``[0, vocab)``.
     """
     return B.embedding(table, ids)
 
@@ -167,6 +237,10 @@ def moments(x: Any, axes: Axes, keepdims: bool = False) -> tuple[Tensor, Tensor]
 
     Both have ``x``'s shape with ``axes`` removed (kept as size 1 when ``keepdims``);
     integer inputs give float32.
+
+    Raises:
+        ShapeError: an axis in ``axes`` is out of range for ``x``'s rank.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.moments(x, axes, keepdims)  # type: ignore[no-any-return]
 
@@ -179,6 +253,9 @@ def batch_norm(
     ``x`` is (N, ..., C); ``mean``, ``variance``, ``offset``, ``scale`` are (C,)
     (or anything broadcasting against ``x`` on its last axis); ``offset`` and
     ``scale`` may be None (0 and 1).
+
+    Raises:
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.batch_norm(x, mean, variance, offset, scale, epsilon)
 
@@ -191,6 +268,10 @@ def layer_norm(
     ``axis`` is the trailing axis or a tuple of trailing axes (other axes work
     too, more slowly on torch); ``scale`` and ``offset`` have the normalised
     axes' shape (e.g. (C,)) or broadcast against ``x``, or are None.
+
+    Raises:
+        ShapeError: ``axis`` is out of range, or ``scale``/``offset`` do not fit the normalised axes.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     try:
         return B.layer_norm(x, scale, offset, axis, epsilon)
@@ -226,6 +307,10 @@ def group_norm(x: Any, groups: int, scale: Any = None, offset: Any = None, epsil
     group is normalised over its spatial positions and channels, then
     ``* scale + offset`` with ``scale``, ``offset`` of shape (C,) or None.
     C must be divisible by ``groups``.
+
+    Raises:
+        ShapeError: ``x`` is not (N, ..., C) with C divisible by ``groups``.
+        ArgumentError: ``groups`` is not a positive int.
     """
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
         raise ArgumentError(f"group_norm: groups must be a positive int, got {groups!r}; pass e.g. groups=32")
@@ -241,6 +326,10 @@ def softmax_cross_entropy(logits: Any, labels: Any, axis: int = -1) -> Tensor:
     ``logits`` has the classes on ``axis``, e.g. (N, C). ``labels`` are either
     integer class ids with ``logits``' shape minus ``axis`` (e.g. (N,)), or float
     probabilities with ``logits``' shape. Returns ``logits``' shape minus ``axis``.
+
+    Raises:
+        ShapeError: ``labels`` do not have a shape described above, or ``axis`` is out of range.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.softmax_cross_entropy(logits, labels, axis)
 
@@ -249,5 +338,9 @@ def sigmoid_cross_entropy(logits: Any, labels: Any) -> Tensor:
     """``-labels * log(sigmoid(logits)) - (1 - labels) * log(1 - sigmoid(logits))``, elementwise and stable.
 
     ``labels`` (floats or 0/1 integers) have ``logits``' shape; so does the result.
+
+    Raises:
+        ShapeError: ``labels`` do not have ``logits``' shape.
+        DTypeError: an operand is not numeric or boolean.
     """
     return B.sigmoid_cross_entropy(logits, labels)

@@ -52,7 +52,12 @@ def _scale(stddev: Any, op: str) -> Any:
 
 
 def normal(shape: Shape, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float32", seed: int | None = None) -> Tensor:
-    """Samples of N(mean, stddev**2) of shape ``shape`` (``mean``/``stddev`` may be tensors broadcasting to it)."""
+    """Samples of N(mean, stddev**2) of shape ``shape`` (``mean``/``stddev`` may be tensors broadcasting to it).
+
+    Raises:
+        ArgumentError: ``shape`` is not a sequence of non-negative ints.
+        DTypeError: ``dtype`` is not a float dtype.
+    """
     return B.random_normal(
         _shape(shape, "normal"), mean, _scale(stddev, "normal"), _dtype(dtype, "normal", "float"), _seed(seed, "normal")
     )
@@ -61,14 +66,24 @@ def normal(shape: Shape, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float
 def uniform(
     shape: Shape, minval: Any = 0.0, maxval: Any = 1.0, dtype: Any = "float32", seed: int | None = None
 ) -> Tensor:
-    """Samples uniform on ``[minval, maxval)`` of shape ``shape``, float dtype."""
+    """Samples uniform on ``[minval, maxval)`` of shape ``shape``, float dtype.
+
+    Raises:
+        ArgumentError: ``shape`` is not a sequence of non-negative ints.
+        DTypeError: ``dtype`` is not a float dtype.
+    """
     return B.random_uniform(
         _shape(shape, "uniform"), minval, maxval, _dtype(dtype, "uniform", "float"), _seed(seed, "uniform")
     )
 
 
 def randint(shape: Shape, minval: int, maxval: int, dtype: Any = "int64", seed: int | None = None) -> Tensor:
-    """Integers uniform on ``[minval, maxval)`` (Python ints, ``minval < maxval``) of shape ``shape``."""
+    """Integers uniform on ``[minval, maxval)`` (Python ints, ``minval < maxval``) of shape ``shape``.
+
+    Raises:
+        ArgumentError: ``shape`` is not a sequence of non-negative ints, or ``minval >= maxval``.
+        DTypeError: ``dtype`` is not an integer dtype.
+    """
     if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (minval, maxval)):
         raise ArgumentError(f"random.randint: minval and maxval must be ints, got {minval!r} and {maxval!r}")
     if minval >= maxval:
@@ -83,7 +98,12 @@ def randint(shape: Shape, minval: int, maxval: int, dtype: Any = "int64", seed: 
 def truncated_normal(
     shape: Shape, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = "float32", seed: int | None = None
 ) -> Tensor:
-    """Samples of N(mean, stddev**2) restricted to ``[mean - 2 stddev, mean + 2 stddev]`` (Python scalars)."""
+    """Samples of N(mean, stddev**2) restricted to ``[mean - 2 stddev, mean + 2 stddev]`` (Python scalars).
+
+    Raises:
+        ArgumentError: ``shape`` is not a sequence of non-negative ints, or ``stddev`` is negative.
+        DTypeError: ``dtype`` is not a float dtype.
+    """
     if not all(isinstance(v, numbers.Real) for v in (mean, stddev)):
         raise ArgumentError("random.truncated_normal: mean and stddev must be Python numbers")
     return B.random_truncated_normal(
@@ -99,6 +119,10 @@ def bernoulli(p: Any, shape: Shape | None = None, seed: int | None = None) -> Te
     """Booleans that are True with probability ``p`` (a number or a tensor broadcasting to ``shape``).
 
     ``shape=None`` takes ``p``'s shape (a scalar for a Python number).
+
+    Raises:
+        ArgumentError: ``p`` is outside ``[0, 1]``, or ``shape`` has a negative size.
+        DTypeError: ``p`` is not numeric.
     """
     if isinstance(p, numbers.Real) and not 0 <= float(p) <= 1:
         raise ArgumentError(f"random.bernoulli: p must be in [0, 1], got {p!r}")
@@ -106,7 +130,14 @@ def bernoulli(p: Any, shape: Shape | None = None, seed: int | None = None) -> Te
 
 
 def permutation(x: Any, seed: int | None = None) -> Tensor:
-    """A random permutation: of ``arange(x)`` (int64) for an int ``x``, else of ``x`` along axis 0 (a copy)."""
+    """A random permutation: of ``arange(x)`` (int64) for an int ``x``, else of ``x`` along axis 0 (a copy).
+
+    Shape ``(x,)`` for an int ``x``, else the shape of ``x``.
+
+    Raises:
+        ArgumentError: an int ``x`` is negative.
+        DTypeError: ``x`` is not an int or a numeric tensor.
+    """
     if isinstance(x, numbers.Integral) and not isinstance(x, bool):
         x = _shape(int(x), "permutation")[0]
     return B.random_permutation(x, _seed(seed, "permutation"))

@@ -39,12 +39,26 @@ Axis = int | Sequence[int] | None
 
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Sum over ``axis``; floats keep their dtype, integers and bools give int64."""
+    """Sum over ``axis``; floats keep their dtype, integers and bools give int64.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.sum(x, axis, keepdims)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over ``axis``; integers and bools give float32."""
+    """Arithmetic mean over ``axis``; integers and bools give float32.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.mean(x, axis, keepdims)
 
 
@@ -53,17 +67,37 @@ def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
     A zero-size reduced axis raises ArgumentError. Gradients: the backends may
     share the gradient between tied maxima differently.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or ints) within ``[-ndim, ndim)``, or the reduced axis has size 0.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.max(x, axis, keepdims)
 
 
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Smallest value over ``axis`` (nan if the slice holds one); same dtype. See :func:`max`."""
+    """Smallest value over ``axis`` (nan if the slice holds one); same dtype. See :func:`max`.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or ints) within ``[-ndim, ndim)``, or the reduced axis has size 0.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.min(x, axis, keepdims)
 
 
 def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Product over ``axis``; floats keep their dtype, integers and bools give int64."""
+    """Product over ``axis``; floats keep their dtype, integers and bools give int64.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.prod(x, axis, keepdims)
 
 
@@ -71,12 +105,25 @@ def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     """Variance ``sum((x - mean)**2) / (n - ddof)`` over ``axis``, ``n`` the number of values reduced.
 
     ``ddof=1`` gives the unbiased estimate; nan when ``n - ddof <= 0``. Integers give float32.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.var(x, axis, ddof, keepdims)
 
 
 def std(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Standard deviation: ``sqrt(var(x, axis, ddof))``. Integers give float32."""
+    """Standard deviation: ``sqrt(var(x, axis, ddof))``. Integers give float32.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.std(x, axis, ddof, keepdims)
 
 
@@ -85,12 +132,25 @@ def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
 
     Ties give the first index; a nan counts as the largest, as in NumPy. A
     zero-size axis raises ArgumentError.
+
+    Shape: ``x``'s shape without ``axis`` (size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int within ``[-ndim, ndim)``, or the reduced axis has size 0.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.argmax(x, axis, keepdims)
 
 
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
-    """int64 index of the smallest value along ``axis`` (or of the flattened ``x``); first on ties, nan wins."""
+    """int64 index of the smallest value along ``axis`` (or of the flattened ``x``); first on ties, nan wins.
+
+    Shape: ``x``'s shape without ``axis`` (size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int within ``[-ndim, ndim)``, or the reduced axis has size 0.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.argmin(x, axis, keepdims)
 
 
@@ -98,17 +158,37 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``axis`` without overflow (the max is taken out first), as ``scipy.special``'s.
 
     Integers give float32; a slice of only -inf gives -inf.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.logsumexp(x, axis, keepdims)
 
 
 def any(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """bool: whether some value over ``axis`` is true (nonzero, nan included)."""
+    """bool: whether some value over ``axis`` is true (nonzero, nan included).
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.any(x, axis, keepdims)
 
 
 def all(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """bool: whether every value over ``axis`` is true (nonzero); true for an empty slice."""
+    """bool: whether every value over ``axis`` is true (nonzero); true for an empty slice.
+
+    Shape: ``x``'s shape without the reduced axes (kept as size 1 when ``keepdims``); a scalar for ``axis=None``.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int (or tuple of ints) within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.all(x, axis, keepdims)
 
 
@@ -116,10 +196,19 @@ def cumsum(x: Any, axis: int | None = None) -> Tensor:
     """Running sum along ``axis`` (an int); same shape as ``x``, or 1-D over the flattened ``x`` when None.
 
     Integers and bools give int64.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.cumsum(x, axis)
 
 
 def cumprod(x: Any, axis: int | None = None) -> Tensor:
-    """Running product along ``axis``; shapes and dtypes as :func:`cumsum`."""
+    """Running product along ``axis``; shapes and dtypes as :func:`cumsum`.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int within ``[-ndim, ndim)``.
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
+    """
     return B.cumprod(x, axis)

@@ -82,6 +82,10 @@ def lstm(
     i, f, c, o; ``c = sigmoid(f) * c + sigmoid(i) * tanh(c_hat)``;
     ``h = sigmoid(o) * tanh(c)``. ``h0``/``c0`` (N, H) default to zeros;
     ``bias`` (4H,) may be None.
+
+    Raises:
+        ShapeError: an operand's shape does not fit ``x`` and the kernels.
+        DTypeError: an operand is not numeric.
     """
     units = _dims(recurrent_kernel)[0] if _dims(recurrent_kernel) else None
     bias_shape = (4 * units,) if units is not None else None
@@ -106,6 +110,10 @@ def gru(
     ``h_hat = tanh(a_h + r * b_h)``, ``h = z * h + (1 - z) * h_hat``. Without it,
     ``bias`` is (3H,) and the reset gate applies before the product:
     ``h_hat = tanh(a_h + (r * h) @ recurrent_kernel[:, 2H:])``.
+
+    Raises:
+        ShapeError: an operand's shape does not fit ``x`` and the kernels.
+        DTypeError: an operand is not numeric.
     """
     units = _dims(recurrent_kernel)[0] if _dims(recurrent_kernel) else None
     bias_shape = None if units is None else (2, 3 * units) if reset_after else (3 * units,)
