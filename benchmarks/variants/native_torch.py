@@ -89,6 +89,7 @@ def _lstm_classifier(w: dict[str, np.ndarray]) -> Any:
     net.lstm.weight_hh_l0.data.copy_(_t(w["1.recurrent_kernel"].T))
     net.lstm.bias_ih_l0.data.copy_(_t(w["1.bias"]))
     net.lstm.bias_hh_l0.data.zero_()
+    net.lstm.bias_hh_l0.requires_grad_(False)  # Keras's LSTM has one bias: a second trained one changes the run
     _dense(w, "2", net.head)
     return net
 

@@ -195,3 +195,18 @@ def test_initial_state_errors(backend: str) -> None:
 def test_bad_arguments(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(dn.ArgumentError, match=match):
         LSTM(**kwargs)
+
+
+@pytest.mark.parametrize("layer", ["LSTM", "GRU"])
+def test_compiled_with_jit_trains_like_eager(backend: str, layer: str) -> None:
+    # Under XLA the TensorFlow loop over time is a while_loop, otherwise unrolled: the numbers must not care.
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((12, 6, 3)).astype("float32")
+    y = rng.integers(0, 2, 12)
+    losses = {}
+    for jit in (False, True):
+        dn.seed(0)
+        model = dn.nn.Sequential([getattr(dn.nn, layer)(8, in_features=3), dn.nn.Dense(2, in_features=8)])
+        trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy", jit=jit)
+        losses[jit] = trainer.fit(x, y, epochs=3, batch_size=6, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(losses[True], losses[False], rtol=1e-5)

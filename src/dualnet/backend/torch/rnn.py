@@ -38,6 +38,13 @@ def _keep(mask):
     return convert_to_tensor(mask).to(torch.bool).transpose(0, 1).unsqueeze(-1)
 
 
+# torch.compile runs the fused kernel as it is: inductor lowers it to mkldnn_rnn_layer and then fails on that op's
+# outputs for some sizes (torch 2.13: "expected Tensor() for op: torch.ops.aten.mkldnn_rnn_layer.default").
+@torch.compiler.disable
+def _fused_lstm(x, state, weights, has_bias):
+    return torch._VF.lstm(x, state, weights, has_bias, 1, 0.0, False, False, True)
+
+
 def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
     x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
     units = recurrent_kernel.shape[0]
@@ -46,7 +53,7 @@ def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
         weights = [kernel.T, recurrent_kernel.T]
         if bias is not None:
             weights += [bias, torch.zeros_like(bias)]  # torch's kernel adds two biases; Keras has one
-        out, h_n, c_n = torch._VF.lstm(x, (h[None], c[None]), weights, bias is not None, 1, 0.0, False, False, True)
+        out, h_n, c_n = _fused_lstm(x, (h[None], c[None]), weights, bias is not None)
         return out, h_n[0], c_n[0]
     projected = torch.matmul(x, kernel)  # every step's input projection in one product
     if bias is not None:
