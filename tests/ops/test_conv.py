@@ -155,6 +155,17 @@ def test_conv_matches_reference(backend: str, x_shape, ks, c_out, kwargs) -> Non
     _check(dn.ops.conv(x, kernel, **kwargs), expected)
 
 
+@pytest.mark.parametrize(("x_shape", "ks", "c_out", "kwargs"), [CONV_CASES[0], CONV_CASES[3], CONV_CASES[-1]])
+def test_conv_adds_its_bias_per_output_channel(backend: str, x_shape, ks, c_out, kwargs) -> None:
+    x = _rand(*x_shape)
+    kernel = _rand(*ks, x_shape[-1] // kwargs.get("groups", 1), c_out)
+    bias = _rand(c_out)
+    expected = ref_conv(x, kernel, **{**kwargs, "padding": kwargs.get("padding", "valid").lower()}) + bias
+    _check(dn.ops.conv(x, kernel, **kwargs, bias=bias), expected)
+    with pytest.raises(dn.ShapeError, match=rf"bias must have shape \({c_out},\)"):
+        dn.ops.conv(x, kernel, **kwargs, bias=_rand(c_out + 1))
+
+
 DEPTHWISE_CASES = [
     ((2, 9, 3), (3,), {}),
     ((2, 9, 3), (4,), {"strides": 2, "padding": "same"}),

@@ -147,3 +147,11 @@ def check_window_fits(op: str, spatial: Any, window: Any, dilation: Any, padding
             f"{op}: the input's spatial size {tuple(spatial)} is smaller than the window {effective} "
             "with padding='valid'; use padding='same' or a larger input"
         )
+
+
+def check_conv_bias(shape: Any, out_channels: int) -> None:
+    """ShapeError unless a convolution's bias has shape ``(out_channels,)``."""
+    if tuple(shape) != (out_channels,):
+        raise ShapeError(
+            f"conv: bias must have shape ({out_channels},), one value per output channel, got {tuple(shape)}"
+        )

@@ -64,8 +64,9 @@ def conv(
     padding: str = "valid",
     dilation: IntOrTuple = 1,
     groups: int = 1,
+    bias: Any = None,
 ) -> Tensor:
-    """N-D convolution (cross-correlation, as in every framework), channels-last.
+    """N-D convolution (cross-correlation, as in every framework), channels-last, plus an optional bias.
 
     ``x``: ``(N, *spatial, C_in)`` with 1, 2 or 3 spatial dims. ``kernel``:
     ``(*k, C_in // groups, C_out)``; ``C_out`` must be divisible by ``groups``.
@@ -73,11 +74,13 @@ def conv(
     kernel ``ke = (k - 1) * dilation + 1``: ``"valid"`` gives
     ``(size - ke) // stride + 1`` and ``"same"`` gives ``ceil(size / stride)``.
     Group ``g`` maps input channels ``[g*C_in/groups, (g+1)*C_in/groups)`` to output
-    channels ``[g*C_out/groups, (g+1)*C_out/groups)``. Floating dtypes only; mixed
-    float dtypes promote.
+    channels ``[g*C_out/groups, (g+1)*C_out/groups)``. ``bias``: ``(C_out,)``, added
+    to every output position inside the convolution's own kernel. Floating dtypes
+    only; mixed float dtypes promote.
 
     Raises:
-        ShapeError: ``x`` or ``kernel`` has the wrong rank or channels, or ``x`` is smaller than a "valid" window.
+        ShapeError: ``x`` or ``kernel`` has the wrong rank or channels, ``x`` is smaller than a "valid" window,
+            or ``bias`` is not ``(C_out,)``.
         ArgumentError: ``padding``, ``strides``, ``dilation`` or ``groups`` is not a valid value.
         DTypeError: ``x`` or ``kernel`` is not floating-point.
     """
@@ -85,7 +88,7 @@ def conv(
     dilation = _ints("conv", "dilation", dilation)
     if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
         raise ArgumentError(f"conv: argument 'groups' must be a positive int, got {groups!r}")
-    return B.conv(x, kernel, strides, _padding("conv", padding), dilation, groups)
+    return B.conv(x, kernel, strides, _padding("conv", padding), dilation, groups, bias)
 
 
 def depthwise_conv(

@@ -61,7 +61,7 @@ def _conv(x, kernel, strides, padding, dilation):
     return tf.nn.conv3d(x, kernel, (1, *strides, 1), padding, dilations=(1, *dilation, 1))
 
 
-def conv(x, kernel, strides, padding, dilation, groups):
+def conv(x, kernel, strides, padding, dilation, groups, bias=None):
     x, kernel = _operands("conv", x, kernel)
     n = x.shape.rank - 2
     channels, (k_in, k_out) = x.shape[-1], kernel.shape[-2:]
@@ -76,11 +76,22 @@ def conv(x, kernel, strides, padding, dilation, groups):
     strides = common.spatial_tuple("conv", "strides", strides, n)
     dilation = common.spatial_tuple("conv", "dilation", dilation, n)
     common.check_window_fits("conv", x.shape[1:-1], kernel.shape[:-2], dilation, padding)
+    if bias is not None:
+        bias = _conv_bias(bias, k_out, kernel.dtype)
     if n == 3 and groups > 1:
         # TensorFlow's CPU Conv3D has no grouped kernel (1-D and 2-D do): one conv per group.
         parts = zip(tf.split(x, groups, axis=-1), tf.split(kernel, groups, axis=-1))
-        return tf.concat([_conv(a, b, strides, padding.upper(), dilation) for a, b in parts], axis=-1)
-    return _conv(x, kernel, strides, padding.upper(), dilation)
+        y = tf.concat([_conv(a, b, strides, padding.upper(), dilation) for a, b in parts], axis=-1)
+    else:
+        y = _conv(x, kernel, strides, padding.upper(), dilation)
+    # BiasAdd right after the convolution: the graph optimizer fuses the two (and a following Relu) into one kernel.
+    return y if bias is None else tf.nn.bias_add(y, bias)
+
+
+def _conv_bias(bias, out_channels, dtype):
+    bias = convert_to_tensor(bias)
+    common.check_conv_bias(bias.shape, out_channels)
+    return tf.cast(bias, dtype)
 
 
 def depthwise_conv(x, kernel, strides, padding, dilation):

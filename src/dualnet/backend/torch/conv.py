@@ -103,7 +103,7 @@ def _padded(op, xc, padding, window, strides, dilation, value):
     return F.pad(xc, flat, value=value), 0
 
 
-def conv(x, kernel, strides, padding, dilation, groups):
+def conv(x, kernel, strides, padding, dilation, groups, bias=None):
     x, kernel = _operands("conv", x, kernel)
     n, one_d = x.ndim - 2, x.ndim == 3
     channels, (k_in, k_out) = x.shape[-1], kernel.shape[-2:]
@@ -115,13 +115,23 @@ def conv(x, kernel, strides, padding, dilation, groups):
         )
     if k_out % groups:
         raise ShapeError(f"conv: out_channels {k_out} (kernel's last axis) must be divisible by groups={groups}")
+    if bias is not None:
+        bias = _conv_bias(bias, k_out, kernel.dtype)
     strides = _tuple("conv", "strides", strides, n, one_d)
     dilation = _tuple("conv", "dilation", dilation, n, one_d)
     if one_d:
         kernel = kernel.unsqueeze(0)
     weight = kernel.permute(kernel.ndim - 1, kernel.ndim - 2, *range(kernel.ndim - 2))
     xc, pad = _padded("conv", _channels_first(x), padding, weight.shape[2:], strides, dilation, 0.0)
-    return _channels_last(_CONV[xc.ndim](xc, weight, None, strides, pad, dilation, groups), one_d)
+    # The bias goes into the convolution kernel, as nn.Conv2d does: a separate add would allocate and
+    # traverse one more output-sized tensor per layer, forward and backward.
+    return _channels_last(_CONV[xc.ndim](xc, weight, bias, strides, pad, dilation, groups), one_d)
+
+
+def _conv_bias(bias, out_channels, dtype):
+    bias = convert_to_tensor(bias)
+    common.check_conv_bias(bias.shape, out_channels)
+    return bias.to(dtype)
 
 
 def depthwise_conv(x, kernel, strides, padding, dilation):
