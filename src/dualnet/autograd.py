@@ -44,6 +44,12 @@ def value_and_grad(
     ``fn`` must return a scalar (or ``(scalar, aux)``). ``wrt`` picks the
     positional arguments to differentiate (default: the first); an int gives
     one gradient entry, a tuple gives a tuple of them.
+
+    Raises:
+        ArgumentError: ``fn`` is not callable, ``wrt`` is not a position or positions, a ``wrt`` position is past
+            the arguments given, or with ``has_aux`` the function returns no ``(loss, aux)`` pair.
+        ShapeError: the function returns a loss with more than one element.
+        NumericsError: inside :func:`dualnet.debug.check_numerics`, for a non-finite loss or gradient.
     """
     _check_callable("value_and_grad", fn)
     positions, single = _positions(wrt)
@@ -108,7 +114,13 @@ def _gradient_names(args: Sequence[Any], positions: list[int]) -> list[str]:
 
 
 def grad(fn: Callable[..., Any], has_aux: bool = False, wrt: int | Sequence[int] | None = None) -> Callable[..., Any]:
-    """Like :func:`value_and_grad` but returns only the gradients (``(grads, aux)`` with ``has_aux``)."""
+    """Like :func:`value_and_grad` but returns only the gradients (``(grads, aux)`` with ``has_aux``).
+
+    Raises:
+        ArgumentError: as :func:`value_and_grad` (``fn``, ``wrt``, ``has_aux``).
+        ShapeError: the function returns a loss with more than one element.
+        NumericsError: inside :func:`dualnet.debug.check_numerics`, for a non-finite loss or gradient.
+    """
     inner = value_and_grad(fn, has_aux=has_aux, wrt=wrt)
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -122,7 +134,11 @@ def function(fn: Callable[..., Any] | None = None, *, jit: bool = False) -> Any:
     """Compile ``fn``: ``tf.function`` on tensorflow (XLA when ``jit``), ``torch.compile`` on torch when ``jit``.
 
     Use as ``dn.function(fn)``, ``@dn.function`` or ``@dn.function(jit=True)``.
+
+    Raises:
+        ArgumentError: ``fn`` is not callable.
     """
+
     if fn is None:
         return lambda f: function(f, jit=jit)
     _check_callable("function", fn)

@@ -22,9 +22,12 @@ DEVICE_ENV = "DUALNET_DEVICE"
 def set_backend(name: str) -> None:
     """Activate backend ``name`` for every later dualnet call.
 
-    Raises BackendError for an unknown name (listing the valid ones) or for a
-    backend whose framework is not installed (naming the pip extra). Modules
-    and tensors made under the previous backend keep that backend's types.
+    Modules and tensors made under the previous backend keep that backend's types.
+
+    Raises:
+        BackendError: an unknown name (the message lists the valid ones), or a backend whose framework is not
+            installed (the message names the pip extra).
+        DeviceError: ``DUALNET_DEVICE`` names a device the new backend does not have.
     """
     canonical = registry.canonical_name(name)
     if dispatch.active_name() == canonical:
@@ -121,9 +124,12 @@ def current_device() -> str:
 def device(name: str) -> Iterator[str]:
     """Scope in which new tensors and variables are placed on ``name``.
 
-    ``with dn.device("cuda:0"): ...``; raises DeviceError if ``name`` does not
-    exist here, listing the devices that do.
+    ``with dn.device("cuda:0"): ...``.
+
+    Raises:
+        DeviceError: ``name`` is not a string or not a device here (the message lists the devices that do exist).
     """
+
     canonical = canonical_device(name)
     token = placement.scoped().set(canonical)
     try:

@@ -18,7 +18,12 @@ _state = {"seed": secrets.randbits(31), "stream": 0, "explicit": False}
 
 
 def seed(value: int) -> None:
-    """Seed dualnet's initializers and the active framework's random generator."""
+    """Seed dualnet's initializers and the active framework's random generator.
+
+    Raises:
+        ArgumentError: ``value`` is not a non-negative int.
+    """
+
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         from dualnet.errors import ArgumentError
 

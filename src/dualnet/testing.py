@@ -204,7 +204,11 @@ def module_parity(
     ``factory`` builds the module (or, with ``isolate=True``, is a ``"module:attr"``
     string naming it). ``inputs`` are NumPy arrays passed positionally. Initial
     weights must be bit-identical; outputs, input and parameter gradients and
-    the state after the call must agree to ``rtol``/``atol``.
+    the state after the call must agree to ``rtol``/``atol``; a disagreement fails with the builtin AssertionError.
+
+    Raises:
+        BackendError: a name in ``backends`` is unknown or its framework is not installed.
+        ArgumentError: ``seed`` is not a non-negative int.
     """
     previous = config.backend()
     try:
@@ -230,7 +234,14 @@ def function_parity(
     atol: float = 1e-6,
     **kwargs: Any,
 ) -> list[Run]:
-    """Assert that ``fn(*inputs, **kwargs)`` and its input gradients agree on every backend; return the runs."""
+    """Assert that ``fn(*inputs, **kwargs)`` and its input gradients agree on every backend; return the runs.
+
+    A disagreement fails with the builtin AssertionError.
+
+    Raises:
+        BackendError: a name in ``backends`` is unknown or its framework is not installed.
+    """
+
     previous = config.backend()
     try:
         runs = [_run(b, fn, inputs, None, False, 0, kwargs) for b in backends]

@@ -117,27 +117,42 @@ def _dualnet_errors() -> frozenset[str]:
     return frozenset(names)
 
 
-# Public callables that raise nothing of their own: pure accessors and no-argument queries.
+# Public callables that raise nothing of their own: pure accessors, no-argument queries and records. (Any first
+# dualnet call may raise BackendError while it activates the default backend; that is not listed per name.)
 RAISES_NOTHING = {
     "dualnet.available_backends",  # lists the registry
     "dualnet.backend",  # the active backend's name
     "dualnet.current_device",  # the active placement scope's device
+    "dualnet.devices",  # the active backend's device list
+    "dualnet.no_grad",  # a scope; takes no arguments
+    "dualnet.stop_gradient",  # the framework's detach of the tensor it is given
     "dualnet.ops.is_tensor",  # an isinstance check, any object is fine
     "dualnet.ops.to_numpy",  # NumPy converts whatever it is given
+    "dualnet.data.num_batches",  # len() of the batches, or None
     "dualnet.distributed.is_initialized",  # reads process state
-    "dualnet.distributed.is_main_process",
-    "dualnet.distributed.rank",
-    "dualnet.distributed.local_rank",
-    "dualnet.distributed.world_size",
+    "dualnet.distributed.shutdown",  # leaves the process group if in one; takes no arguments
     "dualnet.callbacks.Callback",  # a base class whose hooks do nothing
     "dualnet.callbacks.History",  # records logs, takes no arguments
+    "dualnet.callbacks.TerminateOnNaN",  # takes no arguments; fit raises the NumericsError it records
+    "dualnet.train.History",  # the same class as dualnet.callbacks.History
+    "dualnet.train.Policy",  # a frozen record of dtype names
+    "dualnet.train.LossScaler",  # stores its factors; scales the tensors it is given
+    "dualnet.train.unpack",  # splits a tuple batch; anything else is x
+    "dualnet.testing.Run",  # a record of NumPy arrays
+    "dualnet.optim.global_norm",  # reduces the gradients it is given; no argument to check
+    "dualnet.optim.schedules.Schedule",  # an abstract base class without arguments
+    "dualnet.nn.initializers.generator_for",  # hashes its arguments into a NumPy seed
+    "dualnet.nn.initializers.fans",  # arithmetic on a shape tuple
+    "dualnet.nn.initializers.VarianceScaling",  # stores its arguments unchecked; NumPy draws the values
+    "dualnet.nn.initializers.Constant",  # stores its value; NumPy fills the array
+    "dualnet.nn.initializers.Normal",  # stores its arguments; NumPy draws the values
+    "dualnet.nn.initializers.Uniform",  # stores its arguments; NumPy draws the values
 }
-# Packages whose docstrings have been brought to this standard; the others are still to be done.
-ERRORS_CHECKED = ("dualnet.ops", "dualnet.ops.random")
+# Every public package states its errors.
+ERRORS_CHECKED = tuple(public_packages())
 # Packages whose callables take or return tensors, so their docstrings state shapes.
-# dualnet.losses, dualnet.metrics and dualnet.nn belong here too once Loss, Metric, Mean, the metrics'
-# MeanSquaredError / MeanAbsoluteError, nn.Sequential and nn.wrap state shapes.
-SHAPED_PACKAGES = ("dualnet.ops", "dualnet.ops.random")
+SHAPED_PACKAGES = ("dualnet.ops", "dualnet.ops.random", "dualnet.losses", "dualnet.metrics", "dualnet.nn")
+
 # Callables of those packages that take names, not tensors.
 SHAPELESS = {"dualnet.losses.get", "dualnet.metrics.get", "dualnet.ops.is_tensor"}  # is_tensor takes any object
 # "shape" / "shapes" / "same shape as", or a parenthesised shape with a named or elided dimension: (N, C), (batch, ...).

@@ -112,7 +112,10 @@ class LambdaCallback(Callback):
     """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: print(epoch, logs))``.
 
     Each keyword is one of the hook names; epoch and batch hooks take ``(index, logs)``,
-    the others ``(logs)``. A non-callable value raises ArgumentError.
+    the others ``(logs)``.
+
+    Raises:
+        ArgumentError: a keyword that is not a hook name, or a value that is not callable.
     """
 
     def __init__(self, **hooks: Callable[..., Any]) -> None:
@@ -166,9 +169,11 @@ def _checked(callbacks: Any) -> list[Callback]:
 class CallbackList:
     """Calls each hook on every callback, in list order, with the same ``logs`` dict.
 
-    ``callbacks`` is a list of :class:`Callback` (a single one and None are accepted);
-    anything else raises ArgumentError naming its position and type. ``trainer`` and
-    ``params`` are handed to each callback now, if given.
+    ``callbacks`` is a list of :class:`Callback` (a single one and None are accepted).
+    ``trainer`` and ``params`` are handed to each callback now, if given.
+
+    Raises:
+        ArgumentError: ``callbacks`` holds something that is not a Callback (names its position and type).
     """
 
     def __init__(

@@ -37,6 +37,11 @@ class ModelCheckpoint(Callback):
 
     After an epoch: ``best`` (the best monitored value), ``last_path`` and ``paths``
     (the files written and still kept, oldest first).
+
+    Raises:
+        ArgumentError: an argument outside its valid values, or ``filepath`` braces that do not parse; at an epoch
+            end, a ``filepath`` field the logs lack or cannot format.
+        WriteError: at an epoch end, the file cannot be written.
     """
 
     main_process_only = True  # one writer per run

@@ -21,6 +21,10 @@ class CSVLogger(Callback):
     epoch is written as ``NA``, one that appears later is left out. With
     ``append=True`` rows go after an existing file's and keep its columns (no
     second header). ``separator`` is one character.
+
+    Raises:
+        ArgumentError: ``filename`` is not a path, or ``separator`` is not one character (or a quote or newline).
+        WriteError: when training starts, if the file cannot be opened for writing.
     """
 
     main_process_only = True  # one writer per run

@@ -29,6 +29,9 @@ class EarlyStopping(Callback):
     A missing ``monitor`` key gives a warning listing the available keys (as
     Keras) and the epoch is not counted. After ``fit``: ``stopped_epoch`` (0 if
     it never stopped), ``best``, ``best_epoch``.
+
+    Raises:
+        ArgumentError: an argument outside its valid values (the message names it).
     """
 
     def __init__(

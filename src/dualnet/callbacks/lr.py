@@ -47,6 +47,11 @@ class LearningRateScheduler(Callback):
     new rate (a number >= 0); a function of the epoch alone (``schedule(epoch)``,
     e.g. a ``dn.optim.schedules`` object counting epochs) works too.
     ``verbose=1`` prints the rate each epoch.
+
+    Raises:
+        ArgumentError: ``schedule`` is not callable or ``verbose`` not 0 or 1; when training starts, the trainer
+            has no optimizer with a constant learning rate; at an epoch start, ``schedule`` returns no finite
+            number >= 0.
     """
 
     def __init__(self, schedule: Callable[..., float], verbose: int = 0) -> None:
@@ -90,6 +95,10 @@ class ReduceLROnPlateau(Callback):
 
     Keras semantics; a missing ``monitor`` key warns with the available keys. The
     epoch's ``"lr"`` log stays the rate that epoch used; the reduced rate applies from the next.
+
+    Raises:
+        ArgumentError: an argument outside its valid values (the message names it); when training starts, the
+            trainer has no optimizer with a constant learning rate.
     """
 
     def __init__(

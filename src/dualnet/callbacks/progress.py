@@ -37,6 +37,9 @@ class ProgressBar(Callback):
     ``Epoch 3/10 - 12 steps - 0.8 s - loss: 0.1234 - accuracy: 0.9500 - val_loss: ...``.
     ``verbose=0`` prints nothing. ``"auto"`` is 1 when stdout is a terminal, else 2
     (decided when training starts). The Trainer adds one itself when ``fit(verbose=...)`` is not 0.
+
+    Raises:
+        ArgumentError: ``verbose`` is not 0, 1, 2 or ``"auto"``.
     """
 
     main_process_only = True  # one writer per run

@@ -26,6 +26,9 @@ class TensorBoard(Callback):
     and ``batch_<metric>`` (the running values of the epoch) to ``train`` every N
     training steps, the step counting batches since ``fit`` began (as Keras).
     ``write_steps_per_second`` adds ``epoch_steps_per_second``.
+
+    Raises:
+        ArgumentError: ``log_dir`` is not a path, or ``update_freq`` is not ``"epoch"``, ``"batch"`` or an int >= 1.
     """
 
     main_process_only = True  # one writer per run

@@ -39,6 +39,9 @@ class Batches:
     """An iterable of user-made batches (a generator or a native loader), each leaf moved to the device.
 
     ``length`` is the batches per epoch, or None when unknown (then ``len()`` raises TypeError).
+
+    Raises:
+        ArgumentError: while iterating, a batch leaf that is not an array, a number or a native tensor.
     """
 
     def __init__(self, source: Iterable[Any], length: int | None, convert: bool, what: str) -> None:

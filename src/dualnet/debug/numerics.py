@@ -42,6 +42,9 @@ class NumericsCheck:
             counts calls of the outermost model inside the scope (from 1).
         location: set by the Trainer (``"at epoch 2, step 14"``); replaces the step count in messages.
         gradients: whether :func:`dualnet.value_and_grad` checks the loss and gradients.
+
+    Raises:
+        NumericsError: inside the scope, at the first non-finite layer output, loss or gradient.
     """
 
     def __init__(self, gradients: bool = True) -> None:

@@ -43,22 +43,38 @@ def _env() -> LaunchEnv:
 
 
 def rank() -> int:
-    """This process's rank: ``0 .. world_size() - 1`` (0 when not launched)."""
+    """This process's rank: ``0 .. world_size() - 1`` (0 when not launched).
+
+    Raises:
+        DistributedError: the launch environment is incomplete or inconsistent (names the variable).
+    """
     return _env().rank
 
 
 def world_size() -> int:
-    """How many processes train together (1 when not launched)."""
+    """How many processes train together (1 when not launched).
+
+    Raises:
+        DistributedError: the launch environment is incomplete or inconsistent (names the variable).
+    """
     return _env().world_size
 
 
 def local_rank() -> int:
-    """This process's rank among the processes on its machine (picks its GPU)."""
+    """This process's rank among the processes on its machine (picks its GPU).
+
+    Raises:
+        DistributedError: the launch environment is incomplete or inconsistent (names the variable).
+    """
     return _env().local_rank
 
 
 def is_main_process() -> bool:
-    """True on rank 0: the process that writes logs, checkpoints and progress."""
+    """True on rank 0: the process that writes logs, checkpoints and progress.
+
+    Raises:
+        DistributedError: the launch environment is incomplete or inconsistent (names the variable).
+    """
     return _env().rank == 0
 
 
@@ -129,7 +145,11 @@ def _collective(fn: Any, what: str, *args: Any) -> Any:
 
 
 def barrier() -> None:
-    """Wait until every rank reaches this call (returns at once when alone)."""
+    """Wait until every rank reaches this call (returns at once when alone).
+
+    Raises:
+        DistributedError: an incomplete launch environment, ranks that cannot join, or a rank that left.
+    """
     if initialize().launched:
         _collective(B.distributed_barrier, "dn.distributed.barrier()")
 
@@ -141,7 +161,12 @@ def all_reduce(value: Any, op: str = "mean") -> Any:
     result has the same kind (a float for a number, an array of ``value``'s shape).
     Made for metrics and counters on the host; a training step's gradients are
     reduced inside the step. Every rank must call it, in the same order.
+
+    Raises:
+        ArgumentError: ``op`` is not one of the four, or ``value`` is not a number or an array of numbers.
+        DistributedError: an incomplete launch environment, ranks that cannot join, or a rank that left.
     """
+
     if op not in _REDUCTIONS:
         raise ArgumentError(f"dn.distributed.all_reduce(op={op!r}): expected one of {', '.join(_REDUCTIONS)}")
     scalar = isinstance(value, int | float | np.number) and not isinstance(value, bool)

@@ -26,7 +26,9 @@ DEFAULT_OPSET = 18
 def torch_program(model: Module, example: Any, path: str | os.PathLike[str], dynamic_batch: bool = True) -> Path:
     """Write a ``torch.export`` program (``torch.export.save``; run it with ``torch.export.load(path).module()``).
 
-    Torch backend only; on tensorflow raises UnsupportedError naming the backend.
+    Raises:
+        ArgumentError: ``model`` is not a Module, or ``example`` is a scalar (no batch dimension).
+        UnsupportedError: on the tensorflow backend (torch only).
     """
     with _traceable(model, example, dynamic_batch) as x:
         B.export_torch_program(model, x, os.fspath(path), dynamic_batch)
@@ -38,6 +40,12 @@ def saved_model(model: Module, example: Any, path: str | os.PathLike[str]) -> Pa
 
     From the torch backend the model goes through ``dn.save`` to a TensorFlow
     subprocess (the weights are backend-neutral); needs TensorFlow installed.
+
+    Raises:
+        ArgumentError: ``model`` is not a Module (or, from torch, not savable with ``dn.save``), or ``example``
+            is a scalar.
+        UnsupportedError: from torch, TensorFlow is not installed.
+        DualnetError: from torch, the TensorFlow subprocess failed (the message carries its error).
     """
     if _backend() != "tensorflow":
         return _via_tensorflow("saved_model", model, example, path)
@@ -47,7 +55,14 @@ def saved_model(model: Module, example: Any, path: str | os.PathLike[str]) -> Pa
 
 
 def tflite(model: Module, example: Any, path: str | os.PathLike[str]) -> Path:
-    """Write a TFLite flatbuffer (float32, builtin ops, dynamic batch); from torch via a TensorFlow subprocess."""
+    """Write a TFLite flatbuffer (float32, builtin ops, dynamic batch); from torch via a TensorFlow subprocess.
+
+    Raises:
+        ArgumentError: ``model`` is not a Module (or, from torch, not savable with ``dn.save``), or ``example``
+            is a scalar.
+        UnsupportedError: TensorFlow is not installed, or the TFLite converter cannot convert the model.
+        DualnetError: from torch, the TensorFlow subprocess failed (the message carries its error).
+    """
     if _backend() != "tensorflow":
         return _via_tensorflow("tflite", model, example, path)
     with _traceable(model, example, dynamic_batch=True) as x:
@@ -66,6 +81,11 @@ def onnx(
 
     On torch through ``torch.onnx.export(dynamo=True)`` (needs onnxscript), on
     tensorflow through ``tf2onnx``. Run it with onnxruntime.
+
+    Raises:
+        ArgumentError: ``opset`` is not an int in [13, 23], ``model`` is not a Module, or ``example`` is a scalar.
+        UnsupportedError: the ``onnx`` package is missing, or on tensorflow the ``tf2onnx`` package.
+
     """
     if isinstance(opset, bool) or not isinstance(opset, int) or not 13 <= opset <= 23:
         raise ArgumentError(f"dn.export.onnx(opset={opset!r}): opset must be an int in [13, 23]; pass e.g. 18")
@@ -85,7 +105,14 @@ FORMATS: dict[str, Callable[..., Path]] = {
 
 
 def export(fmt: str, model: Module, example: Any, path: str | os.PathLike[str]) -> Path:
-    """``FORMATS[fmt](model, example, path)``; ArgumentError for an unknown format name."""
+    """``FORMATS[fmt](model, example, path)``.
+
+    Raises:
+        ArgumentError: ``fmt`` is not a key of :data:`FORMATS`, or as the format's function.
+        UnsupportedError: as the format's function (a format the backend cannot write, a missing package).
+        DualnetError: as the format's function, for a failed TensorFlow subprocess.
+    """
+
     if fmt not in FORMATS:
         raise ArgumentError(f"export format {fmt!r} is unknown; use one of {', '.join(FORMATS)}")
     return FORMATS[fmt](model, example, path)

@@ -17,12 +17,15 @@ class WriteError(DualnetError, OSError):
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync it, then rename.
 
-    Readers see the old file or the new one, never a mix. On failure (read-only
-    location, disk full, file-size limit) WriteError names the path and the fix,
-    the old file is untouched and the temporary file is removed. A process killed
+    Readers see the old file or the new one, never a mix. On failure the old file
+    is untouched and the temporary file is removed. A process killed
     before the rename leaves the old file and a ``.<name>.*.tmp`` file, which
     nothing reads and which can be deleted.
+
+    Raises:
+        WriteError: read-only location, missing folder, disk full or file-size limit (names the path and the fix).
     """
+
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:

@@ -58,6 +58,10 @@ def save_checkpoint(
     epoch (``trainer.completed_epochs``), step and history are stored.
     ``logs``: the current epoch's logs when saving from ``on_epoch_end`` (History
     records them after the other callbacks); they complete the stored history.
+
+    Raises:
+        ArgumentError: none of ``model``, ``optimizer`` and ``trainer`` is given.
+        WriteError: the file cannot be written (missing folder, no permission, disk full).
     """
     model = model if model is not None else getattr(trainer, "model", None)
     optimizer = optimizer if optimizer is not None else getattr(trainer, "optimizer", None)
@@ -96,8 +100,12 @@ def load_checkpoint(
 
     With ``trainer``, ``model`` and ``optimizer`` default to the trainer's and its
     ``epoch``, ``completed_epochs`` and ``global_step`` are set. All or nothing:
-    every key and shape is checked (StateDictError naming them) before anything
-    is assigned. WeightsFileError for a file that is not a readable checkpoint.
+    every key and shape is checked before anything is assigned.
+
+    Raises:
+        WeightsNotFoundError: no file at ``path``.
+        WeightsFileError: the file is not a readable dualnet checkpoint, or lacks the part asked for.
+        StateDictError: the model or optimizer state does not match (names the keys and shapes).
     """
     model = model if model is not None else getattr(trainer, "model", None)
     optimizer = optimizer if optimizer is not None else getattr(trainer, "optimizer", None)
@@ -135,7 +143,13 @@ def load_checkpoint(
 
 
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The checkpoint's metadata (JSON) without loading its tensors; WeightsFileError if it is not a checkpoint."""
+    """The checkpoint's metadata (JSON) without loading its tensors.
+
+    Raises:
+        WeightsNotFoundError: no file at ``path``.
+        WeightsFileError: the file is not a dualnet checkpoint, or its metadata is damaged or of a newer version.
+    """
+
     source = Path(path)
     if not source.is_file():
         raise WeightsNotFoundError(f"checkpoint {str(source)!r} does not exist; check the path")

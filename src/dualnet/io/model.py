@@ -48,8 +48,12 @@ def save(model: Module, path: str | os.PathLike[str]) -> Path:
     """Write ``model``'s architecture (JSON config) and weights to one safetensors file, atomically.
 
     Every module in the tree must be a built-in layer or registered with
-    ``dn.register_module``, and its constructor arguments JSON-storable;
-    otherwise ArgumentError names the module path and argument. Returns the path.
+    ``dn.register_module``, and its constructor arguments JSON-storable. Returns the path.
+
+    Raises:
+        ArgumentError: ``model`` is not a Module, or a module in it is not registered or has an argument that
+            cannot be stored in JSON (the message names the module path and argument).
+        WriteError: the file cannot be written (missing folder, no permission, disk full).
     """
     from dualnet.nn.module import Module
 
@@ -77,8 +81,13 @@ def load(path: str | os.PathLike[str]) -> Module:
     """Rebuild the model saved by :func:`save` (on any backend) and load its weights; all or nothing.
 
     Classes come only from the registry: import the modules that register your
-    custom classes first. Damaged files raise WeightsFileError, unknown classes
-    or absurd configs ArgumentError, mismatched weights StateDictError.
+    custom classes first.
+
+    Raises:
+        WeightsNotFoundError: no file at ``path``.
+        WeightsFileError: the file is damaged, not safetensors, or a weights file without a model config.
+        ArgumentError: the config names an unregistered class or holds sizes or values that cannot be built.
+        StateDictError: the weights do not match the rebuilt model's parameters (keys or shapes).
     """
     from dualnet.autograd import no_grad
     from dualnet.backend.dispatch import B
@@ -113,7 +122,13 @@ def load(path: str | os.PathLike[str]) -> Module:
 
 
 def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The ``dualnet.config`` document of a saved model, read from the safetensors header only."""
+    """The ``dualnet.config`` document of a saved model, read from the safetensors header only.
+
+    Raises:
+        WeightsNotFoundError: no file at ``path``.
+        WeightsFileError: the header is damaged, or it holds no valid dualnet model config of this version.
+    """
+
     source = Path(path)
     if not source.is_file():
         raise WeightsNotFoundError(f"saved model {str(source)!r} does not exist; check the path")

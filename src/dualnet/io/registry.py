@@ -49,6 +49,10 @@ def register_module(cls: M | None = None, *, name: str | None = None) -> M | Cal
     ``name`` defaults to the class name. Use as ``@dn.register_module`` or
     ``@dn.register_module(name="my_pkg.Block")``. Registering a name again
     replaces the class (a re-run notebook cell); built-in names are reserved.
+
+    Raises:
+        ArgumentError: ``cls`` is not a ``dn.nn.Module`` subclass, ``name`` is not a non-empty string, or it is
+            the name of a built-in layer.
     """
 
     def register(klass: M) -> M:

@@ -28,7 +28,11 @@ class WeightsNotFoundError(DualnetError, FileNotFoundError):
 def save_state(
     state: dict[str, np.ndarray], path: str | os.PathLike[str], metadata: dict[str, str] | None = None
 ) -> Path:
-    """Write ``state`` (name -> array) to ``path`` as safetensors, atomically."""
+    """Write ``state`` (name -> array) to ``path`` as safetensors, atomically.
+
+    Raises:
+        WriteError: the file cannot be written (missing folder, no permission, disk full).
+    """
     arrays = {name: np.array(value, order="C", copy=None) for name, value in state.items()}
     return write_atomic(path, save(arrays, metadata={"format": "dualnet", **(metadata or {})}))
 
@@ -36,8 +40,11 @@ def save_state(
 def load_state(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Read a safetensors file into name -> NumPy array; dualnet errors for missing or bad files.
 
-    The header is validated in full (:mod:`dualnet.io.header`) before the body is
-    read: WeightsFileError names the file, the tensor and the defect.
+    The header is validated in full (:mod:`dualnet.io.header`) before the body is read.
+
+    Raises:
+        WeightsNotFoundError: no file at ``path``.
+        WeightsFileError: the file is unreadable, truncated or not safetensors (names the tensor and the defect).
     """
     source = Path(path)
     if not source.is_file():
@@ -46,10 +53,21 @@ def load_state(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
 
 
 def save_weights(module: Module, path: str | os.PathLike[str]) -> Path:
-    """Save ``module.state_dict()`` to ``path`` (safetensors, atomic)."""
+    """Save ``module.state_dict()`` to ``path`` (safetensors, atomic).
+
+    Raises:
+        WriteError: the file cannot be written (missing folder, no permission, disk full).
+    """
     return save_state(module.state_dict(), path)
 
 
 def load_weights(module: Module, path: str | os.PathLike[str], strict: bool = True) -> Any:
-    """Load a safetensors file into ``module``; all-or-nothing, errors name the keys."""
+    """Load a safetensors file into ``module``; all-or-nothing, errors name the keys.
+
+    Raises:
+        WeightsNotFoundError: no file at ``path``.
+        WeightsFileError: the file is unreadable, truncated or not safetensors.
+        StateDictError: missing, unexpected (with ``strict``) or mis-shaped entries.
+    """
+
     module.load_state_dict(load_state(path), strict=strict)

@@ -59,7 +59,11 @@ def get(identifier: Any) -> Callable[..., Any]:
     ``CrossEntropy(from_logits=True)`` (integer or one-hot targets alike) and
     ``"bce"`` gives ``BinaryCrossEntropy(from_logits=False)``; construct the
     class to change them.
+
+    Raises:
+        ArgumentError: ``identifier`` is not a known name (any case), a Loss class or a callable.
     """
+
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
     if callable(identifier):

@@ -120,7 +120,16 @@ def same_shape(name: str, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
 
 
 class Loss:
-    """Base class: subclasses define :meth:`per_example`, the unreduced values (``reduction="none"``)."""
+    """Base class: subclasses define :meth:`per_example`, the unreduced values (``reduction="none"``).
+
+    A call ``loss(y_pred, y_true, sample_weight=None)`` takes the shapes the subclass states (usually both
+    ``(N, ...)``) and returns a scalar, or with ``reduction="none"`` the unreduced values of shape ``(N,)``
+    or ``(N, ...)``. ``sample_weight`` has the unreduced values' shape or a prefix of it.
+
+    Raises:
+        ArgumentError: ``reduction`` is not ``"mean"``, ``"sum"`` or ``"none"``.
+        ShapeError: ``sample_weight`` fits neither the unreduced values' shape nor a prefix of it.
+    """
 
     def __init__(self, reduction: str = "mean") -> None:
         if reduction not in REDUCTIONS:

@@ -25,6 +25,10 @@ class BinaryCrossEntropy(Loss):
     ``y_pred`` holds probabilities ``p`` (clipped to ``[1e-7, 1 - 1e-7]`` as in
     Keras), or logits when ``from_logits`` (computed stably). Targets in
     ``[0, 1]``; ``label_smoothing`` moves them towards 0.5: ``y (1 - s) + s / 2``.
+
+    Raises:
+        ArgumentError: ``label_smoothing`` is not in [0, 1], or an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
     """
 
     def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, reduction: str = "mean") -> None:
@@ -55,8 +59,13 @@ class CrossEntropy(Loss):
     shape (N, ...). ``label_smoothing`` ``s`` mixes the target with the uniform
     distribution: ``target (1 - s) + s / C``. With integer targets,
     ``ignore_index`` marks ids that contribute 0 and are left out of the mean
-    (PyTorch semantics; the mean is 0 when every id is ignored). Class ids
-    outside ``[0, C)`` raise ArgumentError (checked in eager mode).
+    (PyTorch semantics; the mean is 0 when every id is ignored).
+
+    Raises:
+        ArgumentError: a bad ``label_smoothing``, ``ignore_index``, ``axis`` or ``reduction``; class ids outside
+            ``[0, C)`` (checked in eager mode); ``ignore_index`` with probability targets.
+        ShapeError: ``y_true`` is neither class ids nor of ``y_pred``'s shape, ``axis`` is out of range, or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
     """
 
     def __init__(
@@ -160,6 +169,10 @@ class KLDivergence(Loss):
     """``sum(y_true * log(y_true / y_pred), -1)`` with both clipped to ``[1e-7, 1]`` (Keras's convention).
 
     Both are probabilities of shape (N, ..., C); unreduced values have shape (N, ...).
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
     """
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:

@@ -18,7 +18,12 @@ from dualnet.losses.base import (
 
 
 class MeanSquaredError(Loss):
-    """Mean of ``(y_pred - y_true) ** 2`` over features, per example. Shapes: both ``(N, ...)`` -> ``(N,)``."""
+    """Mean of ``(y_pred - y_true) ** 2`` over features, per example. Shapes: both ``(N, ...)`` -> ``(N,)``.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+    """
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         y_pred, y_true = same_shape("MeanSquaredError", y_pred, y_true)
@@ -28,7 +33,12 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
-    """Mean of ``|y_pred - y_true|`` over features, per example. Shapes: both ``(N, ...)`` -> ``(N,)``."""
+    """Mean of ``|y_pred - y_true|`` over features, per example. Shapes: both ``(N, ...)`` -> ``(N,)``.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+    """
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         y_pred, y_true = same_shape("MeanAbsoluteError", y_pred, y_true)
@@ -39,6 +49,10 @@ class Huber(Loss):
     """``0.5 * d**2`` where ``|d| <= delta``, else ``delta * (|d| - 0.5 * delta)``; mean over features per example.
 
     ``d = y_pred - y_true``; shapes: both ``(N, ...)`` -> ``(N,)``. Keras's and PyTorch's definition.
+
+    Raises:
+        ArgumentError: ``delta`` is not a positive number, or an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
     """
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
@@ -62,6 +76,11 @@ class CosineSimilarity(Loss):
 
     Both have shape (N, ..., D); unreduced values drop ``axis``. Each vector is
     divided by ``max(norm, 1e-7)``, so a zero vector gives 0.
+
+    Raises:
+        ArgumentError: ``axis`` is not an int, or an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, ``axis`` is out of range for them, or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
     """
 
     def __init__(self, axis: int = -1, reduction: str = "mean") -> None:

@@ -69,7 +69,11 @@ def get(identifier: Any) -> Metric:
     A name or class gives a new metric with its defaults; an instance comes
     back as is; a callable ``fn(y_pred, y_true)`` becomes a :class:`MeanOf`
     averaging its values, named after the function.
+
+    Raises:
+        ArgumentError: ``identifier`` is not a known name (any case), a Metric class or instance, or a function.
     """
+
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Metric):

@@ -16,6 +16,11 @@ class Metric:
 
     Subclasses implement :meth:`update` (adding to the totals with
     :meth:`_accumulate`) and :meth:`result` (reading them with :meth:`totals`).
+    :meth:`update` takes a batch of the shapes the subclass states (``y_pred`` usually ``(N, ...)``);
+    :meth:`result` is a Python float.
+
+    Raises:
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "metric"

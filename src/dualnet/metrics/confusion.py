@@ -86,6 +86,13 @@ class Precision(_Confusion):
     ``num_classes``: the argmax of ``y_pred`` (N, ..., C) against class ids
     (N, ...) or one-hot ``y_true``; ``average="macro"`` averages the classes'
     scores, ``"micro"`` pools their counts first.
+
+    Raises:
+        ArgumentError: ``threshold`` outside [0, 1], ``num_classes`` neither None nor an int >= 2, an unknown
+            ``average``; in :meth:`update`, class ids outside [0, num_classes) (checked in eager mode).
+        ShapeError: ``y_true`` does not match ``y_pred`` (same shape, or ids / one-hot with ``num_classes``
+            scores last), or a ``sample_weight`` that does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "precision"
@@ -107,6 +114,13 @@ class Recall(_Confusion):
     ``num_classes``: the argmax of ``y_pred`` (N, ..., C) against class ids
     (N, ...) or one-hot ``y_true``; ``average="macro"`` averages the classes'
     scores, ``"micro"`` pools their counts first.
+
+    Raises:
+        ArgumentError: ``threshold`` outside [0, 1], ``num_classes`` neither None nor an int >= 2, an unknown
+            ``average``; in :meth:`update`, class ids outside [0, num_classes) (checked in eager mode).
+        ShapeError: ``y_true`` does not match ``y_pred`` (same shape, or ids / one-hot with ``num_classes``
+            scores last), or a ``sample_weight`` that does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "recall"
@@ -128,6 +142,13 @@ class F1Score(_Confusion):
     ``num_classes``: the argmax of ``y_pred`` (N, ..., C) against class ids
     (N, ...) or one-hot ``y_true``; ``average="macro"`` averages the classes'
     scores, ``"micro"`` pools their counts first.
+
+    Raises:
+        ArgumentError: ``threshold`` outside [0, 1], ``num_classes`` neither None nor an int >= 2, an unknown
+            ``average``; in :meth:`update`, class ids outside [0, num_classes) (checked in eager mode).
+        ShapeError: ``y_true`` does not match ``y_pred`` (same shape, or ids / one-hot with ``num_classes``
+            scores last), or a ``sample_weight`` that does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "f1"
@@ -149,6 +170,11 @@ class AUC(Metric):
     for ``i = 1 .. num_thresholds - 2`` and ``1 + 1e-7``; a value is positive
     at a threshold when above it. ``curve="ROC"`` sums trapezoids of TPR over
     FPR; ``"PR"`` uses Keras's interpolation (Davis & Goadrich 2006).
+
+    Raises:
+        ArgumentError: ``num_thresholds`` is not an int > 1, or ``curve`` is not ``"ROC"`` or ``"PR"``.
+        ShapeError: ``y_true`` and ``y_pred`` shapes differ, or a ``sample_weight`` that does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "auc"

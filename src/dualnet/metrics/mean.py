@@ -13,7 +13,14 @@ from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ra
 
 
 class Mean(Metric):
-    """The (weighted) mean of every value passed to :meth:`update`."""
+    """The (weighted) mean of every value passed to :meth:`update`.
+
+    ``y_pred`` holds the values, of any shape; ``sample_weight`` has their shape or a prefix of it.
+
+    Raises:
+        ShapeError: ``sample_weight`` fits neither the values' shape nor a prefix.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
 
     default_name = "mean"
 
@@ -49,6 +56,11 @@ class Accuracy(Mean):
     ``y_pred`` (N, ..., C) scores; ``y_true`` integer ids (N, ...) or one-hot
     (N, ..., C). A single output column (C = 1) is a probability thresholded at
     0.5 against 0/1 targets, as Keras's ``"accuracy"`` does.
+
+    Raises:
+        ShapeError: ``y_true`` is neither class ids nor one-hot rows for ``y_pred``, or ``sample_weight`` does
+            not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "accuracy"
@@ -62,7 +74,13 @@ class Accuracy(Mean):
 
 
 class BinaryAccuracy(Mean):
-    """Fraction of values where ``y_pred > threshold`` equals the 0/1 target. Shapes: both (N, ...)."""
+    """Fraction of values where ``y_pred > threshold`` equals the 0/1 target. Shapes: both (N, ...).
+
+    Raises:
+        ArgumentError: ``threshold`` is not a number in [0, 1].
+        ShapeError: ``y_true`` and ``y_pred`` shapes differ, or a ``sample_weight`` that does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
 
     default_name = "binary_accuracy"
 
@@ -81,6 +99,12 @@ class TopKAccuracy(Mean):
 
     Ties at the k-th score count as in the top k (``tf.math.in_top_k``'s rule).
     ``y_true``: integer ids (N,) or one-hot (N, C).
+
+    Raises:
+        ArgumentError: ``k`` is not a positive int; in :meth:`update`, class ids outside [0, C) (eager mode).
+        ShapeError: ``y_true`` is neither class ids nor one-hot rows for ``y_pred``, or ``sample_weight`` does
+            not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "top_k_accuracy"
@@ -100,7 +124,12 @@ class TopKAccuracy(Mean):
 
 
 class MeanSquaredError(Mean):
-    """Running mean of :class:`dualnet.losses.MeanSquaredError`'s per-example values."""
+    """Running mean of :class:`dualnet.losses.MeanSquaredError`'s per-example values. Shapes: both ``(N, ...)``.
+
+    Raises:
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` is not of shape ``(N,)``.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
 
     default_name = "mse"
 
@@ -109,7 +138,12 @@ class MeanSquaredError(Mean):
 
 
 class MeanAbsoluteError(Mean):
-    """Running mean of :class:`dualnet.losses.MeanAbsoluteError`'s per-example values."""
+    """Running mean of :class:`dualnet.losses.MeanAbsoluteError`'s per-example values. Shapes: both ``(N, ...)``.
+
+    Raises:
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` is not of shape ``(N,)``.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
 
     default_name = "mae"
 
@@ -118,7 +152,13 @@ class MeanAbsoluteError(Mean):
 
 
 class MeanOf(Mean):
-    """Running mean of a user function's values ``fn(y_pred, y_true)``."""
+    """Running mean of a user function's values ``fn(y_pred, y_true)``.
+
+    Raises:
+        ArgumentError: ``fn`` is not callable.
+        ShapeError: ``sample_weight`` fits neither the values' shape nor a prefix.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
 
     def __init__(self, fn: Callable[[Any, Any], Any], name: str | None = None) -> None:
         if not callable(fn):

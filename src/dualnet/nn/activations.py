@@ -30,7 +30,12 @@ _ALIASES = {"swish": "silu"}
 
 
 def get(identifier: Any, where: str = "activation") -> Callable[[Any], Any] | None:
-    """The function for ``identifier``: a name from :data:`NAMES`, a callable, or None (no activation)."""
+    """The function for ``identifier``: a name from :data:`NAMES`, a callable, or None (no activation).
+
+    Raises:
+        ArgumentError: ``identifier`` is none of these (the message lists the names).
+    """
+
     if identifier is None:
         return None
     if callable(identifier):

@@ -13,16 +13,15 @@ from dualnet.nn.module import Module
 class Sequential(Module):
     """Layers called one after the other: ``Sequential([a, b, c])(x) == c(b(a(x)))``.
 
-    Takes what its first layer takes and returns what its last layer returns
+    Takes an input of the shape its first layer takes and returns the output (and shape) of its last layer
     (with no layers, its input). Layers are registered under the names ``"0"``,
     ``"1"``... as in PyTorch's ``nn.Sequential``, so parameter paths read
     ``0.kernel``, ``encoder.2.bias``. ``seq[i]`` is a layer, ``seq[i:j]`` a new
     Sequential sharing those layers (and their weights); ``len``, iteration and
-    :meth:`add` work as for a list.
+    :meth:`add` work as for a list; ``seq[i]`` with ``i`` out of range raises the builtin IndexError.
 
     Raises:
         ArgumentError: for a layer that is not a ``dn.nn.Module`` (at construction or in :meth:`add`).
-        IndexError: for ``seq[i]`` with ``i`` out of range.
     """
 
     def __init__(self, layers: Iterable[Module] | None = None) -> None:

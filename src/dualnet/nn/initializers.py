@@ -100,7 +100,11 @@ class Uniform:
 
 
 class Orthogonal:
-    """A (semi-)orthogonal matrix over the last axis, times ``gain`` (Saxe et al.)."""
+    """A (semi-)orthogonal matrix over the last axis, times ``gain`` (Saxe et al.).
+
+    Raises:
+        ArgumentError: when called for a weight of rank < 2.
+    """
 
     def __init__(self, gain: float = 1.0) -> None:
         self.gain = gain
@@ -136,7 +140,12 @@ _NAMED: dict[str, Callable[[], Initializer]] = {
 
 
 def get(identifier: Any, where: str = "initializer") -> Initializer:
-    """An initializer from a name (``"he_normal"``) or a callable, which is returned as is."""
+    """An initializer from a name (``"he_normal"``) or a callable, which is returned as is.
+
+    Raises:
+        ArgumentError: ``identifier`` is neither a known name (any case) nor callable.
+    """
+
     if callable(identifier):
         return identifier  # type: ignore[no-any-return]
     if isinstance(identifier, str) and identifier.lower() in _NAMED:

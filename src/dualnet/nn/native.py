@@ -131,9 +131,14 @@ class Wrapped(Module):
 def wrap(native: Any) -> Wrapped:
     """``native`` (a ``torch.nn.Module`` on torch, a Keras 3 layer or model on tensorflow) as a dualnet module.
 
-    Raises ArgumentError when ``native`` belongs to the other framework than the
-    active backend, or to neither.
+    The wrapped module takes and returns tensors of the shapes ``native`` takes and returns, in that
+    framework's layout (no conversion between channels-first and channels-last).
+
+    Raises:
+        ArgumentError: ``native`` is already a dualnet Module, belongs to the other framework than the active
+            backend, or to neither.
     """
+
     if isinstance(native, Module):
         raise ArgumentError(f"dn.nn.wrap: {type(native).__name__} is already a dualnet Module; use it directly")
     framework = _framework_of(native)

@@ -15,6 +15,12 @@ class Adagrad(Optimizer):
 
     ``sum += g * g``; ``p -= lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)``.
     State per parameter: ``sum``, starting at ``initial_accumulator_value``.
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     fused = "adagrad"

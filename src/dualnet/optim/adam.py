@@ -16,6 +16,12 @@ class Adam(Optimizer):
     ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` (``v_max = max(v_max, v)``
     with ``amsgrad``), ``p -= lr / (1 - beta1 ** t) * m / (sqrt(v) / sqrt(1 - beta2 ** t) + eps)``.
     State per parameter: ``exp_avg``, ``exp_avg_sq`` and, with ``amsgrad``, ``max_exp_avg_sq``.
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     fused = "adam"
@@ -91,6 +97,12 @@ class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter), as ``torch.optim.AdamW``.
 
     Each step first shrinks the parameter, ``p *= 1 - lr * weight_decay``, then applies Adam without L2.
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     decoupled = True

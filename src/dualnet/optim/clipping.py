@@ -29,13 +29,21 @@ def _scale(grad: Any, factor: Any) -> Any:
 
 
 def clip_by_value(grads: Sequence[Any], clip_value: float) -> list[Any]:
-    """Each gradient limited elementwise to ``[-clip_value, clip_value]`` (shapes unchanged)."""
+    """Each gradient limited elementwise to ``[-clip_value, clip_value]`` (shapes unchanged).
+
+    Raises:
+        ArgumentError: ``clip_value`` is not a number > 0.
+    """
     bound = _positive("clip_by_value", "clip_value", clip_value)
     return [None if g is None else B.clip(g, -bound, bound) for g in grads]
 
 
 def clip_by_norm(grads: Sequence[Any], max_norm: float) -> list[Any]:
-    """Each gradient scaled separately so that its 2-norm is at most ``max_norm`` (Keras ``clipnorm``)."""
+    """Each gradient scaled separately so that its 2-norm is at most ``max_norm`` (Keras ``clipnorm``).
+
+    Raises:
+        ArgumentError: ``max_norm`` is not a number > 0.
+    """
     limit = _positive("clip_by_norm", "max_norm", max_norm)
     out: list[Any] = []
     for g in grads:
@@ -62,7 +70,11 @@ def clip_by_global_norm(grads: Sequence[Any], max_norm: float, foreach: bool | N
 
     ``norm`` is the joint norm before clipping (a scalar tensor), as ``torch.nn.utils.clip_grad_norm_`` returns.
     Outside a compiled step the backend's fused version runs unless ``foreach=False``.
+
+    Raises:
+        ArgumentError: ``max_norm`` is not a number > 0.
     """
+
     limit = _positive("clip_by_global_norm", "max_norm", max_norm)
     present = [g for g in grads if g is not None]
     if present and foreach is not False and not B.is_tracing():

@@ -16,6 +16,12 @@ class Lion(Optimizer):
     ``c = beta1 * m + (1 - beta1) * g``; ``p = p * (1 - lr * weight_decay) - lr * sign(c)``;
     ``m = beta2 * m + (1 - beta2) * g``. Typical learning rates are 3-10x smaller than AdamW's.
     State per parameter: ``exp_avg`` (``m``).
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     fused = "lion"

@@ -42,6 +42,12 @@ class Optimizer:
     ``global_clipnorm`` all gradients together (like ``torch.nn.utils.clip_grad_norm_``),
     ``clipvalue`` each element to ``[-clipvalue, clipvalue]``; at most one of them. ``foreach=False``
     forces the reference path (one parameter at a time); the default uses the backend's fast path.
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     fused: ClassVar[str]  # the rule's name for B.optim_fused

@@ -17,6 +17,12 @@ class RMSprop(Optimizer):
     ``sqrt(v - a * a) + eps`` where ``a = lerp(a, g, 1 - alpha)``; then ``p -= lr * g / avg``, or with
     momentum ``buf = momentum * buf + g / avg`` and ``p -= lr * buf``.
     State per parameter: ``square_avg``, ``grad_avg`` (centered), ``momentum_buffer`` (momentum > 0).
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     fused = "rmsprop"

@@ -76,7 +76,11 @@ class Schedule:
 
 
 class Constant(Schedule):
-    """``value`` at every step."""
+    """``value`` at every step.
+
+    Raises:
+        ArgumentError: ``value`` is not a number >= 0.
+    """
 
     def __init__(self, value: float) -> None:
         self.value = _check("Constant", "value", value, 0.0, "Constant(1e-3)")
@@ -86,7 +90,11 @@ class Constant(Schedule):
 
 
 class StepDecay(Schedule):
-    """``initial * gamma ** floor(step / step_size)`` (torch's ``StepLR``)."""
+    """``initial * gamma ** floor(step / step_size)`` (torch's ``StepLR``).
+
+    Raises:
+        ArgumentError: ``initial`` or ``gamma`` is not a number >= 0, or ``step_size`` is not a positive int.
+    """
 
     def __init__(self, initial: float, step_size: int, gamma: float = 0.1) -> None:
         self.initial = _check("StepDecay", "initial", initial, 0.0, "initial=0.1")
@@ -100,7 +108,11 @@ class StepDecay(Schedule):
 
 
 class ExponentialDecay(Schedule):
-    """``initial * decay_rate ** (step / decay_steps)``; with ``staircase`` the exponent is floored (Keras)."""
+    """``initial * decay_rate ** (step / decay_steps)``; with ``staircase`` the exponent is floored (Keras).
+
+    Raises:
+        ArgumentError: ``initial`` or ``decay_rate`` is not a number >= 0, or ``decay_steps`` is not > 0.
+    """
 
     def __init__(self, initial: float, decay_steps: int, decay_rate: float, staircase: bool = False) -> None:
         self.initial = _check("ExponentialDecay", "initial", initial, 0.0, "initial=0.1")
@@ -123,6 +135,9 @@ class CosineDecay(Schedule):
     ``decay_steps``; it stays at the final value afterwards. With ``warmup_steps > 0`` and no
     ``warmup_target`` the rate rises from 0 to ``initial`` (Keras would skip the warmup).
     Without warmup it is torch's ``CosineAnnealingLR(T_max=decay_steps, eta_min=alpha * initial)``.
+
+    Raises:
+        ArgumentError: a rate or ``alpha`` is not a number >= 0, ``decay_steps`` is not > 0, or ``warmup_steps`` < 0.
     """
 
     def __init__(
@@ -158,6 +173,10 @@ class OneCycle(Schedule):
     From ``max_lr / div_factor`` up to ``max_lr`` over the first ``pct_start * total_steps`` steps,
     then down to ``max_lr / div_factor / final_div_factor`` at step ``total_steps - 1``, where it
     stays (torch raises past ``total_steps``). Momentum is not cycled.
+
+    Raises:
+        ArgumentError: ``max_lr`` < 0, ``total_steps`` is not a positive int, ``pct_start`` or a divisor is not > 0,
+            or the warmup spans no step or reaches the last step.
     """
 
     def __init__(
@@ -203,6 +222,10 @@ class PiecewiseConstant(Schedule):
     ``values[0]`` while ``step <= boundaries[0]``, ``values[i]`` while ``boundaries[i-1] < step <= boundaries[i]``,
     ``values[-1]`` after the last boundary. (torch's ``MultiStepLR`` changes at the milestone itself: its
     milestone ``m`` is boundary ``m - 1`` here.)
+
+    Raises:
+        ArgumentError: a value is not a number >= 0, ``values`` is not one longer than ``boundaries``, or the
+            boundaries do not increase.
     """
 
     def __init__(self, boundaries: Sequence[int], values: Sequence[float]) -> None:

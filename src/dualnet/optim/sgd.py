@@ -17,6 +17,12 @@ class SGD(Optimizer):
     With momentum: ``buf = momentum * buf + (1 - dampening) * g`` (``buf = g`` at the
     first step) and ``d = g + momentum * buf`` if ``nesterov`` else ``buf``.
     State per parameter: ``momentum_buffer`` (when ``momentum > 0``).
+
+    Raises:
+        ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
+        ShapeError: in :meth:`step`, gradients not aligned with the parameters (their count or shapes).
+        DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
+        StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
     fused = "sgd"

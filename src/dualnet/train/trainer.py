@@ -77,6 +77,17 @@ class Trainer:
     ``stop_error``, ``epoch``, ``global_step`` (batches trained since the trainer
     was made), ``completed_epochs`` (epochs finished, counted on before each
     ``on_epoch_end``: what a checkpoint resumes from), ``history`` (the last fit's :class:`History`).
+
+    Raises:
+        ArgumentError: an argument outside its valid values (the message names it), at construction or in
+            ``fit`` / ``evaluate`` / ``predict`` (data, batch size, epochs, callbacks, a batch ``forward`` cannot take).
+        ShapeError: targets or sample weights that do not match the model's outputs, or batches without a sample axis.
+        DeviceError: ``device`` does not exist here, or the optimizer keeps its variables on another device.
+        UnsupportedError: ``precision="fp16-mixed"`` off CUDA, or ``jit=True`` with a strategy the backend cannot
+            compile.
+        NumericsError: with ``check_numerics`` or :class:`~dualnet.callbacks.TerminateOnNaN`, at a non-finite value.
+        StateError: the trainer is used after a switch to another backend.
+        DistributedError: with ``strategy="data_parallel"``, a bad launch environment, or ranks that disagree or left.
     """
 
     def __init__(
