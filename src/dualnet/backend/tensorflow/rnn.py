@@ -5,8 +5,7 @@ the cell. Called eagerly, the whole op runs as a cached ``tf.function`` (op by
 op, the Python loop made an LSTM(128) over 50 steps about 3x slower); inside a
 caller's trace it becomes part of that graph. With a static sequence length the
 loop is unrolled in Python; with an unknown length (sizes are relaxed after a
-retrace), or when XLA compiles the trace (``jit=True``), it is a
-``tf.while_loop``. Both run the same step function.
+retrace) it is a ``tf.while_loop``. Both run the same step function.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import Any
 
 import tensorflow as tf
 
-from dualnet.backend.tensorflow.autograd import in_xla
 from dualnet.backend.tensorflow.core import convert_to_tensor
 
 __all__ = ["lstm", "gru"]
@@ -51,23 +49,19 @@ def _scan(step, projected, keep, states):
         return tf.where(keep[t], h_new, tf.zeros_like(h_new)), kept
 
     length = projected.shape[1]
-    if length is not None and not in_xla():
+    if length is not None:
         outputs = []
         for t in range(length):
             out, states = advance(t, states)
             outputs.append(out)
         return tf.stack(outputs, 1), states
-    # XLA compiles a while_loop with a static trip count into one tight loop (an unrolled LSTM(128) over
-    # 50 steps trained at 31 ms a step under XLA, the loop at 19 ms); it needs the sizes static.
-    size = length if length is not None else tf.shape(projected)[1]
-    array = tf.TensorArray(projected.dtype, size=size)
+    array = tf.TensorArray(projected.dtype, size=tf.shape(projected)[1])
 
     def body(t, array, states):
         out, states = advance(t, states)
         return t + 1, array.write(t, out), states
 
-    loop = tf.while_loop(lambda t, *_: t < size, body, (0, array, states), maximum_iterations=length)
-    _, array, states = loop
+    _, array, states = tf.while_loop(lambda t, *_: t < tf.shape(projected)[1], body, (0, array, states))
     return tf.transpose(array.stack(), (1, 0, 2)), states
 
 
