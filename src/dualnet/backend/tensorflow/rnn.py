@@ -65,16 +65,20 @@ def _scan(step, projected, keep, states):
     return tf.transpose(array.stack(), (1, 0, 2)), states
 
 
-_GRAPHS: dict[Any, Any] = {}  # _lstm / _gru -> its tf.function
+_GRAPHS: dict[Any, Any] = {}  # (_lstm / _gru, weight shapes) -> its tf.function
 
 
 def _compiled(fn, *args):
     """``fn(*args)``, run as a graph when called eagerly."""
     if not tf.executing_eagerly():
         return fn(*args)  # already being traced: the caller's graph holds the loop
-    graph = _GRAPHS.get(fn)
+    # One function per weight shapes: with reduce_retracing a shared function relaxes to a trace that
+    # layers of different sizes would share, and a run of the full suite saw one layer's sizes reach another's
+    # call. Input shapes (batch, time) still relax within a layer.
+    key = (fn, *(None if a is None else tuple(getattr(a, "shape", ())) for a in args[1:4]))
+    graph = _GRAPHS.get(key)
     if graph is None:
-        graph = _GRAPHS[fn] = tf.function(fn, autograph=False, reduce_retracing=True)
+        graph = _GRAPHS[key] = tf.function(fn, autograph=False, reduce_retracing=True)
     return graph(*args)
 
 
