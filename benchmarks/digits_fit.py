@@ -28,21 +28,13 @@ def _digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def run(backend: str, epochs: int = 20) -> dict[str, float | str]:
     """Train Conv2D(16)-MaxPool-Conv2D(32)-GlobalAvgPool-Dense(10) with Adam; return accuracy and seconds."""
     import dualnet as dn
+    from dualnet.demo import digits_cnn
 
     dn.set_backend(backend)
     dn.seed(0)
     x, y, x_test, y_test = _digits()
     start = time.perf_counter()
-    model = dn.nn.Sequential(
-        [
-            dn.nn.Conv2D(16, 3, padding="same", activation="relu"),
-            dn.nn.MaxPool2D(2),
-            dn.nn.Conv2D(32, 3, padding="same", activation="relu"),
-            dn.nn.GlobalAvgPool2D(),
-            dn.nn.Dense(10),
-        ]
-    )
-    model(x[:1])
+    model = digits_cnn()
     trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy", metrics=["accuracy"])
     trainer.fit(x, y, epochs=epochs, batch_size=32, validation_split=0.1, verbose=0)
     accuracy = trainer.evaluate(x_test, y_test, batch_size=256)["accuracy"]

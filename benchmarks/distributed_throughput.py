@@ -26,21 +26,13 @@ def worker(epochs: int, batch_size: int) -> None:
     from sklearn.datasets import load_digits
 
     import dualnet as dn
+    from dualnet.demo import digits_cnn
 
     digits = load_digits()
     x = (digits.images / 16.0).astype("float32")[..., None]
     y = digits.target.astype("int64")
     dn.seed(0)
-    model = dn.nn.Sequential(
-        [
-            dn.nn.Conv2D(16, 3, padding="same", activation="relu"),
-            dn.nn.MaxPool2D(2),
-            dn.nn.Conv2D(32, 3, padding="same", activation="relu"),
-            dn.nn.GlobalAvgPool2D(),
-            dn.nn.Dense(10),
-        ]
-    )
-    model(x[:1])
+    model = digits_cnn()
     trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy", strategy="data_parallel")
     trainer.fit(x, y, epochs=1, batch_size=batch_size, verbose=0)
     dn.distributed.barrier()

@@ -36,6 +36,25 @@ ACCURACY_TOLERANCE = 0.02  # absolute, on the final test accuracy
 DEFAULT_PLOT = "dualnet-demo.png"
 
 
+def digits_cnn() -> dn.nn.Module:
+    """The digits CNN of the demo and ``examples/digits_cnn.py``, built: ``(N, 8, 8, 1)`` -> logits ``(N, 10)``.
+
+    Conv(16, 3x3, same, relu) - max pool 2 - Conv(32, 3x3, same, relu) - global average pool - Dense(10); its
+    initial weights come from the current ``dn.seed``. Raises BackendError when no backend can be activated.
+    """
+    model = dn.nn.Sequential(
+        [
+            dn.nn.Conv2D(16, 3, padding="same", activation="relu"),
+            dn.nn.MaxPool2D(2),
+            dn.nn.Conv2D(32, 3, padding="same", activation="relu"),
+            dn.nn.GlobalAvgPool2D(),
+            dn.nn.Dense(10),
+        ]
+    )
+    model(np.zeros((1, 8, 8, 1), np.float32))  # build: optimizers need the parameters
+    return model
+
+
 def checksum(state: dict[str, np.ndarray]) -> str:
     """A short digest of a state dict's names and bytes, equal across backends when weights are."""
     digest = hashlib.sha256()
@@ -64,16 +83,7 @@ def _digits(epochs: int = 4, batch_size: int = 32) -> dict[str, Any]:
     x, y = x[order], y[order]
     x_train, y_train, x_test, y_test = x[:1437], y[:1437], x[1437:], y[1437:]
     dn.seed(0)
-    model = dn.nn.Sequential(
-        [
-            dn.nn.Conv2D(16, 3, padding="same", activation="relu"),
-            dn.nn.MaxPool2D(2),
-            dn.nn.Conv2D(32, 3, padding="same", activation="relu"),
-            dn.nn.GlobalAvgPool2D(),
-            dn.nn.Dense(10),
-        ]
-    )
-    model(x_train[:1])
+    model = digits_cnn()
     initial = checksum(model.state_dict())
     trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy", metrics=["accuracy"])
     start = time.perf_counter()

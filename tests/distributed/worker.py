@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 
 import dualnet as dn
+from dualnet.demo import digits_cnn
 
 EPOCHS, BATCH = 2, 32
 
@@ -37,16 +38,7 @@ def data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def make_model(seed: int = 0) -> dn.nn.Module:
     """The CNN with its initial weights from ``dn.seed(seed)``: ``(N, 8, 8, 1)`` -> logits ``(N, 10)``."""
     dn.seed(seed)
-    model = dn.nn.Sequential(
-        [
-            dn.nn.Conv2D(16, 3, padding="same", activation="relu"),
-            dn.nn.MaxPool2D(2),
-            dn.nn.Conv2D(32, 3, padding="same", activation="relu"),
-            dn.nn.GlobalAvgPool2D(),
-            dn.nn.Dense(10),
-        ]
-    )
-    model(np.zeros((1, 8, 8, 1), np.float32))
+    model = digits_cnn()
     return model
 
 

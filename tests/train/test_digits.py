@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import dualnet as dn
+from dualnet.demo import digits_cnn
 from dualnet.train import Trainer
 
 sklearn_datasets = pytest.importorskip("sklearn.datasets")
@@ -23,18 +24,8 @@ def _digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 def cnn() -> dn.nn.Module:
-    """(N, 8, 8, 1) -> logits (N, 10)."""
-    model = dn.nn.Sequential(
-        [
-            dn.nn.Conv2D(16, 3, padding="same", activation="relu"),
-            dn.nn.MaxPool2D(2),
-            dn.nn.Conv2D(32, 3, padding="same", activation="relu"),
-            dn.nn.GlobalAvgPool2D(),
-            dn.nn.Dense(10),
-        ]
-    )
-    model(np.zeros((1, 8, 8, 1), "float32"))  # build: the optimizer needs the parameters
-    return model
+    """(N, 8, 8, 1) -> logits (N, 10): the demo's CNN."""
+    return digits_cnn()
 
 
 @pytest.mark.slow
