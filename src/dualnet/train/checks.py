@@ -11,8 +11,8 @@ from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
 
 
-def check_trainer_arguments(model: Any, optimizer: Any, jit: Any, step_fn: Any) -> None:
-    """ArgumentError for a model that is not a Module, an optimizer that is not dualnet's, a non-bool jit..."""
+def check_trainer_arguments(model: Any, optimizer: Any, jit: Any, step_fn: Any, check_numerics: Any) -> None:
+    """ArgumentError for a model that is not a Module, an optimizer that is not dualnet's, a non-bool flag..."""
     if not isinstance(model, Module):
         raise ArgumentError(f"Trainer(model=...): expected a dn.nn.Module, got {type(model).__name__}")
     if optimizer is not None and not isinstance(optimizer, Optimizer):
@@ -22,6 +22,8 @@ def check_trainer_arguments(model: Any, optimizer: Any, jit: Any, step_fn: Any) 
         )
     if not isinstance(jit, bool):
         raise ArgumentError(f"Trainer(jit={jit!r}): jit must be True or False")
+    if not isinstance(check_numerics, bool):
+        raise ArgumentError(f"Trainer(check_numerics={check_numerics!r}): expected True or False")
     if step_fn is not None and not callable(step_fn):
         raise ArgumentError(f"Trainer(step_fn={step_fn!r}): must be a function fn(trainer, batch) -> dict")
 

@@ -105,18 +105,17 @@ class Trainer:
         check_numerics: bool = False,
         strategy: str | None = None,
     ) -> None:
-        check_trainer_arguments(model, optimizer, jit, step_fn)
-        if not isinstance(check_numerics, bool):
-            raise ArgumentError(f"Trainer(check_numerics={check_numerics!r}): expected True or False")
+        check_trainer_arguments(model, optimizer, jit, step_fn, check_numerics)
         self.check_numerics = check_numerics
         self.strategy = data_parallel(strategy)
         self.grad_accumulation = int_at_least("Trainer", "grad_accumulation", grad_accumulation, 1, "4")
         self.model, self.optimizer, self.jit, self.step_fn = model, optimizer, jit, step_fn
         self.objective = Objective(loss, loss_weights, metrics)
         self.device = None if device is None else place(model, optimizer, canonical_device(device))
-        self.policy = get_policy(precision, self.device or current_device())
+        target = self.device or current_device()
+        self.policy = get_policy(precision, target)
         if self.strategy is not None:
-            self.strategy.check_jit(jit, self.device or current_device())
+            self.strategy.check_jit(jit, target)
         self.stop_training, self.stop_error = False, None
         self.epoch, self.global_step, self.completed_epochs = 0, 0, 0
         self.history: History | None = None
