@@ -240,8 +240,8 @@ class _Conv(_SpatialConv):
         self.built = True
 
     def forward(self, x: Any) -> Any:
-        y = B.conv(x, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups)
-        return self._finish(y)
+        y = B.conv(x, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups, self.bias)
+        return y if self.activation is None else self.activation(y)
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         shape = check_spatial_inputs(self, x, self.rank, self.in_channels, self._min_window())

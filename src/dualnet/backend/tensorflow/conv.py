@@ -84,8 +84,9 @@ def conv(x, kernel, strides, padding, dilation, groups, bias=None):
         y = tf.concat([_conv(a, b, strides, padding.upper(), dilation) for a, b in parts], axis=-1)
     else:
         y = _conv(x, kernel, strides, padding.upper(), dilation)
-    # BiasAdd right after the convolution: the graph optimizer fuses the two (and a following Relu) into one kernel.
-    return y if bias is None else tf.nn.bias_add(y, bias)
+    # A plain broadcast add, not BiasAdd: its gradient is the plain sum of the output gradient, where BiasAddGrad
+    # sums in an order that depends on the batch size (data-parallel ranks would drift from one process).
+    return y if bias is None else y + bias
 
 
 def _conv_bias(bias, out_channels, dtype):

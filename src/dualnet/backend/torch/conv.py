@@ -123,9 +123,13 @@ def conv(x, kernel, strides, padding, dilation, groups, bias=None):
         kernel = kernel.unsqueeze(0)
     weight = kernel.permute(kernel.ndim - 1, kernel.ndim - 2, *range(kernel.ndim - 2))
     xc, pad = _padded("conv", _channels_first(x), padding, weight.shape[2:], strides, dilation, 0.0)
-    # The bias goes into the convolution kernel, as nn.Conv2d does: a separate add would allocate and
-    # traverse one more output-sized tensor per layer, forward and backward.
-    return _channels_last(_CONV[xc.ndim](xc, weight, bias, strides, pad, dilation, groups), one_d)
+    y = _CONV[xc.ndim](xc, weight, None, strides, pad, dilation, groups)
+    if bias is not None:
+        # Added in place, not inside the convolution kernel: no second output-sized tensor, and the bias
+        # gradient is the plain sum of the output gradient whatever the batch, where mkldnn's fused kernel
+        # sums in an order that depends on the batch size (data-parallel ranks would drift from one process).
+        y.add_(bias.view(-1, *(1,) * (y.ndim - 2)))
+    return _channels_last(y, one_d)
 
 
 def _conv_bias(bias, out_channels, dtype):
