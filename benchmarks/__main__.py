@@ -1,8 +1,8 @@
 """``python -m benchmarks`` (or ``dualnet bench``): the side-by-side benchmark run of issue 7.
 
 Every (workload, variant) runs in its own process with the same warm-up,
-repeats and pinned thread count; writes ``<out>/bench-<date>.json`` and
-``.md`` and prints the table. ``--quick``: 5 steps x 2 repeats after 2 warm-up.
+repeats and pinned thread count, in ``--rounds`` processes (interleaved); writes ``<out>/bench-<date>.json`` and
+``.md`` and prints the table. ``--quick``: 5 steps x 2 repeats after 2 warm-up, one round.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, help="timed steps per repeat (default 50; quick 5)")
     parser.add_argument("--repeats", type=int, help="timed repeats (default 5; quick 2)")
     parser.add_argument("--warmup", type=int, help="untimed steps first (default 10; quick 2)")
+    parser.add_argument(
+        "--rounds", type=int, help="processes per (workload, variant), interleaved (default 3; quick 1)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="intra/inter-op threads for every variant (default 2)")
     parser.add_argument("--out", default=str(runner.ROOT / "benchmarks" / "results"), help="folder for .json/.md")
     parser.add_argument("--quick", action="store_true", help="a short run: few steps, fewer repeats")
@@ -35,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--note", default="", help="a line for the report (e.g. 'machine shared with other jobs')")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per variant process")
     args = parser.parse_args(argv)
-    defaults = (5, 2, 2) if args.quick else (50, 5, 10)
+    defaults = (5, 2, 2, 1) if args.quick else (50, 5, 10, 3)
     settings = runner.Settings(
         workloads=args.workloads,
         variants=args.variants,
@@ -43,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         repeats=args.repeats or defaults[1],
         warmup=args.warmup if args.warmup is not None else defaults[2],
         threads=args.threads,
+        rounds=args.rounds or defaults[3],
         timeout_s=args.timeout,
     )
     records = runner.run(settings)

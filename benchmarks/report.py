@@ -93,8 +93,10 @@ def markdown(records: list[dict[str, Any]], meta: dict[str, Any], checks: list[d
         f"# dualnet benchmark run, {meta['date']}",
         "",
         f"Machine: {meta['machine']}. Threads pinned to {meta['threads']} for every variant. "
-        f"{meta['steps']} timed steps x {meta['repeats']} repeats after {meta['warmup']} warm-up steps; "
-        "ms/step is the median over repeats, spread the min-max range. Ratios: ms/step over the native "
+        f"Each variant ran in {meta.get('rounds', 1)} separate process(es), interleaved with the others of its "
+        f"workload; each process: {meta['steps']} timed steps x {meta['repeats']} repeats after {meta['warmup']} "
+        "warm-up steps. ms/step is the median of the processes' medians, spread the min-max over every timed "
+        "repeat. Ratios: ms/step over the native "
         "variant / Keras 3 of the same backend (lower is better).",
     ]
     if meta.get("note"):
@@ -155,6 +157,7 @@ def metadata(settings: Any, note: str = "") -> dict[str, Any]:
         "warmup": settings.warmup,
         "repeats": settings.repeats,
         "threads": settings.threads,
+        "rounds": settings.rounds,
         "workloads": {k: WORKLOADS[k].description for k in settings.workloads},
         "variants": list(settings.variants),
         "note": note,

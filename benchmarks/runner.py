@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ class Settings:
     warmup: int = 10
     repeats: int = 5
     threads: int = 2
+    rounds: int = 1  # processes per (workload, variant)
     timeout_s: float = 900.0
 
 
@@ -81,8 +83,38 @@ def _parse(workload: str, variant: str, code: int, stdout: str, stderr: str) -> 
     }
 
 
+def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One record from the same (workload, variant) measured in several processes.
+
+    ``ms_per_step`` is the median of the processes' medians (one slow process, e.g.
+    unlucky memory placement, moves it little), the spread the min-max over every
+    timed run, ``round_ms`` each process's median; a failed round fails the record.
+    """
+    failed = [r for r in rounds if r.get("status") != "ok"]
+    if failed:
+        return failed[0]
+    merged = dict(rounds[-1])
+    runs = [ms for r in rounds for ms in r["runs_ms"]]
+    merged.update(
+        ms_per_step=statistics.median(r["ms_per_step"] for r in rounds),
+        ms_min=min(runs),
+        ms_max=max(runs),
+        ms_stdev=statistics.stdev(runs) if len(runs) > 1 else 0.0,
+        runs_ms=runs,
+        round_ms=[r["ms_per_step"] for r in rounds],
+        rounds=len(rounds),
+        peak_rss_mb=max(r["peak_rss_mb"] for r in rounds),
+    )
+    return merged
+
+
 def run(settings: Settings, log: Callable[[str], None] = print) -> list[dict[str, Any]]:
-    """Measure every requested (workload, variant); returns one record per pair (see :mod:`benchmarks.child`)."""
+    """Measure every requested (workload, variant); returns one record per pair (see :mod:`benchmarks.child`).
+
+    With ``settings.rounds`` > 1 each pair runs in that many processes, the variants of a
+    workload interleaved and their order rotated every round, so a slow spell of a shared
+    machine falls on all of them alike rather than on one.
+    """
     unknown = [w for w in settings.workloads if w not in WORKLOADS]
     unknown += [v for v in settings.variants if v not in VARIANTS]
     if unknown:
@@ -98,41 +130,40 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> list[dict[str
                 made[model] = path if code == 0 else ""
                 if code != 0:
                     log(f"[{key}] could not make the initial weights: {stderr.strip()[-300:]}")
-            for variant in settings.variants:
-                if not made[model]:
-                    records.append(
-                        {
-                            "workload": key,
-                            "variant": variant,
-                            "backend": VARIANTS[variant].backend,
-                            "status": "error",
-                            "error": "no initial weights",
-                        }
-                    )
-                    continue
-                args = [
-                    "--workload",
-                    key,
-                    "--variant",
-                    variant,
-                    "--steps",
-                    str(settings.steps),
-                    "--warmup",
-                    str(settings.warmup),
-                    "--repeats",
-                    str(settings.repeats),
-                    "--threads",
-                    str(settings.threads),
-                    "--weights",
-                    made[model],
-                ]
-                record = _parse(key, variant, *_child(args, settings))
-                records.append(record)
-                if record["status"] == "ok":
-                    log(
-                        f"[{key}] {variant}: {record['ms_per_step']:.3f} ms/step, loss {record['final_loss']:.6g}, "
-                        f"peak {record['peak_rss_mb']:.0f} MB"
-                    )
-                else:
-                    log(f"[{key}] {variant}: {record['status']}: {record.get('error', '')[:200]}")
+            variants = list(settings.variants)
+            measured: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
+            for turn in range(settings.rounds):
+                shift = turn % len(variants)
+                for variant in variants[shift:] + variants[:shift]:
+                    if any(r["status"] != "ok" for r in measured[variant]):
+                        continue  # failed once: its record is that failure
+                    record = _measure(key, variant, made[model], settings)
+                    measured[variant].append(record)
+                    _log_record(log, key, variant, record, f" (round {turn + 1}/{settings.rounds})")
+            records += [merge_rounds(measured[v]) for v in variants]
     return records
+
+
+def _measure(key: str, variant: str, weights: str, settings: Settings) -> dict[str, Any]:
+    if not weights:
+        return {
+            "workload": key,
+            "variant": variant,
+            "backend": VARIANTS[variant].backend,
+            "status": "error",
+            "error": "no initial weights",
+        }
+    args = ["--workload", key, "--variant", variant, "--weights", weights]
+    for name in ("steps", "warmup", "repeats", "threads"):
+        args += [f"--{name}", str(getattr(settings, name))]
+    return _parse(key, variant, *_child(args, settings))
+
+
+def _log_record(log: Callable[[str], None], key: str, variant: str, record: dict[str, Any], suffix: str) -> None:
+    if record["status"] == "ok":
+        log(
+            f"[{key}] {variant}: {record['ms_per_step']:.3f} ms/step, loss {record['final_loss']:.6g}, "
+            f"peak {record['peak_rss_mb']:.0f} MB{suffix}"
+        )
+    else:
+        log(f"[{key}] {variant}: {record['status']}: {record.get('error', '')[:200]}")

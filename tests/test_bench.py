@@ -1,4 +1,4 @@
-"""The benchmark runner end to end on the smallest workload: two variants, each in its own process, 2 steps."""
+"""The benchmark runner end to end on the smallest workload: two variants, each in two processes, 2 steps."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from benchmarks import report, runner
 
 def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
     settings = runner.Settings(
-        workloads=["c"], variants=["native-torch", "dualnet-torch"], steps=2, warmup=1, repeats=2, timeout_s=120
+        workloads=["c"],
+        variants=["native-torch", "dualnet-torch"],
+        steps=2,
+        warmup=1,
+        repeats=2,
+        rounds=2,
+        timeout_s=120,
     )
     records = runner.run(settings, log=lambda _: None)
     assert [(r["workload"], r["variant"], r["status"]) for r in records] == [
@@ -26,7 +32,8 @@ def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
     assert set(data) == {"meta", "results", "targets"}
     native, dualnet = data["results"]
     for r in (native, dualnet):
-        assert r["ms_per_step"] > 0 and len(r["runs_ms"]) == 2 and r["peak_rss_mb"] > 0 and r["threads"] == 2
+        assert r["ms_per_step"] > 0 and len(r["runs_ms"]) == 4 and r["peak_rss_mb"] > 0 and r["threads"] == 2
+        assert r["rounds"] == 2 and r["ms_per_step"] == pytest.approx(sum(r["round_ms"]) / 2)
     assert native["vs_native"] == 1.0 and dualnet["vs_native"] == pytest.approx(
         dualnet["ms_per_step"] / native["ms_per_step"]
     )
@@ -46,3 +53,17 @@ def test_a_failing_variant_is_a_record_not_a_crash(tmp_path: Path) -> None:
     assert record["status"] == "error" and "no keras" in record["error"]
     text = report.markdown([record], report.metadata(runner.Settings(workloads=["c"]), ""), [])
     assert "| c | keras-tf | error |" in text and "no keras" in text
+
+
+def _round(ms: float, runs: list[float], rss: float) -> dict[str, object]:
+    return {"status": "ok", "ms_per_step": ms, "runs_ms": runs, "peak_rss_mb": rss, "final_loss": 0.5}
+
+
+def test_rounds_merge_into_the_median_process() -> None:
+    merged = runner.merge_rounds(
+        [_round(10.0, [9.0, 10.0, 11.0], 300), _round(30.0, [29.0, 30.0, 31.0], 320), _round(11.0, [11.0], 310)]
+    )
+    assert merged["ms_per_step"] == 11.0 and merged["round_ms"] == [10.0, 30.0, 11.0] and merged["rounds"] == 3
+    assert (merged["ms_min"], merged["ms_max"], merged["peak_rss_mb"]) == (9.0, 31.0, 320)
+    failed = {"status": "error", "error": "boom"}
+    assert runner.merge_rounds([_round(10.0, [10.0], 300), failed]) is failed
