@@ -3,7 +3,7 @@
 No Keras: layers are ``tf.matmul`` / ``tf.nn.conv2d`` (NHWC, TensorFlow's
 natural CPU layout) / ``tf.nn.max_pool2d`` / ``tf.gather``; the LSTM is
 unrolled over its 50 steps inside the graph (input projection for all steps in
-one matmul); attention is written with ``tf.einsum``. Gradients by
+one matmul, split into steps by ``tf.unstack``); attention is written with ``tf.einsum``. Gradients by
 ``tf.GradientTape``; the optimizer update (SGD momentum, Adam, AdamW, PyTorch's
 formulas) is written in tf ops inside the same ``tf.function``. Weights are
 dualnet's ``state_dict()`` as is (both use the Keras layouts).
@@ -42,8 +42,8 @@ def _forward(model: str, v: dict[str, Any], x: Any) -> Any:
         units = v["1.recurrent_kernel"].shape[0]
         h = tf.zeros((tf.shape(x)[0], units))
         c = tf.zeros_like(h)
-        for t in range(x.shape[1]):
-            z = z_all[:, t] + tf.matmul(h, v["1.recurrent_kernel"])
+        for z_t in tf.unstack(z_all, axis=1):  # slicing z_all[:, t] instead triples the step (slice gradients)
+            z = z_t + tf.matmul(h, v["1.recurrent_kernel"])
             i, f, g, o = tf.split(z, 4, axis=-1)
             c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
             h = tf.sigmoid(o) * tf.tanh(c)

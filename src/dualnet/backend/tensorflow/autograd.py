@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
@@ -61,4 +63,33 @@ def stop_gradient(x: Any) -> tf.Tensor:
 
 
 def function(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
-    return tf.function(fn, jit_compile=jit)
+    return compiled(fn, jit)
+
+
+_tracing = threading.local()  # .xla: how many XLA traces this thread is inside
+
+
+def compiled(fn: Callable[..., Any], jit: bool, **options: Any) -> Any:
+    """``fn`` as a ``tf.function``; with ``jit``, XLA-compiled and traced with :func:`in_xla` true.
+
+    Some ops pick a different graph for XLA (a recurrent loop is a ``tf.while_loop``
+    there, which XLA compiles well, and unrolled otherwise, which TensorFlow's own
+    executor runs faster), so they need to know which compiler will get the trace.
+    """
+    if not jit:
+        return tf.function(fn, **options)
+
+    @functools.wraps(fn)
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        _tracing.xla = getattr(_tracing, "xla", 0) + 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _tracing.xla -= 1
+
+    return tf.function(traced, jit_compile=True, **options)
+
+
+def in_xla() -> bool:
+    """True while a function made by :func:`compiled` with ``jit=True`` is being traced."""
+    return getattr(_tracing, "xla", 0) > 0

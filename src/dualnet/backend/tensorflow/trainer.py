@@ -17,12 +17,14 @@ from typing import Any
 
 import tensorflow as tf
 
+from dualnet.backend.tensorflow.autograd import compiled
+
 __all__ = ["compile_step", "run_if", "leading_size"]
 
 
 def compile_step(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
     """``fn`` as a ``tf.function``; XLA-compiled when ``jit``."""
-    return tf.function(fn, jit_compile=bool(jit), reduce_retracing=True, autograph=False)
+    return compiled(fn, bool(jit), reduce_retracing=True, autograph=False)
 
 
 def run_if(pred: Any, fn: Callable[[], None]) -> None:

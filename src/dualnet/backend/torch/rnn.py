@@ -60,8 +60,9 @@ def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
         projected = projected + bias
     keep = _keep(mask)
     outputs = []
-    for t in range(x.shape[1]):
-        z = torch.addmm(projected[:, t], h, recurrent_kernel)
+    # unbind: its gradient is one stack, where indexing step t's gradient writes a whole (N, T, G) tensor.
+    for t, x_t in enumerate(projected.unbind(1)):
+        z = torch.addmm(x_t, h, recurrent_kernel)
         i, f, g, o = z.chunk(4, 1)
         c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         h_new = torch.sigmoid(o) * torch.tanh(c_new)
@@ -94,8 +95,8 @@ def gru(x, kernel, recurrent_kernel, bias=None, h0=None, mask=None, reset_after=
         projected = projected + input_bias
     keep = None if mask is None else _keep(mask)
     outputs = []
-    for t in range(x.shape[1]):
-        x_z, x_r, x_h = projected[:, t].chunk(3, 1)
+    for t, x_t in enumerate(projected.unbind(1)):  # unbind, not indexing: see lstm
+        x_z, x_r, x_h = x_t.chunk(3, 1)
         if reset_after:
             inner = h @ recurrent_kernel
             if recurrent_bias is not None:
