@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -46,5 +47,7 @@ def test_a_dead_rank_stops_the_others_with_a_message(backend: str, tmp_path: Pat
     _, err = workers[0].communicate(timeout=120)
     assert time.monotonic() - died < 60
     assert workers[0].returncode != 0
-    assert "DistributedError: rank 0 of 2: training stopped" in err
+    # Rank 0 may still be receiving the epoch's log all-reduce when rank 1 leaves, or already be in the
+    # next step's gradient all-reduce: either stage must be named.
+    assert re.search(r"DistributedError: rank 0 of 2: (training|dn\.distributed\.all_reduce\(\)) stopped", err), err
     assert "rank 1 probably crashed or was killed" in err
