@@ -1,8 +1,8 @@
 """The pieces of the Trainer's step that differ per framework, on PyTorch.
 
 ``compile_step(fn, jit)``: the step as it runs each batch: eager Python unless
-``jit`` (then ``torch.compile``; autograd calls inside it are graph breaks that
-torch handles). ``run_if(pred, fn)``: run ``fn`` when a scalar bool tensor is
+``jit`` (then ``torch.compile`` with ``torch.autograd.grad`` traced into the
+graph, so forward, backward and update compile as one). ``run_if(pred, fn)``: run ``fn`` when a scalar bool tensor is
 true (a Python branch: one host sync). ``leading_size(x)``: the batch size of
 ``x`` as a number usable in arithmetic inside the step.
 """
@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import torch
+from dualnet.backend.torch.autograd import compiled
 
 __all__ = ["compile_step", "run_if", "leading_size"]
 
 
 def compile_step(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
-    """``fn`` itself (eager) or ``torch.compile(fn)`` when ``jit``."""
-    return torch.compile(fn) if jit else fn
+    """``fn`` itself (eager) or, when ``jit``, ``torch.compile(fn)`` with its gradients in the graph."""
+    return compiled(fn) if jit else fn
 
 
 def run_if(pred: Any, fn: Callable[[], None]) -> None:
