@@ -23,17 +23,17 @@ from dualnet.callbacks.base import CallbackList
 from dualnet.callbacks.history import History
 from dualnet.config import canonical_device, current_device, device as device_scope
 from dualnet.data import adapt
-from dualnet.debug import NumericsCheck, check_numerics
 from dualnet.distributed.data_parallel import data_parallel
 from dualnet.errors import ArgumentError, DualnetError, StateError
 from dualnet.io.checkpoint import load_checkpoint
 from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
-from dualnet.train.checks import check_model_takes, check_trainer_arguments, int_at_least, verbosity
+from dualnet.train.checks import check_trainer_arguments, int_at_least, verbosity
 from dualnet.train.loop import Epochs, fit_data, training_and_validation
 from dualnet.train.objective import Objective
 from dualnet.train.placement import place
 from dualnet.train.precision import Autocast, LossScaler, get_policy
+from dualnet.train.running import diagnose, numerics_scope, prepare_step
 from dualnet.train.step import GradientApplier, RunningMeans, detached
 from dualnet.train.structure import (
     batch_size,
@@ -42,7 +42,6 @@ from dualnet.train.structure import (
     concatenate,
     first_leaf,
     is_batch_source,
-    output_keys,
     to_numpy,
     unpack,
 )
@@ -122,7 +121,7 @@ class Trainer:
         self._backend = B.name
         self._prepared = False
         self._autocast: Autocast | None = None
-        self._scaler: LossScaler | None = None  # fp16's loss scale, made with the other step state in _prepare
+        self._scaler: LossScaler | None = None  # fp16's loss scale, made with the other step state by prepare_step
         self._applier: GradientApplier | None = None
         self._apply = True  # read by the default step while it is traced / run: step the optimizer this batch
         self._compiled: dict[str, Callable[..., Any]] = {}
@@ -358,13 +357,17 @@ class Trainer:
     def _run(self, kind: str, batch: Any, apply: bool = True) -> Any:
         """Run the compiled ``kind`` step on ``batch``; a framework error gets a dualnet diagnosis if one applies."""
         if not self._prepared:
-            self._prepare(batch if kind != "predict" else (batch,))
+            state = prepare_step(self, batch if kind != "predict" else (batch,), self._scaler)
+            self._autocast, self._scaler, self._applier = state.autocast, state.scaler, state.applier
+            self._prepared = True
         fn = self._compiled.get(kind)
         if fn is None:
             entry = getattr(self, f"_{kind}_entry")
             fn = self._compiled[kind] = entry if self.check_numerics else B.compile_step(entry, self.jit)
         try:
-            with self._numerics_scope(kind) if self.check_numerics else nullcontext() as scope:
+            # fp16's loss scaling skips steps with inf gradients itself: the scope leaves gradients alone then
+            checked = numerics_scope(self, kind, self._scaler is None) if self.check_numerics else nullcontext()
+            with checked as scope:
                 out = fn(batch, apply) if kind == "train" else fn(batch)
                 if scope is not None and kind != "predict":
                     scope.step_logs(out)
@@ -373,7 +376,8 @@ class Trainer:
         except Exception as err:
             if self.strategy is not None:
                 self.strategy.lost(err)
-            self._diagnose(kind, batch, err)
+            if kind != "train" or (self.step_fn is None and type(self).train_step is Trainer.train_step):
+                diagnose(self, kind, batch, err)  # a custom step's failure is the user's code: no second run
             raise
         if kind != "predict" and not isinstance(out, dict):
             raise ArgumentError(
@@ -381,18 +385,6 @@ class Trainer:
                 f"{type(out).__name__}"
             )
         return out
-
-    @contextmanager
-    def _numerics_scope(self, kind: str) -> Iterator[NumericsCheck]:
-        """``dn.debug.check_numerics`` around one eager step, placed at this epoch and step."""
-        where = {
-            "train": f"at epoch {self.epoch + 1}, step {self.global_step + 1}",
-            "test": f"in evaluation after training step {self.global_step}",
-            "predict": "in predict",
-        }[kind]
-        with check_numerics(gradients=self._scaler is None) as scope:  # fp16's loss scaling skips inf steps itself
-            scope.location = where
-            yield scope
 
     def _train_entry(self, batch: Any, apply: bool) -> Any:
         self._apply = apply
@@ -404,47 +396,6 @@ class Trainer:
 
     def _predict_entry(self, x: Any) -> Any:
         return self.predict_step(x)
-
-    def _prepare(self, batch: Any) -> None:
-        """Once, eagerly, before the first compiled call: build the model, learn its outputs, make step state."""
-        x = unpack(batch)[0]
-        mode = self.model.training
-        self.model.eval()  # no dropout, no running-statistics update: this call only looks
-        try:
-            with autograd.no_grad():
-                y_pred = call_model(self.model, x)
-        except TypeError as err:
-            check_model_takes(self.model, x, err)
-            raise
-        finally:
-            self.model.train(mode)
-        if not self.objective.bound:
-            self.objective.bind(output_keys(y_pred))
-        if self.policy.mixed:
-            self._autocast = Autocast(self.model, self.policy.compute_dtype)
-        if self.policy.loss_scaling and self._scaler is None:
-            self._scaler = LossScaler()
-        if self.strategy is not None:
-            self.strategy.check_parameters(self.model)
-        if self.optimizer is not None and self.step_fn is None:
-            reduce = self.strategy.reduce_gradients if self.strategy is not None and self.strategy.active else None
-            self._applier = GradientApplier(self.model, self.optimizer, self.grad_accumulation, self._scaler, reduce)
-        self._prepared = True
-
-    def _diagnose(self, kind: str, batch: Any, err: Exception) -> None:
-        """Re-run the forward (and loss) eagerly, where dualnet's own checks can name what the compiled run hit."""
-        if kind == "train" and (self.step_fn is not None or type(self).train_step is not Trainer.train_step):
-            return
-        x, y, sample_weight = (batch, None, None) if kind == "predict" else unpack(batch)
-        try:
-            with autograd.no_grad():
-                y_pred = self.forward(x)
-                if kind != "predict":
-                    self.compute_loss(y_pred, y, sample_weight)
-        except DualnetError as found:
-            raise found from err
-        except Exception:
-            return
 
     # --- helpers -------------------------------------------------------------------------------------------
 

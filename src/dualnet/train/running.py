@@ -1,0 +1,95 @@
+"""Around the Trainer's compiled step: the state it needs (made once, eagerly), its numerics scope, its diagnosis.
+
+:func:`prepare_step` runs before the first compiled call: it builds a lazy model
+with one eager forward, learns the output structure for the losses and metrics,
+and makes what the default step keeps across batches (autocast, fp16 loss scale,
+gradient routing). :func:`numerics_scope` places ``dn.debug.check_numerics`` at
+the trainer's epoch and step. :func:`diagnose` re-runs a failed step's forward
+eagerly, where dualnet's own input checks can name what the compiled run hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dualnet import autograd
+from dualnet.debug import NumericsCheck, check_numerics
+from dualnet.errors import DualnetError
+from dualnet.train.checks import check_model_takes
+from dualnet.train.precision import Autocast, LossScaler
+from dualnet.train.step import GradientApplier
+from dualnet.train.structure import call_model, output_keys, unpack
+
+if TYPE_CHECKING:
+    from dualnet.train.trainer import Trainer
+
+
+@dataclass
+class StepState:
+    """What the default step keeps across batches: None where the trainer's settings need none."""
+
+    autocast: Autocast | None
+    scaler: LossScaler | None
+    applier: GradientApplier | None
+
+
+def prepare_step(trainer: Trainer, batch: Any, scaler: LossScaler | None) -> StepState:
+    """Once, eagerly, before the first compiled call: build the model, learn its outputs, make step state.
+
+    ``scaler``: a loss scale the trainer already has (restored from a checkpoint), kept.
+    """
+    model = trainer.model
+    x = unpack(batch)[0]
+    mode = model.training
+    model.eval()  # no dropout, no running-statistics update: this call only looks
+    try:
+        with autograd.no_grad():
+            y_pred = call_model(model, x)
+    except TypeError as err:
+        check_model_takes(model, x, err)
+        raise
+    finally:
+        model.train(mode)
+    if not trainer.objective.bound:
+        trainer.objective.bind(output_keys(y_pred))
+    policy, strategy = trainer.policy, trainer.strategy
+    autocast = Autocast(model, policy.compute_dtype) if policy.mixed else None
+    if policy.loss_scaling and scaler is None:
+        scaler = LossScaler()
+    if strategy is not None:
+        strategy.check_parameters(model)
+    applier = None
+    if trainer.optimizer is not None and trainer.step_fn is None:
+        reduce = strategy.reduce_gradients if strategy is not None and strategy.active else None
+        applier = GradientApplier(model, trainer.optimizer, trainer.grad_accumulation, scaler, reduce)
+    return StepState(autocast, scaler, applier)
+
+
+@contextmanager
+def numerics_scope(trainer: Trainer, kind: str, gradients: bool) -> Iterator[NumericsCheck]:
+    """``dn.debug.check_numerics`` around one eager ``kind`` step, placed at the trainer's epoch and step."""
+    where = {
+        "train": f"at epoch {trainer.epoch + 1}, step {trainer.global_step + 1}",
+        "test": f"in evaluation after training step {trainer.global_step}",
+        "predict": "in predict",
+    }[kind]
+    with check_numerics(gradients=gradients) as scope:
+        scope.location = where
+        yield scope
+
+
+def diagnose(trainer: Trainer, kind: str, batch: Any, err: Exception) -> None:
+    """Re-run the forward (and loss) of a failed step eagerly; raise the DualnetError it meets, from ``err``."""
+    x, y, sample_weight = (batch, None, None) if kind == "predict" else unpack(batch)
+    try:
+        with autograd.no_grad():
+            y_pred = trainer.forward(x)
+            if kind != "predict":
+                trainer.compute_loss(y_pred, y, sample_weight)
+    except DualnetError as found:
+        raise found from err
+    except Exception:
+        return
