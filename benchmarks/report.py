@@ -99,6 +99,9 @@ def markdown(records: list[dict[str, Any]], meta: dict[str, Any], checks: list[d
         "repeat. Ratios: ms/step over the native "
         "variant / Keras 3 of the same backend (lower is better).",
     ]
+    if meta.get("allocator_env"):
+        settings = ", ".join(f"`{k}={v}`" for k, v in meta["allocator_env"].items())
+        lines += ["", f"Allocator settings, the same for every variant: {settings}."]
     if meta.get("note"):
         lines += ["", f"**Note:** {meta['note']}"]
     lines += [
@@ -158,6 +161,8 @@ def metadata(settings: Any, note: str = "") -> dict[str, Any]:
         "repeats": settings.repeats,
         "threads": settings.threads,
         "rounds": settings.rounds,
+        # Allocator settings change CPU step times by up to 30% (page faults): a run records them.
+        "allocator_env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("MALLOC_") or k == "LD_PRELOAD"},
         "workloads": {k: WORKLOADS[k].description for k in settings.workloads},
         "variants": list(settings.variants),
         "note": note,
