@@ -67,3 +67,10 @@ def test_rounds_merge_into_the_median_process() -> None:
     assert (merged["ms_min"], merged["ms_max"], merged["peak_rss_mb"]) == (9.0, 31.0, 320)
     failed = {"status": "error", "error": "boom"}
     assert runner.merge_rounds([_round(10.0, [10.0], 300), failed]) is failed
+
+
+def test_the_report_records_the_allocator_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "134217728")
+    meta = report.metadata(runner.Settings(workloads=["c"]), "")
+    assert meta["allocator_env"]["MALLOC_TRIM_THRESHOLD_"] == "134217728"
+    assert "`MALLOC_TRIM_THRESHOLD_=134217728`" in report.markdown([], meta, [])

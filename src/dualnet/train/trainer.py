@@ -58,7 +58,8 @@ class Trainer:
         loss: a name, a Loss, a function ``(y_pred, y_true) -> scalar``, or a
             tuple/dict of those for a multi-output model (see :mod:`dualnet.train.objective`).
         metrics: names, Metric objects or functions; a dict per output for several outputs.
-        jit: compile harder: ``torch.compile`` on torch, XLA on tensorflow.
+        jit: compile harder: ``torch.compile`` on torch (forward, backward and update as one graph), XLA on
+            tensorflow. On CPU, XLA's convolutions are slower than TensorFlow's own kernels (see the benchmarks).
         precision: ``"float32"``, ``"bf16-mixed"`` or ``"fp16-mixed"`` (CUDA; dynamic loss scaling).
         device: where the model and every batch go (``"cpu"``, ``"cuda:0"``); default: the current device.
         grad_accumulation: add the gradients of this many consecutive batches, then step once.
