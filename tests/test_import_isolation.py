@@ -40,3 +40,17 @@ def test_import_dualnet_imports_no_framework() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_eager_torch_training_never_loads_the_compiler() -> None:
+    # torch._dynamo takes ~1.2 s to import: an eager run (an LSTM included) must not pay for it.
+    code = (
+        "import sys, numpy as np, dualnet as dn\n"
+        "layer = dn.nn.LSTM(4, in_features=3)\n"
+        "layer(np.ones((2, 5, 3), 'float32'))\n"
+        "print('torch._dynamo' in sys.modules)\n"
+    )
+    env = {**os.environ, "DUALNET_BACKEND": "torch"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"

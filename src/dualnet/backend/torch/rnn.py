@@ -10,6 +10,8 @@ loop over time computes the same math step by step.
 
 from __future__ import annotations
 
+import sys
+
 import torch
 
 from dualnet.backend.torch.core import convert_to_tensor
@@ -38,11 +40,25 @@ def _keep(mask):
     return convert_to_tensor(mask).to(torch.bool).transpose(0, 1).unsqueeze(-1)
 
 
-# torch.compile runs the fused kernel as it is: inductor lowers it to mkldnn_rnn_layer and then fails on that op's
-# outputs for some sizes (torch 2.13: "expected Tensor() for op: torch.ops.aten.mkldnn_rnn_layer.default").
-@torch.compiler.disable
-def _fused_lstm(x, state, weights, has_bias):
+def _fused_lstm_kernel(x, state, weights, has_bias):
     return torch._VF.lstm(x, state, weights, has_bias, 1, 0.0, False, False, True)
+
+
+_uncompiled_lstm = []  # the kernel behind torch.compiler.disable, made when a compiler is loaded
+
+
+def _fused_lstm(x, state, weights, has_bias):
+    """The fused kernel, which torch.compile must run as it is.
+
+    Inductor lowers it to mkldnn_rnn_layer and then fails on that op's outputs for some sizes (torch 2.13:
+    "expected Tensor() for op: torch.ops.aten.mkldnn_rnn_layer.default"). ``torch.compiler.disable`` loads
+    the compiler (1.2 s), so it is applied only once something has loaded it: nothing compiles before.
+    """
+    if "torch._dynamo" not in sys.modules:
+        return _fused_lstm_kernel(x, state, weights, has_bias)
+    if not _uncompiled_lstm:
+        _uncompiled_lstm.append(torch.compiler.disable(_fused_lstm_kernel))
+    return _uncompiled_lstm[0](x, state, weights, has_bias)
 
 
 def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
