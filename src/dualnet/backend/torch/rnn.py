@@ -11,6 +11,7 @@ loop over time computes the same math step by step.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import torch
 
@@ -44,7 +45,7 @@ def _fused_lstm_kernel(x, state, weights, has_bias):
     return torch._VF.lstm(x, state, weights, has_bias, 1, 0.0, False, False, True)
 
 
-_uncompiled_lstm = []  # the kernel behind torch.compiler.disable, made when a compiler is loaded
+_uncompiled_lstm: list[Any] = []  # the kernel behind torch.compiler.disable, made when a compiler is loaded
 
 
 def _fused_lstm(x, state, weights, has_bias):
