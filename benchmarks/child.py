@@ -4,8 +4,8 @@
 --threads 2 --weights W.npz`` pins the threads, builds the variant from the
 initial weights in ``W.npz``, runs ``warmup`` steps, then ``repeats`` timed
 runs of ``steps`` steps each (one wait for the result at the end of each run)
-and reports ms/step per run, the loss after the last timed step and the
-peak resident memory (``getrusage``). ``--init-weights OUT.npz`` instead writes
+and reports ms/step per run, the loss after the last timed step, the minor page
+faults per timed step and the peak resident memory (``getrusage``). ``--init-weights OUT.npz`` instead writes
 the initial weights of ``--workload`` (dualnet's ``state_dict()``).
 
 Never raises on a variant's failure: it reports ``status: "error"`` or
@@ -95,6 +95,7 @@ def measure(
             finish(out)
         warmup_s = time.perf_counter() - start
         runs, loss, i = [], float("nan"), warmup
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         for _ in range(repeats):
             start = time.perf_counter()
             for _ in range(steps):
@@ -109,6 +110,8 @@ def measure(
             ms_max=max(runs),
             ms_stdev=statistics.stdev(runs) if len(runs) > 1 else 0.0,
             runs_ms=runs,
+            # Memory the allocator gave back and maps again every step shows here (see the README).
+            minor_faults_per_step=(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (steps * repeats),
             final_loss=loss,
             steps_total=i,
             warmup_s=warmup_s,

@@ -104,6 +104,7 @@ def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
         round_ms=[r["ms_per_step"] for r in rounds],
         rounds=len(rounds),
         peak_rss_mb=max(r["peak_rss_mb"] for r in rounds),
+        minor_faults_per_step=statistics.median(r["minor_faults_per_step"] for r in rounds),
     )
     return merged
 

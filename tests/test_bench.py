@@ -33,6 +33,7 @@ def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
     native, dualnet = data["results"]
     for r in (native, dualnet):
         assert r["ms_per_step"] > 0 and len(r["runs_ms"]) == 4 and r["peak_rss_mb"] > 0 and r["threads"] == 2
+        assert r["minor_faults_per_step"] >= 0
         assert r["rounds"] == 2 and r["ms_per_step"] == pytest.approx(sum(r["round_ms"]) / 2)
     assert native["vs_native"] == 1.0 and dualnet["vs_native"] == pytest.approx(
         dualnet["ms_per_step"] / native["ms_per_step"]
@@ -55,14 +56,26 @@ def test_a_failing_variant_is_a_record_not_a_crash(tmp_path: Path) -> None:
     assert "| c | keras-tf | error |" in text and "no keras" in text
 
 
-def _round(ms: float, runs: list[float], rss: float) -> dict[str, object]:
-    return {"status": "ok", "ms_per_step": ms, "runs_ms": runs, "peak_rss_mb": rss, "final_loss": 0.5}
+def _round(ms: float, runs: list[float], rss: float, faults: float = 0.0) -> dict[str, object]:
+    return {
+        "status": "ok",
+        "ms_per_step": ms,
+        "runs_ms": runs,
+        "peak_rss_mb": rss,
+        "final_loss": 0.5,
+        "minor_faults_per_step": faults,
+    }
 
 
 def test_rounds_merge_into_the_median_process() -> None:
     merged = runner.merge_rounds(
-        [_round(10.0, [9.0, 10.0, 11.0], 300), _round(30.0, [29.0, 30.0, 31.0], 320), _round(11.0, [11.0], 310)]
+        [
+            _round(10.0, [9.0, 10.0, 11.0], 300, 5.0),
+            _round(30.0, [29.0, 30.0, 31.0], 320, 900.0),
+            _round(11.0, [11.0], 310, 7.0),
+        ]
     )
+    assert merged["minor_faults_per_step"] == 7.0
     assert merged["ms_per_step"] == 11.0 and merged["round_ms"] == [10.0, 30.0, 11.0] and merged["rounds"] == 3
     assert (merged["ms_min"], merged["ms_max"], merged["peak_rss_mb"]) == (9.0, 31.0, 320)
     failed = {"status": "error", "error": "boom"}
