@@ -24,10 +24,12 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and ruff format --check."""
-    session.install("ruff", *CONSTRAINTS)
+    """ruff check, ruff format --check, and lint-imports (the layering contract in pyproject.toml)."""
+    session.install("ruff", "import-linter", *CONSTRAINTS)
     session.run("ruff", "check", "src", "tests", "benchmarks", "examples", *DOCS_PYTHON, "noxfile.py")
     session.run("ruff", "format", "--check", "src", "tests", "benchmarks", "examples", *DOCS_PYTHON, "noxfile.py")
+    # import-linter reads the source statically: it needs to find the package, not to import its dependencies.
+    session.run("lint-imports", "--no-cache", env={"PYTHONPATH": os.path.abspath("src")})
 
 
 @nox.session

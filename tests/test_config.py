@@ -7,6 +7,7 @@ import subprocess
 import sys
 from importlib.metadata import EntryPoint
 
+import numpy as np
 import pytest
 
 import dualnet as dn
@@ -87,3 +88,22 @@ def test_bad_environment_variable_says_which_variable() -> None:
     result = _run("import dualnet as dn; dn.backend()", DUALNET_BACKEND="mxnet")
     assert result.returncode != 0
     assert "DUALNET_BACKEND='mxnet'" in result.stderr and "valid names are" in result.stderr
+
+
+def _draw() -> np.ndarray:
+    return dn.ops.to_numpy(dn.ops.random.normal((4,)))
+
+
+def test_switching_backend_seeds_the_new_framework_from_the_current_seed(backend: str) -> None:
+    other = "tensorflow" if backend == "torch" else "torch"
+    dn.set_backend(other)
+    _draw()  # move the other framework's generator away from any seeded start
+    dn.set_backend(backend)
+    dn.seed(3)
+    try:
+        dn.set_backend(other)  # no dn.seed call on this framework: the switch seeds it
+        after_switch = _draw()
+        dn.seed(3)
+        np.testing.assert_array_equal(after_switch, _draw())
+    finally:
+        dn.set_backend(backend)

@@ -6,7 +6,7 @@ This module only re-exports; see ``docs/architecture.md`` for the layers.
 
 from dualnet import callbacks, data, debug, distributed, export, losses, metrics, nn, ops, optim, testing, train
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
-from dualnet.config import (
+from dualnet.backend.selection import (
     available_backends,
     backend,
     current_device,

@@ -7,6 +7,16 @@ import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+import numpy as np
+
+import dualnet as dn
+from dualnet import demo as demo_module
+from dualnet.backend import registry
+from dualnet.distributed.launch import main as launch_main
+from dualnet.dtypes import standardize
+from dualnet.export import export as export_model
+from dualnet.io.model import load
+
 # Distributions that may provide each backend's framework, in the order to look for them.
 DISTRIBUTIONS = {"torch": ("torch",), "tensorflow": ("tensorflow-cpu", "tensorflow")}
 
@@ -22,9 +32,6 @@ def _version(*distributions: str) -> str:
 
 def info() -> int:
     """Print versions, the active backend, installed backends and devices."""
-    import dualnet as dn
-    from dualnet.backend import registry
-
     print(f"dualnet {dn.__version__} on Python {platform.python_version()} ({platform.machine()})")
     print(f"numpy {_version('numpy')}")
     for name in registry.registered():
@@ -45,12 +52,6 @@ def export(
     """
     import importlib
 
-    import numpy as np
-
-    import dualnet as dn
-    from dualnet.export import export as export_model
-    from dualnet.io.model import load
-
     try:
         shape = tuple(int(s) for s in input_shape.split(","))
     except ValueError:
@@ -65,8 +66,6 @@ def export(
     try:
         if backend is not None:
             dn.set_backend(backend)
-        from dualnet.dtypes import standardize
-
         example = np.zeros(shape, standardize(dtype))
         path = export_model(fmt, load(model_path), example, out_path)
     except dn.DualnetError as exc:
@@ -101,9 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # every option, --help included, belongs to python -m benchmarks
         return bench(argv[1:])
-    if argv[:1] == ["launch"]:  # the script's own options follow it: dualnet.launch parses them all
-        from dualnet.launch import main as launch_main
-
+    if argv[:1] == ["launch"]:  # the script's own options follow it: dualnet.distributed.launch parses them all
         return launch_main(argv[1:])
     parser = argparse.ArgumentParser(prog="dualnet", description="One API, PyTorch or TensorFlow underneath.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,8 +138,6 @@ def main(argv: list[str] | None = None) -> int:
         return export(
             args.format, args.model_path, args.out_path, args.input_shape, args.dtype, args.backend, args.imports
         )
-    from dualnet import demo as demo_module
-
     return demo_module.main(args.backend, args.example, args.plot)
 
 

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 import dualnet as dn
+from dualnet.backend import registry
 
 TOLERANCE = 1e-4  # relative, on every per-epoch loss (the default; see TOLERANCES)
 # Convolutions sum in a different order on each framework (float32 ulps), and Adam at lr 1e-2 amplifies
@@ -215,8 +216,6 @@ def main(backends: list[str] | None = None, example: str = "digits", plot_path: 
 
     Returns 0 when the backends agree, 1 when they disagree or one fails, 2 for an unknown example.
     """
-    from dualnet.backend import registry
-
     if example not in WORKLOADS:
         print(f"dualnet demo: unknown example {example!r}; choose one of {', '.join(WORKLOADS)}", file=sys.stderr)
         return 2

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import secrets
 
-from dualnet.backend import dispatch
+from dualnet.backend import dispatch, selection
+from dualnet.errors import ArgumentError
+
+__all__ = ["seed"]
 
 _state = {"seed": secrets.randbits(31), "stream": 0, "explicit": False}
 
@@ -25,8 +28,6 @@ def seed(value: int) -> None:
     """
 
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        from dualnet.errors import ArgumentError
-
         raise ArgumentError(f"dn.seed(value): expected a non-negative int, got {value!r}; pass e.g. dn.seed(0)")
     _state.update(seed=value, stream=0, explicit=True)
     reseed_active_backend()
@@ -44,7 +45,20 @@ def current_seed() -> int:
     return _state["seed"]
 
 
+def restore_seed(value: int) -> None:
+    """Put ``value`` back in force without seeding the framework or restarting the streams (a resumed run)."""
+    _state["seed"] = value
+
+
 def reseed_active_backend() -> None:
     """Seed the active framework's generator from the current seed (no-op before activation)."""
     if dispatch.active_name() is not None:
         dispatch.B.seed(_state["seed"])
+
+
+def _reseed_new_backend(name: str) -> None:
+    reseed_active_backend()
+
+
+# A newly activated framework starts from dn.seed's value, as the previous one did.
+selection.on_activate(_reseed_new_backend)

@@ -22,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from dualnet import autograd, config, seeding
+from dualnet import autograd, seeding, tree
+from dualnet.backend import selection
 from dualnet.backend.dispatch import B
+from dualnet.nn.module import Module
 
 DEFAULT_BACKENDS = ("torch", "tensorflow")
 
@@ -68,14 +70,6 @@ class Run:
         return cls(**{k: arrays(v) if k != "backend" else v for k, v in raw.items()})
 
 
-def _flatten(out: Any) -> list[Any]:
-    if isinstance(out, tuple | list):
-        return [t for item in out for t in _flatten(item)]
-    if isinstance(out, dict):
-        return [t for key in sorted(out) for t in _flatten(out[key])]
-    return [out]
-
-
 def _cotangents(outputs: list[np.ndarray]) -> list[np.ndarray | None]:
     rng = np.random.default_rng(1234)
     return [rng.standard_normal(o.shape).astype(o.dtype) if o.dtype.kind == "f" else None for o in outputs]
@@ -83,7 +77,7 @@ def _cotangents(outputs: list[np.ndarray]) -> list[np.ndarray | None]:
 
 def _projection(out: Any, cotangents: list[np.ndarray | None]) -> Any:
     total = None
-    for tensor, cot in zip(_flatten(out), cotangents):
+    for tensor, cot in zip(tree.leaves(out), cotangents):
         if cot is None:
             continue
         term = B.sum(B.multiply(tensor, B.convert_to_tensor(cot, B.dtype(tensor))))
@@ -100,9 +94,7 @@ def _run(
     seed: int,
     kwargs: dict[str, Any],
 ) -> Run:
-    from dualnet.nn.module import Module
-
-    config.set_backend(backend)
+    selection.set_backend(backend)
     seeding.seed(seed)
     module = module_factory() if module_factory is not None else None
     tensors = [B.convert_to_tensor(x) for x in inputs]
@@ -119,7 +111,7 @@ def _run(
         call: Callable[..., Any] = module
     else:
         probe, initial, call = fn(*tensors, **kwargs), {}, fn
-    outputs = [B.to_numpy(t) for t in _flatten(probe)]
+    outputs = [B.to_numpy(t) for t in tree.leaves(probe)]
     cotangents = _cotangents(outputs)
 
     def objective(mod: Any, *xs: Any) -> Any:
@@ -139,7 +131,7 @@ def _run(
     for i, g in zip(float_positions, grads):
         input_grads[i] = B.to_numpy(g)
     final = module.state_dict() if module is not None else {}
-    return Run(backend, [B.to_numpy(t) for t in _flatten(out)], input_grads, param_grads, initial, final)
+    return Run(backend, [B.to_numpy(t) for t in tree.leaves(out)], input_grads, param_grads, initial, final)
 
 
 def _compare(runs: list[Run], rtol: float, atol: float) -> None:
@@ -210,7 +202,7 @@ def module_parity(
         BackendError: a name in ``backends`` is unknown or its framework is not installed.
         ArgumentError: ``seed`` is not a non-negative int.
     """
-    previous = config.backend()
+    previous = selection.backend()
     try:
         if isolate:
             if not isinstance(factory, str):
@@ -220,7 +212,7 @@ def module_parity(
             build = _resolve(factory) if isinstance(factory, str) else factory
             runs = [_run(b, build, inputs, build, training, seed, call_kwargs or {}) for b in backends]
     finally:
-        config.set_backend(previous)
+        selection.set_backend(previous)
     _compare(runs, rtol, atol)
     return runs
 
@@ -242,10 +234,10 @@ def function_parity(
         BackendError: a name in ``backends`` is unknown or its framework is not installed.
     """
 
-    previous = config.backend()
+    previous = selection.backend()
     try:
         runs = [_run(b, fn, inputs, None, False, 0, kwargs) for b in backends]
     finally:
-        config.set_backend(previous)
+        selection.set_backend(previous)
     _compare(runs, rtol, atol)
     return runs

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import dualnet as dn
-from dualnet.data import DataLoader, structure
+from dualnet import tree
+from dualnet.data import DataLoader
 
 Pair = namedtuple("Pair", ["image", "label"])
 
@@ -20,7 +21,7 @@ def _to_numpy(leaf: object) -> np.ndarray:
 
 def _numpy(batch: object) -> object:
     """A batch of native tensors as the same structure of NumPy arrays."""
-    return structure.map_structure(_to_numpy, batch)
+    return tree.map_structure(_to_numpy, batch)
 
 
 def _epoch(loader: DataLoader) -> list[object]:

@@ -9,7 +9,7 @@ import pytest
 
 import dualnet as dn
 from dualnet.distributed.env import read_env
-from dualnet.launch import worker_env
+from dualnet.distributed.launch import worker_env
 
 
 def test_alone_everything_is_free(backend: str) -> None:

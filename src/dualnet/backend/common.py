@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from dualnet.errors import ArgumentError, ShapeError
+from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
 
 def axis_index(value: Any, axis: Any, op: str, what: str) -> int:
@@ -44,8 +44,6 @@ def numeric_array(x: Any) -> np.ndarray:
     """``x`` as a NumPy array of numbers or booleans; DTypeError for strings, objects (None, dicts) and the like."""
     array = np.asarray(x)
     if array.dtype.kind not in "biufc":
-        from dualnet.errors import DTypeError
-
         what = type(x).__name__ if array.dtype.kind == "O" and array.ndim == 0 else f"an array of dtype {array.dtype}"
         raise DTypeError(
             f"convert_to_tensor: expected numbers or booleans (an array, a number or a nested list of them), got "

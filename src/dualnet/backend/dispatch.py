@@ -23,7 +23,7 @@ class _Active:
         if attr.startswith("__"):
             raise AttributeError(attr)
         if "name" not in self.__dict__:
-            from dualnet.config import ensure_backend
+            from dualnet.backend.selection import ensure_backend
 
             ensure_backend()
             if attr in self.__dict__:

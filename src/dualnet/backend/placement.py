@@ -1,7 +1,7 @@
 """The device that new tensors and variables are placed on.
 
 Backends read :func:`current_device` when they create a tensor; the public
-``dn.device(...)`` scope and ``DUALNET_DEVICE`` (in :mod:`dualnet.config`)
+``dn.device(...)`` scope and ``DUALNET_DEVICE`` (in :mod:`dualnet.backend.selection`)
 write it. Device names are backend-neutral: ``"cpu"``, ``"cuda:0"``, ...
 """
 
@@ -19,7 +19,7 @@ def current_device() -> str:
     if scoped is not None:
         return scoped
     if not _default:
-        from dualnet.config import resolve_default_device
+        from dualnet.backend.selection import resolve_default_device
 
         _default.append(resolve_default_device())
     return _default[0]

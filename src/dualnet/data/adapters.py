@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from dualnet import tree
 from dualnet.backend.dispatch import B
-from dualnet.data import structure
 from dualnet.data.convert import leaf_to_native
 from dualnet.data.loader import DataLoader, check_batch_size
 from dualnet.errors import ArgumentError
@@ -53,7 +53,7 @@ class Batches:
     def __iter__(self) -> Iterator[Any]:
         # ``iter`` of a generator is the generator itself: each epoch continues where the last one stopped.
         for batch in self._source:
-            yield structure.map_structure(_leaf_converter(self._what), batch) if self._convert else batch
+            yield tree.map_structure(_leaf_converter(self._what), batch) if self._convert else batch
 
     def __len__(self) -> int:
         if self._length is None:
@@ -96,7 +96,7 @@ def adapt(
     seed: int | None = None,
     drop_last: bool = False,
     prefetch: int = 2,
-    name: structure.Names = "data",
+    name: tree.Names = "data",
 ) -> DataLoader | Batches:
     """Training data of any accepted kind as an iterable of batches of native tensors.
 

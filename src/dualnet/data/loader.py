@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from dualnet import seeding
+from dualnet import seeding, tree
 from dualnet.data import structure
 from dualnet.data.convert import as_numpy, numpy_to_native
 from dualnet.data.prefetch import Prefetcher
@@ -62,14 +62,14 @@ class DataLoader:
         seed: int | None = None,
         prefetch: int = 2,
         *,
-        name: structure.Names = "data",
+        name: tree.Names = "data",
     ) -> None:
         self._batch_size = check_batch_size(batch_size)
         self._prefetch = _check_int(prefetch, "prefetch", minimum=0, example="prefetch=2, or 0 to turn it off")
         self._seed = seeding.current_seed() if seed is None else _check_int(seed, "seed", 0, "seed=0")
         self._shuffle = _check_flag(shuffle, "shuffle")
         self._drop_last = _check_flag(drop_last, "drop_last")
-        leaves, self._paths, self._treedef = structure.flatten(data, name)
+        leaves, self._paths, self._treedef = tree.flatten(data, name)
         self._leaves = [as_numpy(leaf, path) for leaf, path in zip(leaves, self._paths)]
         self._n = structure.num_samples(self._leaves, self._paths)
         where = self._paths[0] if len(self._paths) == 1 else ", ".join(self._paths)
@@ -129,7 +129,7 @@ class DataLoader:
     def numpy_batches(self, epoch: int | None = None) -> Iterator[Any]:
         """One epoch's batches as NumPy arrays (no conversion, no thread); does not advance the epoch."""
         for rows in self._rows(self._epoch if epoch is None else epoch):
-            yield structure.unflatten(self._treedef, rows)
+            yield tree.unflatten(self._treedef, rows)
 
     def __iter__(self) -> Iterator[Any]:
         epoch = self._epoch
@@ -154,7 +154,7 @@ class DataLoader:
 
     def _native_batches(self, epoch: int) -> Iterator[Any]:
         for rows in self._rows(epoch):
-            yield structure.unflatten(self._treedef, [numpy_to_native(row) for row in rows])
+            yield tree.unflatten(self._treedef, [numpy_to_native(row) for row in rows])
 
     def __repr__(self) -> str:
         return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from dualnet import tree
 from dualnet.data import structure
 from dualnet.data.convert import as_numpy
 from dualnet.errors import ArgumentError
@@ -12,7 +13,7 @@ from dualnet.errors import ArgumentError
 __all__ = ["split"]
 
 
-def split(data: Any, fraction: float, *, name: structure.Names = "data") -> tuple[Any, Any]:
+def split(data: Any, fraction: float, *, name: tree.Names = "data") -> tuple[Any, Any]:
     """``(train, validation)``: the first samples and the last ``fraction`` of them, both shaped like ``data``.
 
     ``data`` is an array or any nesting of tuples/lists/dicts of arrays with one row
@@ -32,12 +33,12 @@ def split(data: Any, fraction: float, *, name: structure.Names = "data") -> tupl
             f"validation_split: expected a fraction strictly between 0 and 1, got {fraction!r}; "
             "pass e.g. 0.2 to hold out the last 20% of the samples"
         )
-    if not structure.is_container(data) and not hasattr(data, "__array__"):
+    if not tree.is_container(data) and not hasattr(data, "__array__"):
         raise ArgumentError(
             f"validation_split: needs NumPy arrays to split, got {type(data).__name__}; "
             "pass validation_data=... separately for generators and data loaders"
         )
-    leaves, paths, treedef = structure.flatten(data, name)
+    leaves, paths, treedef = tree.flatten(data, name)
     arrays = [as_numpy(leaf, path) for leaf, path in zip(leaves, paths)]
     n = structure.num_samples(arrays, paths)
     n_train = math.ceil(n * (1.0 - fraction))
@@ -46,6 +47,6 @@ def split(data: Any, fraction: float, *, name: structure.Names = "data") -> tupl
             f"validation_split={fraction}: {n} samples split into {n_train} for training and {n - n_train} "
             "for validation; both need at least one sample: use more data or another fraction"
         )
-    train = structure.unflatten(treedef, [a[:n_train] for a in arrays])
-    validation = structure.unflatten(treedef, [a[n_train:] for a in arrays])
+    train = tree.unflatten(treedef, [a[:n_train] for a in arrays])
+    validation = tree.unflatten(treedef, [a[n_train:] for a in arrays])
     return train, validation

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
+from dualnet import tree
 from dualnet.backend.dispatch import B
 from dualnet.errors import NumericsError
 
@@ -72,10 +73,10 @@ class NumericsCheck:
     def module_output(self, module: Any, out: Any) -> None:
         """Raise NumericsError if ``out`` (a tensor or a structure of them) has a NaN or inf; after ``module`` ran."""
         if self._readable():
-            for index, tensor in _tensors(out):
+            for path, tensor in _tensors(out):
                 problem = _problem(tensor)
                 if problem is not None:
-                    part = "its output" if index is None else f"output {index}"
+                    part = "its output" if path == "output" else path
                     raise NumericsError(
                         f"{_name(module)} produced {problem} in {part} (shape {tuple(B.shape(tensor))}) "
                         f"{self.where()}; {FIX}"
@@ -152,15 +153,10 @@ def _name(module: Any) -> str:
     return f"layer {path!r} ({kind})" if path else f"the model ({kind})"
 
 
-def _tensors(out: Any, index: str | None = None) -> Iterator[tuple[str | None, Any]]:
-    if isinstance(out, tuple | list):
-        for i, item in enumerate(out):
-            yield from _tensors(item, f"{index}[{i}]" if index else str(i))
-    elif isinstance(out, dict):
-        for key, item in out.items():
-            yield from _tensors(item, f"{index}[{key!r}]" if index else repr(key))
-    elif B.is_tensor(out):
-        yield index, out
+def _tensors(out: Any) -> Iterator[tuple[str, Any]]:
+    """``(path, tensor)`` for each tensor of a module's output: ``output``, ``output[0]``, ``output['key']``."""
+    leaves, paths, _ = tree.flatten(out, "output")
+    return ((path, leaf) for path, leaf in zip(paths, leaves) if B.is_tensor(leaf))
 
 
 def _problem(tensor: Any) -> str | None:

@@ -10,13 +10,13 @@ Nothing here imports a framework.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dualnet.errors import DistributedError
+from dualnet.tf_config import read_tf_config
 
 __all__ = ["LaunchEnv", "read_env", "timeout_seconds"]
 
@@ -58,32 +58,6 @@ def _int(environ: Mapping[str, str], key: str, minimum: int) -> int | None:
     return value
 
 
-def _tf_config(environ: Mapping[str, str]) -> tuple[dict[str, Any], int, int] | None:
-    """``(config, rank, world size)`` from ``TF_CONFIG``, or None when it is not set."""
-    raw = environ.get("TF_CONFIG", "").strip()
-    if not raw:
-        return None
-    fix = (
-        'expected {"cluster": {"worker": ["host:port", ...]}, "task": {"type": "worker", "index": i}}; '
-        "'dualnet launch' writes it for every worker"
-    )
-    try:
-        config = json.loads(raw)
-        workers = config["cluster"]["worker"]
-        task = config["task"]
-        index = int(task["index"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DistributedError(f"environment variable TF_CONFIG: cannot read it ({exc}); {fix}") from exc
-    if not isinstance(workers, list) or not workers or task.get("type", "worker") != "worker":
-        raise DistributedError(f"environment variable TF_CONFIG: {raw[:200]!r}; {fix}")
-    if not 0 <= index < len(workers):
-        raise DistributedError(
-            f"environment variable TF_CONFIG: task index {index} but the cluster lists {len(workers)} worker(s); "
-            "give each worker its own index 0..n-1"
-        )
-    return config, index, len(workers)
-
-
 def read_env(backend: str, environ: Mapping[str, str] | None = None) -> LaunchEnv:
     """This process's :class:`LaunchEnv` for ``backend``; DistributedError when what is set is incomplete.
 
@@ -94,9 +68,9 @@ def read_env(backend: str, environ: Mapping[str, str] | None = None) -> LaunchEn
     """
     environ = os.environ if environ is None else environ
     rank, world = _int(environ, "RANK", 0), _int(environ, "WORLD_SIZE", 1)
-    tf = _tf_config(environ) if backend == "tensorflow" else None
+    tf = read_tf_config(environ) if backend == "tensorflow" else None
     if tf is not None:
-        _, tf_rank, tf_world = tf
+        tf_rank, tf_world = tf.index, tf.world_size
         if (rank is not None and rank != tf_rank) or (world is not None and world != tf_world):
             raise DistributedError(
                 f"TF_CONFIG says worker {tf_rank} of {tf_world} but RANK={rank}, WORLD_SIZE={world}; launch with "
@@ -138,7 +112,7 @@ def read_env(backend: str, environ: Mapping[str, str] | None = None) -> LaunchEn
         local_world_size=world if local_world is None else local_world,
         master_addr=addr,
         master_port=port,
-        tf_config=None if tf is None else tf[0],
+        tf_config=None if tf is None else tf.document,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from dualnet.backend.dispatch import B
-from dualnet.config import ensure_backend
+from dualnet.backend.selection import ensure_backend
 from dualnet.distributed.env import LaunchEnv, read_env, timeout_seconds
 from dualnet.errors import ArgumentError, DistributedError
 

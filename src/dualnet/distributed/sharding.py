@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dualnet.data import Batches, DataLoader, structure
+from dualnet import tree
+from dualnet.data import Batches, DataLoader
 from dualnet.data.convert import numpy_to_native
 from dualnet.data.prefetch import Prefetcher
 from dualnet.errors import ArgumentError, ShapeError
@@ -52,9 +53,9 @@ class ShardedLoader:
 
     def _batches(self, epoch: int) -> Iterator[Any]:
         for batch in self.loader.numpy_batches(epoch):
-            leaves, _, treedef = structure.flatten(batch)
+            leaves, _, treedef = tree.flatten(batch)
             start, stop = bounds(len(leaves[0]), self.rank, self.world_size)
-            yield structure.unflatten(treedef, [numpy_to_native(leaf[start:stop]) for leaf in leaves])
+            yield tree.unflatten(treedef, [numpy_to_native(leaf[start:stop]) for leaf in leaves])
 
     def __iter__(self) -> Iterator[Any]:
         epoch = self.loader.epoch
@@ -82,7 +83,7 @@ class ShardedBatches:
 
     def __iter__(self) -> Iterator[Any]:
         for index, batch in enumerate(self.batches):
-            leaves, _, treedef = structure.flatten(batch)
+            leaves, _, treedef = tree.flatten(batch)
             size = int(leaves[0].shape[0])
             if size < self.world_size:
                 raise ShapeError(
@@ -91,7 +92,7 @@ class ShardedBatches:
                     f"{self.world_size} samples (drop a smaller last one)"
                 )
             start, stop = bounds(size, self.rank, self.world_size)
-            yield structure.unflatten(treedef, [leaf[start:stop] for leaf in leaves])
+            yield tree.unflatten(treedef, [leaf[start:stop] for leaf in leaves])
 
 
 def _presharded(batches: Batches, world_size: int) -> bool:

@@ -12,13 +12,14 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from dualnet.autograd import no_grad
 from dualnet.backend.dispatch import B
+from dualnet.backend.selection import backend
 from dualnet.errors import ArgumentError, UnsupportedError
-
-if TYPE_CHECKING:
-    from dualnet.nn.module import Module
+from dualnet.export.subprocess_route import export_in_tensorflow
+from dualnet.nn.module import Module
 
 DEFAULT_OPSET = 18
 
@@ -47,7 +48,7 @@ def saved_model(model: Module, example: Any, path: str | os.PathLike[str]) -> Pa
         UnsupportedError: from torch, TensorFlow is not installed.
         DualnetError: from torch, the TensorFlow subprocess failed (the message carries its error).
     """
-    if _backend() != "tensorflow":
+    if backend() != "tensorflow":
         return _via_tensorflow("saved_model", model, example, path)
     with _traceable(model, example, dynamic_batch=True) as x:
         B.export_saved_model(model, x, os.fspath(path))
@@ -63,7 +64,7 @@ def tflite(model: Module, example: Any, path: str | os.PathLike[str]) -> Path:
         UnsupportedError: TensorFlow is not installed, or the TFLite converter cannot convert the model.
         DualnetError: from torch, the TensorFlow subprocess failed (the message carries its error).
     """
-    if _backend() != "tensorflow":
+    if backend() != "tensorflow":
         return _via_tensorflow("tflite", model, example, path)
     with _traceable(model, example, dynamic_batch=True) as x:
         B.export_tflite(model, x, os.fspath(path))
@@ -118,17 +119,11 @@ def export(fmt: str, model: Module, example: Any, path: str | os.PathLike[str]) 
     return FORMATS[fmt](model, example, path)
 
 
-def _backend() -> str:
-    from dualnet.config import backend
-
-    return backend()
-
-
 def _require(module: str, feature: str, fix: str) -> None:
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        raise UnsupportedError(f"{_backend()} backend: {feature} needs the {module!r} package; {fix}")
+        raise UnsupportedError(f"{backend()} backend: {feature} needs the {module!r} package; {fix}")
 
 
 @contextmanager
@@ -138,9 +133,6 @@ def _traceable(model: Module, example: Any, dynamic_batch: bool) -> Iterator[Any
     A batch of 1 is doubled for tracing: tracers treat a size of 1 as a
     constant, which would fix the batch dimension.
     """
-    from dualnet.autograd import no_grad
-    from dualnet.nn.module import Module
-
     if not isinstance(model, Module):
         raise ArgumentError(f"dn.export: model must be a dn.nn.Module, got {type(model).__name__}")
     x = B.convert_to_tensor(example)
@@ -160,8 +152,6 @@ def _traceable(model: Module, example: Any, dynamic_batch: bool) -> Iterator[Any
 
 
 def _via_tensorflow(fmt: str, model: Module, example: Any, path: str | os.PathLike[str]) -> Path:
-    from dualnet.export.subprocess_route import export_in_tensorflow
-
     _require("tensorflow", f"{fmt} export", "pip install 'dualnet[tensorflow]'")
     x = B.convert_to_tensor(example)
     return export_in_tensorflow(fmt, model, tuple(B.shape(x)), B.dtype(x), path)

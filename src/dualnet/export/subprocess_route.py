@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dualnet.errors import DualnetError
+from dualnet.io.model import save
+from dualnet.io.registry import custom_modules
 
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
@@ -29,8 +31,6 @@ def export_in_tensorflow(
     fmt: str, model: Module, shape: tuple[int, ...], dtype: str, path: str | os.PathLike[str]
 ) -> Path:
     """Export ``model`` (any backend) as ``fmt`` from a TensorFlow subprocess; ``shape``/``dtype`` of the input."""
-    from dualnet.io.model import save
-
     with tempfile.TemporaryDirectory(prefix="dualnet-export-") as folder:
         saved = Path(folder) / "model.safetensors"
         save(model, saved)
@@ -49,8 +49,6 @@ def export_in_tensorflow(
             "--backend",
             "tensorflow",
         ]
-        from dualnet.io.registry import custom_modules
-
         for module in custom_modules():
             command += ["--import", module]
         # The child sees this process's import path, so it can import the modules of registered classes.

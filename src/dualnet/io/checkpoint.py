@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,15 +33,33 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
 from dualnet.io.header import FIX, read_header, read_tensors
 from dualnet.io.weights import WeightsNotFoundError, save_state
+from dualnet.nn.module import Module
+from dualnet.optim.optimizer import Optimizer
 
-if TYPE_CHECKING:
-    from dualnet.nn.module import Module
-    from dualnet.optim.optimizer import Optimizer
-    from dualnet.train.trainer import Trainer
+__all__ = ["load_checkpoint", "read_metadata", "save_checkpoint"]
 
 FORMAT = "dualnet.checkpoint"
 VERSION = 1
 _PARTS = ("model.", "optimizer.", "rng.")
+
+
+class CheckpointedTrainer(Protocol):
+    """What a checkpoint reads from and restores into a trainer; ``dn.Trainer`` is one.
+
+    A protocol rather than the Trainer class, because :mod:`dualnet.train` sits
+    above this package (it resumes from checkpoints). ``history``, when the
+    trainer has one, is read for its ``epoch`` list and ``history`` dict.
+    """
+
+    epoch: int
+    completed_epochs: int
+    global_step: int
+
+    @property
+    def model(self) -> Module: ...
+
+    @property
+    def optimizer(self) -> Optimizer | None: ...
 
 
 def save_checkpoint(
@@ -49,7 +67,7 @@ def save_checkpoint(
     *,
     model: Module | None = None,
     optimizer: Optimizer | None = None,
-    trainer: Trainer | None = None,
+    trainer: CheckpointedTrainer | None = None,
     logs: dict[str, Any] | None = None,
 ) -> Path:
     """Write a checkpoint of ``model``, ``optimizer`` and ``trainer`` to ``path`` (atomic); returns the path.
@@ -94,7 +112,7 @@ def load_checkpoint(
     *,
     model: Module | None = None,
     optimizer: Optimizer | None = None,
-    trainer: Trainer | None = None,
+    trainer: CheckpointedTrainer | None = None,
 ) -> dict[str, Any]:
     """Restore what is given from the checkpoint at ``path``; returns its metadata (see the module docstring).
 
@@ -135,7 +153,7 @@ def load_checkpoint(
     except DualnetError:
         B.set_rng_state(previous)
         raise
-    seeding._state["seed"] = int(meta["seed"])  # data loaders made after this shuffle as the saved run did
+    seeding.restore_seed(int(meta["seed"]))  # data loaders made after this shuffle as the saved run did
     if trainer is not None:
         trainer.epoch = trainer.completed_epochs = int(meta["epoch"])
         trainer.global_step = int(meta["global_step"])
@@ -231,7 +249,7 @@ def _restore(
             raise
 
 
-def _history(trainer: Trainer | None, epoch: int, logs: dict[str, Any] | None) -> dict[str, Any]:
+def _history(trainer: CheckpointedTrainer | None, epoch: int, logs: dict[str, Any] | None) -> dict[str, Any]:
     history = getattr(trainer, "history", None)
     epochs = list(getattr(history, "epoch", []))
     recorded = {key: list(values) for key, values in getattr(history, "history", {}).items()}

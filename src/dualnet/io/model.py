@@ -23,18 +23,21 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from dualnet.autograd import no_grad
+from dualnet.backend.dispatch import B
+from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
 from dualnet.io import registry
 from dualnet.io.header import read_header
 from dualnet.io.weights import WeightsNotFoundError, load_state, save_state
+from dualnet.nn import activations
 from dualnet.nn.budget import allocation_budget, located
-
-if TYPE_CHECKING:
-    from dualnet.nn.module import Module
+from dualnet.nn.containers import Sequential
+from dualnet.nn.module import Module
 
 FORMAT, VERSION, METADATA_KEY = "dualnet.model", 1, "dualnet.config"
 MODULE, TUPLE = "__module__", "__tuple__"
@@ -55,7 +58,6 @@ def save(model: Module, path: str | os.PathLike[str]) -> Path:
             cannot be stored in JSON (the message names the module path and argument).
         WriteError: the file cannot be written (missing folder, no permission, disk full).
     """
-    from dualnet.nn.module import Module
 
     if not isinstance(model, Module):
         raise ArgumentError(f"dn.save(model={type(model).__name__}): model must be a dn.nn.Module")
@@ -89,8 +91,6 @@ def load(path: str | os.PathLike[str]) -> Module:
         ArgumentError: the config names an unregistered class or holds sizes or values that cannot be built.
         StateDictError: the weights do not match the rebuilt model's parameters (keys or shapes).
     """
-    from dualnet.autograd import no_grad
-    from dualnet.backend.dispatch import B
 
     source = Path(path)
     document = read_config(source)
@@ -160,7 +160,6 @@ def _example(item: Any, index: int) -> np.ndarray:
     shape = [1 if s is None else _decode(s, where, 0) for s in item["shape"]]
     if any(not isinstance(s, int) or isinstance(s, bool) or s < 0 for s in shape) or math.prod(shape) > MAX_EXAMPLE:
         raise ArgumentError(f"{where}: input shape {item['shape']} is not a sane shape; the file is damaged")
-    from dualnet.dtypes import standardize
 
     dtype = standardize(item["dtype"])
     return np.zeros(shape, "float32" if dtype == "bfloat16" else dtype)
@@ -171,7 +170,6 @@ def _example(item: Any, index: int) -> np.ndarray:
 
 def encode_module(module: Module, paths: dict[int, str]) -> dict[str, Any]:
     """``module`` as ``{"__module__": name, "config": {...}}``; ``paths`` maps id(module) -> path for errors."""
-    from dualnet.nn.containers import Sequential
 
     where = _where(module, paths)
     name = registry.name_of(type(module))
@@ -185,7 +183,6 @@ def encode_module(module: Module, paths: dict[int, str]) -> dict[str, Any]:
 
 
 def _encode(value: Any, paths: dict[int, str], where: str, arg: str) -> Any:
-    from dualnet.nn.module import Module
 
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -215,7 +212,6 @@ def _where(module: Module, paths: dict[int, str]) -> str:
 
 
 def _activation_name(value: Any) -> str | None:
-    from dualnet.nn import activations
 
     if callable(value):
         for name in activations.NAMES:

@@ -1,38 +1,34 @@
 """The module registry: the only place :func:`dualnet.load` finds classes, by name.
 
-Every built-in layer is registered under its class name (``"Dense"``,
+Every layer ``dn.nn`` exports is registered under its name there (``"Dense"``,
 ``"Sequential"``); custom modules are added with :func:`register_module`.
-A saved model names classes, never import paths, so loading a file runs no
+The registry sits above :mod:`dualnet.nn`: it reads ``dn.nn``'s layers, and
+nn never imports it. A saved model names classes, never import paths, so loading a file runs no
 code but that of registered classes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any, TypeVar, overload
 
+from dualnet import nn
 from dualnet.errors import ArgumentError
+from dualnet.nn.module import Module
 
-if TYPE_CHECKING:
-    from dualnet.nn.module import Module
+__all__ = ["register_module"]
 
 M = TypeVar("M", bound="type[Module]")
 
-_registry: dict[str, type[Module]] = {}
-_builtin_names: set[str] = set()
+
+def _builtins() -> dict[str, type[Module]]:
+    """Every layer ``dn.nn`` exports, under its name there."""
+    found = {name: getattr(nn, name) for name in nn.__all__}
+    return {n: v for n, v in found.items() if isinstance(v, type) and issubclass(v, Module) and v is not Module}
 
 
-def _ensure_builtins() -> None:
-    if _builtin_names:
-        return
-    from dualnet import nn
-    from dualnet.nn.module import Module
-
-    for name in nn.__all__:
-        value = getattr(nn, name)
-        if isinstance(value, type) and issubclass(value, Module) and value is not Module:
-            _registry[name] = value
-            _builtin_names.add(name)
+_registry: dict[str, type[Module]] = _builtins()
+_builtin_names: frozenset[str] = frozenset(_registry)
 
 
 @overload
@@ -56,8 +52,6 @@ def register_module(cls: M | None = None, *, name: str | None = None) -> M | Cal
     """
 
     def register(klass: M) -> M:
-        from dualnet.nn.module import Module
-
         if not (isinstance(klass, type) and issubclass(klass, Module)):
             raise ArgumentError(
                 f"register_module({klass!r}): only dn.nn.Module subclasses can be registered; "
@@ -66,7 +60,6 @@ def register_module(cls: M | None = None, *, name: str | None = None) -> M | Cal
         key = klass.__name__ if name is None else name
         if not isinstance(key, str) or not key:
             raise ArgumentError(f"register_module(name={key!r}): the name must be a non-empty string")
-        _ensure_builtins()
         if key in _builtin_names and _registry[key] is not klass:
             raise ArgumentError(
                 f"register_module({klass.__qualname__}): the name {key!r} belongs to the built-in layer "
@@ -80,7 +73,6 @@ def register_module(cls: M | None = None, *, name: str | None = None) -> M | Cal
 
 def lookup(name: str) -> type[Module]:
     """The class registered under ``name``; ArgumentError listing the registered names if none."""
-    _ensure_builtins()
     klass = _registry.get(name) if isinstance(name, str) else None
     if klass is None:
         raise ArgumentError(
@@ -92,7 +84,6 @@ def lookup(name: str) -> type[Module]:
 
 def name_of(klass: type[Any]) -> str | None:
     """The name ``klass`` is registered under, or None."""
-    _ensure_builtins()
     for key, value in _registry.items():
         if value is klass:
             return key
@@ -101,11 +92,9 @@ def name_of(klass: type[Any]) -> str | None:
 
 def custom_modules() -> list[str]:
     """The Python modules defining the registered custom classes (to import in a subprocess), sorted."""
-    _ensure_builtins()
     return sorted({k.__module__ for n, k in _registry.items() if n not in _builtin_names})
 
 
 def registered() -> list[str]:
     """Every registered name, sorted."""
-    _ensure_builtins()
     return sorted(_registry)

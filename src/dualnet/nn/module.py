@@ -26,11 +26,13 @@ import numpy as np
 
 from dualnet import seeding
 from dualnet.backend.dispatch import B
+from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
 from dualnet.errors import ShapeError, StateError
 from dualnet.nn import budget, initializers
 from dualnet.nn.state import load_into, module_state
+from dualnet.nn.summary import summary_lines
 
 # Bumped whenever any module's structure or trainable flags change, so cached
 # parameter lists can be reused safely on the hot path.
@@ -219,8 +221,6 @@ class Module:
         return f"layer {self._path!r} ({type(self).__name__})" if self._path else type(self).__name__
 
     def _placement(self) -> Any:
-        from dualnet.config import device
-
         return device(self._device) if self._device is not None else _NullScope()
 
     # -- calling --------------------------------------------------------------
@@ -407,8 +407,6 @@ class Module:
 
     def to(self, device: str) -> Module:
         """Move every parameter and buffer to ``device``; later lazily built weights go there too."""
-        from dualnet.config import canonical_device
-
         target = canonical_device(device)
         for module in self.modules():
             module.__dict__["_device"] = target
@@ -423,8 +421,6 @@ class Module:
 
     def summary(self, print_fn: Callable[[str], Any] = print) -> None:
         """Print a table of layers, output shapes (known after the first call) and parameter counts."""
-        from dualnet.nn.summary import summary_lines
-
         for line in summary_lines(self):
             print_fn(line)
 

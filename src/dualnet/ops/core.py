@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from dualnet.backend.dispatch import B
+from dualnet.backend.selection import canonical_device
 from dualnet.dtypes import standardize
 
 __all__ = [
@@ -112,8 +113,6 @@ def to_device(x: Any, device: str) -> Tensor:
     Raises:
         DeviceError: ``device`` is not a device of the active backend on this machine.
     """
-    from dualnet.config import canonical_device
-
     return B.to_device(x, canonical_device(device))
 
 

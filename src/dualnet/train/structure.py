@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from dualnet.backend.dispatch import B
-from dualnet.data.structure import flatten, map_structure, unflatten
 from dualnet.dtypes import is_float
 from dualnet.errors import ShapeError
+from dualnet.tree import flatten, map_structure, unflatten
 
 Key = int | str | None  # where one output sits: None (single), an index (tuple), a key (dict)
 

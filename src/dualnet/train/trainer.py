@@ -19,9 +19,10 @@ from typing import Any
 
 from dualnet import autograd
 from dualnet.backend.dispatch import B
+from dualnet.backend.selection import canonical_device, current_device, device as device_scope
 from dualnet.callbacks.base import CallbackList
 from dualnet.callbacks.history import History
-from dualnet.config import canonical_device, current_device, device as device_scope
+from dualnet.callbacks.progress import ProgressBar
 from dualnet.data import adapt
 from dualnet.distributed.data_parallel import data_parallel
 from dualnet.errors import ArgumentError, DualnetError, StateError
@@ -414,8 +415,6 @@ class Trainer:
         if history is not None:
             listed.append(history)
         if verbose and not any(type(c).__name__ == "ProgressBar" for c in listed):
-            from dualnet.callbacks import ProgressBar
-
             listed.append(ProgressBar(verbose))
         if self.strategy is not None:
             listed.callbacks = self.strategy.callbacks(listed.callbacks)

@@ -13,8 +13,6 @@ key from a counter variable, so every rank, running the same program, agrees on 
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from typing import Any
 
@@ -22,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from dualnet.errors import DistributedError
+from dualnet.tf_config import read_tf_config
 
 __all__ = [
     "distributed_setup",
@@ -40,9 +39,10 @@ _state: dict[str, Any] = {"strategy": None, "world_size": 1, "counter": None, "t
 
 def _workers_in_tf_config() -> int:
     try:
-        return len(json.loads(os.environ.get("TF_CONFIG", "") or "{}").get("cluster", {}).get("worker", []))
-    except (ValueError, AttributeError):
+        config = read_tf_config()
+    except DistributedError:
         return 0  # dn.distributed reports a malformed TF_CONFIG with the fix
+    return 0 if config is None else config.world_size
 
 
 def _start() -> None:

@@ -1,22 +1,50 @@
 """Which backend is active and which device new tensors go to.
 
-Environment: ``DUALNET_BACKEND`` (``torch``/``pytorch``, ``tensorflow``/``tf``,
-any case) picks the backend, else torch if installed, else tensorflow.
-``DUALNET_DEVICE`` picks the default device, else the first accelerator, else
-``"cpu"``. Only the active backend's framework is ever imported.
+``DUALNET_BACKEND`` (``torch``/``pytorch``, ``tensorflow``/``tf``, any case)
+picks the backend, else torch if installed, else tensorflow. ``DUALNET_DEVICE``
+picks the default device, else the first accelerator, else ``"cpu"``. Only the
+active backend's framework is ever imported. Code above this package that must
+react to a switch (seeding the new framework's generator) registers a hook
+with :func:`on_activate`, so nothing here imports upward.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from dualnet.backend import dispatch, placement, registry
 from dualnet.errors import BackendError, DeviceError
 
+__all__ = [
+    "BACKEND_ENV",
+    "DEVICE_ENV",
+    "available_backends",
+    "backend",
+    "canonical_device",
+    "current_device",
+    "device",
+    "devices",
+    "ensure_backend",
+    "on_activate",
+    "resolve_default_device",
+    "set_backend",
+]
+
 BACKEND_ENV = "DUALNET_BACKEND"
 DEVICE_ENV = "DUALNET_DEVICE"
+
+_on_activate: list[Callable[[str], None]] = []
+
+
+def on_activate(hook: Callable[[str], None]) -> None:
+    """Call ``hook(name)`` after every switch to a backend, in the order hooks were registered.
+
+    A hook registered twice runs once.
+    """
+    if hook not in _on_activate:
+        _on_activate.append(hook)
 
 
 def set_backend(name: str) -> None:
@@ -36,13 +64,16 @@ def set_backend(name: str) -> None:
     dispatch.activate(module, canonical)
     placement.set_default(None)  # devices differ per backend: resolve (and validate DUALNET_DEVICE) again
     placement.set_default(resolve_default_device())
-    from dualnet import seeding
-
-    seeding.reseed_active_backend()
+    for hook in _on_activate:
+        hook(canonical)
 
 
 def ensure_backend() -> str:
-    """Activate the default backend if none is active yet; return the active name."""
+    """Activate the default backend if none is active yet; return the active name.
+
+    Raises:
+        BackendError: ``DUALNET_BACKEND`` names an unknown or uninstalled backend, or no backend is installed.
+    """
     active = dispatch.active_name()
     if active is not None:
         return active
@@ -83,7 +114,8 @@ def devices() -> list[str]:
 def canonical_device(name: str) -> str:
     """Validate ``name`` against :func:`devices`; ``"cuda"``/``"gpu"`` mean ``"cuda:0"``.
 
-    Raises DeviceError listing the devices that exist.
+    Raises:
+        DeviceError: ``name`` is not a string or not a device here (the message lists the devices that exist).
     """
     if not isinstance(name, str):
         raise DeviceError(f"device must be a string such as 'cpu' or 'cuda:0', got {type(name).__name__}")
@@ -102,7 +134,11 @@ def canonical_device(name: str) -> str:
 
 
 def resolve_default_device() -> str:
-    """The default device: ``DUALNET_DEVICE`` if set, else the first accelerator, else cpu."""
+    """The default device: ``DUALNET_DEVICE`` if set, else the first accelerator, else cpu.
+
+    Raises:
+        DeviceError: ``DUALNET_DEVICE`` names a device the active backend does not have.
+    """
     requested = os.environ.get(DEVICE_ENV, "").strip()
     if requested:
         try:

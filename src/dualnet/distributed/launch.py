@@ -15,7 +15,6 @@ Nothing here imports a framework.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import subprocess
@@ -24,6 +23,8 @@ import threading
 import time
 from collections.abc import Sequence
 from typing import IO, Any
+
+from dualnet.tf_config import TF_CONFIG_ENV, tf_config_json
 
 __all__ = ["launch", "main", "worker_env"]
 
@@ -58,7 +59,7 @@ def worker_env(
     hosts = list(node_addrs) if node_addrs else ([master_addr] if nnodes == 1 else [])
     if hosts:
         workers = [f"{host}:{master_port + 1 + local}" for host in hosts for local in range(nproc_per_node)]
-        env["TF_CONFIG"] = json.dumps({"cluster": {"worker": workers}, "task": {"type": "worker", "index": rank}})
+        env[TF_CONFIG_ENV] = tf_config_json(workers, rank)
     return env
 
 
