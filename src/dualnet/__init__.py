@@ -1,10 +1,12 @@
 """dualnet: one API for neural networks on PyTorch or TensorFlow, with the same numbers on both.
 
 Pick the engine with ``DUALNET_BACKEND=torch|tensorflow`` or :func:`set_backend`.
-This module only re-exports; see ``docs/architecture.md`` for the layers.
+This module only re-exports. The public surface is what this package and its
+subpackages re-export (their ``__all__``); deeper imports reach internals that
+may change. See ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import callbacks, data, debug, distributed, export, losses, metrics, nn, ops, optim, testing, train
+from dualnet import callbacks, data, debug, distributed, export, io, losses, metrics, nn, ops, optim, testing, train
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.backend.selection import (
     available_backends,
@@ -62,6 +64,7 @@ __all__ = [
     "export",
     "function",
     "grad",
+    "io",
     "load",
     "load_checkpoint",
     "losses",

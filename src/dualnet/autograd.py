@@ -16,6 +16,8 @@ from dualnet.debug import numerics as _numerics
 from dualnet.errors import ArgumentError
 from dualnet.nn.module import Module
 
+__all__ = ["function", "grad", "no_grad", "stop_gradient", "value_and_grad"]
+
 
 def _check_callable(name: str, fn: Any) -> None:
     if not callable(fn):

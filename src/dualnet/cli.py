@@ -17,6 +17,8 @@ from dualnet.dtypes import standardize
 from dualnet.export import export as export_model
 from dualnet.io.model import load
 
+__all__: list[str] = []
+
 # Distributions that may provide each backend's framework, in the order to look for them.
 DISTRIBUTIONS = {"torch": ("torch",), "tensorflow": ("tensorflow-cpu", "tensorflow")}
 

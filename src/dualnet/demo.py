@@ -29,6 +29,8 @@ import numpy as np
 import dualnet as dn
 from dualnet.backend import registry
 
+__all__: list[str] = []
+
 TOLERANCE = 1e-4  # relative, on every per-epoch loss (the default; see TOLERANCES)
 # Convolutions sum in a different order on each framework (float32 ulps), and Adam at lr 1e-2 amplifies
 # those differences over hundreds of steps: the digits run agrees to ~1e-3, the MLP to ~1e-6.

@@ -15,6 +15,8 @@ import numpy as np
 
 from dualnet.errors import DTypeError
 
+__all__: list[str] = []
+
 FLOATX = "float32"
 INTX = "int64"
 

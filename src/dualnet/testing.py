@@ -27,6 +27,8 @@ from dualnet.backend import selection
 from dualnet.backend.dispatch import B
 from dualnet.nn.module import Module
 
+__all__ = ["Run", "function_parity", "module_parity"]
+
 DEFAULT_BACKENDS = ("torch", "tensorflow")
 
 

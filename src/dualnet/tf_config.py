@@ -18,7 +18,7 @@ from typing import Any
 
 from dualnet.errors import DistributedError
 
-__all__ = ["TF_CONFIG_ENV", "TFConfig", "read_tf_config", "tf_config_json"]
+__all__: list[str] = []  # internal: dn.distributed and the tensorflow backend read it, the launcher writes it
 
 TF_CONFIG_ENV = "TF_CONFIG"
 _FIX = (

@@ -16,6 +16,8 @@ from typing import Any
 
 from dualnet.errors import ArgumentError
 
+__all__ = ["Callback", "CallbackList", "LambdaCallback"]
+
 Logs = dict[str, Any]
 
 

@@ -12,6 +12,8 @@ from dualnet.callbacks.monitor import Monitor
 from dualnet.errors import ArgumentError
 from dualnet.io.checkpoint import save_checkpoint
 
+__all__ = ["ModelCheckpoint"]
+
 
 class ModelCheckpoint(Callback):
     """Write ``model.save_weights(filepath)`` (safetensors, atomic) at each epoch end.

@@ -12,6 +12,8 @@ from dualnet.callbacks.base import Callback, Logs
 from dualnet.callbacks.checks import fail
 from dualnet.io.atomic import WriteError
 
+__all__ = ["CSVLogger"]
+
 
 class CSVLogger(Callback):
     """Write ``epoch,<key>,...`` rows to ``filename`` at each epoch end, flushed at once.

@@ -10,6 +10,8 @@ from dualnet.callbacks.base import Callback, Logs
 from dualnet.callbacks.checks import check_int, check_non_negative, check_optional_number, check_verbose
 from dualnet.callbacks.monitor import Monitor
 
+__all__ = ["EarlyStopping"]
+
 
 class EarlyStopping(Callback):
     """Stop ``fit`` once ``monitor`` has not improved for ``patience`` epochs.

@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+__all__: list[str] = []
+
 _CRC32C_POLY = 0x82F63B78  # Castagnoli, bit-reversed
 
 

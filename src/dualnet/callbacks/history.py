@@ -8,6 +8,8 @@ from pathlib import Path
 from dualnet.callbacks.base import Callback, Logs
 from dualnet.errors import ArgumentError, UnsupportedError
 
+__all__ = ["History"]
+
 
 class History(Callback):
     """Records every epoch's logs; ``Trainer.fit`` returns it.

@@ -20,6 +20,8 @@ from dualnet.callbacks.checks import check_int, check_non_negative, check_number
 from dualnet.callbacks.monitor import Monitor
 from dualnet.errors import ArgumentError
 
+__all__ = ["LearningRateScheduler", "ReduceLROnPlateau"]
+
 
 def optimizers_of(owner: str, trainer: Any) -> list[Any]:
     """The optimizer(s) whose rate ``owner`` sets; ArgumentError if there is none or its rate is a schedule."""

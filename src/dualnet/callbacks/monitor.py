@@ -10,6 +10,8 @@ from typing import Any
 
 from dualnet.callbacks.checks import check_mode, check_monitor
 
+__all__: list[str] = []
+
 # Words in a log key that mean "higher is better" (Keras's auto mode looks for "acc"; metric names add more).
 _MAX_WORDS = frozenset({"acc", "accuracy", "auc", "precision", "recall", "f1", "fbeta", "iou", "r2", "dice"})
 

@@ -7,6 +7,8 @@ import math
 from dualnet.callbacks.base import Callback, Logs, global_step
 from dualnet.errors import NumericsError
 
+__all__ = ["TerminateOnNaN"]
+
 FIX = (
     "lower the learning rate, check the data for NaN or inf (np.isfinite(x).all()), clip gradients "
     "(e.g. dn.optim.Adam(..., global_clipnorm=1.0)) or use a loss on logits (from_logits=True)"

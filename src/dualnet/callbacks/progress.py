@@ -11,6 +11,8 @@ from typing import Any
 from dualnet.callbacks.base import Callback, Logs, global_step
 from dualnet.callbacks.checks import fail
 
+__all__ = ["ProgressBar"]
+
 
 def format_value(value: Any) -> str:
     """``0.1234``; tiny or huge values in exponent form (``1.2346e-05``), as Keras prints them."""

@@ -15,6 +15,8 @@ from dualnet.callbacks.base import Callback, Logs, global_step
 from dualnet.callbacks.checks import fail
 from dualnet.callbacks.event_writer import EventFileWriter
 
+__all__ = ["TensorBoard"]
+
 
 class TensorBoard(Callback):
     """Log the epoch values to ``log_dir/train`` and ``log_dir/validation``, as Keras's callback does.

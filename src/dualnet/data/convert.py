@@ -15,6 +15,8 @@ from dualnet.backend.dispatch import B
 from dualnet.backend.placement import current_device
 from dualnet.errors import ArgumentError
 
+__all__: list[str] = []
+
 # NumPy kinds a tensor can hold: bool, signed/unsigned int, float, complex.
 _NUMERIC_KINDS = frozenset("biufc")
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from dualnet.errors import DualnetError
 
+__all__: list[str] = []
+
 _ITEM, _END, _ERROR = "item", "end", "error"
 _POLL_S = 0.05  # how often a producer blocked on a full queue checks whether it should stop
 _JOIN_S = 5.0

@@ -23,6 +23,8 @@ from dualnet import tree
 from dualnet.backend.dispatch import B
 from dualnet.errors import NumericsError
 
+__all__ = ["NumericsCheck", "check_numerics"]
+
 FIX = (
     "lower the learning rate, check the inputs for NaN or inf (np.isfinite(x).all()), clip gradients "
     "(e.g. dn.optim.Adam(..., global_clipnorm=1.0)), or guard the operation (a log or sqrt of values <= 0, "

@@ -23,7 +23,7 @@ from dualnet.backend.dispatch import B
 from dualnet.distributed import runtime, sharding
 from dualnet.errors import ArgumentError, DistributedError, UnsupportedError
 
-__all__ = ["STRATEGIES", "DataParallel", "data_parallel"]
+__all__: list[str] = []
 
 STRATEGIES = ("data_parallel",)
 

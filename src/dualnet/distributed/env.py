@@ -18,7 +18,7 @@ from typing import Any
 from dualnet.errors import DistributedError
 from dualnet.tf_config import read_tf_config
 
-__all__ = ["LaunchEnv", "read_env", "timeout_seconds"]
+__all__: list[str] = []
 
 TIMEOUT_ENV = "DUALNET_DISTRIBUTED_TIMEOUT"
 DEFAULT_TIMEOUT = 300.0  # seconds a collective waits for the other ranks (the first one waits for their start-up)

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from dualnet.tf_config import TF_CONFIG_ENV, tf_config_json
 
-__all__ = ["launch", "main", "worker_env"]
+__all__: list[str] = []
 
 GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL when stopping the workers
 

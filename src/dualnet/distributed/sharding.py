@@ -22,7 +22,7 @@ from dualnet.data.convert import numpy_to_native
 from dualnet.data.prefetch import Prefetcher
 from dualnet.errors import ArgumentError, ShapeError
 
-__all__ = ["ShardedBatches", "ShardedLoader", "shard"]
+__all__: list[str] = []
 
 
 def bounds(size: int, rank: int, world_size: int) -> tuple[int, int]:

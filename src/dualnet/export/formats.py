@@ -21,6 +21,8 @@ from dualnet.errors import ArgumentError, UnsupportedError
 from dualnet.export.subprocess_route import export_in_tensorflow
 from dualnet.nn.module import Module
 
+__all__ = ["FORMATS", "export", "onnx", "saved_model", "tflite", "torch_program"]
+
 DEFAULT_OPSET = 18
 
 

@@ -22,6 +22,8 @@ from dualnet.io.registry import custom_modules
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
 
+__all__: list[str] = []
+
 
 class ExportError(DualnetError, RuntimeError):
     """The export subprocess failed; the message carries its error."""

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from dualnet.errors import DualnetError
 
+__all__ = ["WriteError", "write_atomic"]
+
 
 class WriteError(DualnetError, OSError):
     """A file could not be written (missing folder, no permission, disk full); nothing was replaced."""

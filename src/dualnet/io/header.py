@@ -26,6 +26,8 @@ import numpy as np
 
 from dualnet.errors import WeightsFileError
 
+__all__: list[str] = []
+
 # Bytes per element of the dtypes dualnet reads (those of safetensors.numpy), and their NumPy types.
 DTYPES: dict[str, str] = {
     "BOOL": "|b1",

@@ -39,6 +39,8 @@ from dualnet.nn.budget import allocation_budget, located
 from dualnet.nn.containers import Sequential
 from dualnet.nn.module import Module
 
+__all__ = ["load", "read_config", "save"]
+
 FORMAT, VERSION, METADATA_KEY = "dualnet.model", 1, "dualnet.config"
 MODULE, TUPLE = "__module__", "__tuple__"
 MAX_INT = 2**31 - 1  # every integer in a config (sizes, counts) must fit in int32

@@ -20,6 +20,8 @@ from dualnet.io.header import read_tensors
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
 
+__all__ = ["WeightsNotFoundError", "load_state", "load_weights", "save_state", "save_weights"]
+
 
 class WeightsNotFoundError(DualnetError, FileNotFoundError):
     """The weights file does not exist."""

@@ -17,6 +17,8 @@ import numpy as np
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 
+__all__ = ["Loss", "REDUCTIONS"]
+
 REDUCTIONS = ("mean", "sum", "none")
 """The values a loss's ``reduction`` argument takes; any other raises ArgumentError."""
 EPSILON = 1e-7  # Keras's clipping bound for probabilities

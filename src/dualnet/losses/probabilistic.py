@@ -18,6 +18,8 @@ from dualnet.losses.base import (
     same_shape,
 )
 
+__all__ = ["BinaryCrossEntropy", "CrossEntropy", "KLDivergence"]
+
 
 class BinaryCrossEntropy(Loss):
     """``-(y log p + (1 - y) log(1 - p))``, mean over features per example. Shapes: both ``(N, ...)`` -> ``(N,)``.

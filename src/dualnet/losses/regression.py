@@ -16,6 +16,8 @@ from dualnet.losses.base import (
     same_shape,
 )
 
+__all__ = ["CosineSimilarity", "Huber", "MeanAbsoluteError", "MeanSquaredError"]
+
 
 class MeanSquaredError(Loss):
     """Mean of ``(y_pred - y_true) ** 2`` over features, per example. Shapes: both ``(N, ...)`` -> ``(N,)``.

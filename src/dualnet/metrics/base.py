@@ -10,6 +10,8 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError, StateError
 from dualnet.losses.base import compatible, is_number
 
+__all__ = ["Metric"]
+
 
 class Metric:
     """Base class: running totals in float64 buffers declared with :meth:`add_state`.

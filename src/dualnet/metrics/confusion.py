@@ -11,6 +11,8 @@ from dualnet.errors import ArgumentError, ShapeError
 from dualnet.losses.base import check_class_ids, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
+__all__ = ["AUC", "F1Score", "Precision", "Recall"]
+
 
 class _Confusion(Metric):
     """Weighted true positives, predicted positives and actual positives, per class or for one binary class."""

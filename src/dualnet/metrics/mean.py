@@ -11,6 +11,8 @@ from dualnet.errors import ArgumentError
 from dualnet.losses.base import check_class_ids, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
+__all__ = ["Accuracy", "BinaryAccuracy", "Mean", "MeanAbsoluteError", "MeanOf", "MeanSquaredError", "TopKAccuracy"]
+
 
 class Mean(Metric):
     """The (weighted) mean of every value passed to :meth:`update`.

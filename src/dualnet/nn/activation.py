@@ -8,6 +8,8 @@ from dualnet.backend.dispatch import B
 from dualnet.nn import activations
 from dualnet.nn.module import Module
 
+__all__ = ["Activation"]
+
 
 class Activation(Module):
     """Apply ``activation`` elementwise (Keras ``Activation``): same shape in and out.

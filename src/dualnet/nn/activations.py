@@ -8,6 +8,8 @@ from typing import Any
 from dualnet import ops
 from dualnet.errors import ArgumentError
 
+__all__ = ["get"]
+
 NAMES = (
     "linear",
     "relu",

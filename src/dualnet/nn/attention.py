@@ -24,6 +24,8 @@ from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.nn import initializers
 from dualnet.nn.module import Module
 
+__all__ = ["MultiHeadAttention"]
+
 _PROJECTIONS = ("query", "key", "value", "output")
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from dualnet.errors import ArgumentError
 
+__all__: list[str] = []
+
 
 @dataclass
 class _Budget:

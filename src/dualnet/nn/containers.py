@@ -9,6 +9,8 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn.module import Module
 
+__all__ = ["Residual", "Sequential"]
+
 
 class Sequential(Module):
     """Layers called one after the other: ``Sequential([a, b, c])(x) == c(b(a(x)))``.

@@ -10,6 +10,8 @@ from dualnet.errors import ArgumentError
 from dualnet.nn import initializers
 from dualnet.nn.conv import _SpatialConv, int_tuple, positive_int
 
+__all__ = ["Conv2DTranspose"]
+
 
 class Conv2DTranspose(_SpatialConv):
     """Transposed 2-D convolution: inputs ``(N, H, W, C_in)`` -> ``(N, H_out, W_out, filters)``.

@@ -10,6 +10,8 @@ from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.nn import activations
 from dualnet.nn.module import Module
 
+__all__ = ["Dense"]
+
 
 class Dense(Module):
     """Fully connected layer (Keras ``Dense``).

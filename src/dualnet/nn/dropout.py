@@ -9,6 +9,8 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 from dualnet.nn.module import Module
 
+__all__ = ["Dropout"]
+
 
 class Dropout(Module):
     """Inverted dropout (Keras ``Dropout``): same shape in and out.

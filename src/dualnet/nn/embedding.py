@@ -11,6 +11,8 @@ from dualnet.dtypes import is_int
 from dualnet.errors import ArgumentError, DTypeError
 from dualnet.nn.module import Module
 
+__all__ = ["Embedding"]
+
 
 class Embedding(Module):
     """Turn integer ids into vectors (Keras ``Embedding``).

@@ -17,6 +17,8 @@ import numpy as np
 
 from dualnet.errors import ArgumentError
 
+__all__ = ["Constant", "Normal", "Orthogonal", "Uniform", "VarianceScaling", "fans", "generator_for", "get"]
+
 Initializer = Callable[[tuple[int, ...], str, np.random.Generator], np.ndarray]
 
 # Standard deviation of a unit normal truncated to [-2, 2]; Keras divides by it

@@ -34,6 +34,8 @@ from dualnet.nn import budget, initializers
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
 
+__all__ = ["Module"]
+
 # Bumped whenever any module's structure or trainable flags change, so cached
 # parameter lists can be reused safely on the hot path.
 _structure_version = [0]

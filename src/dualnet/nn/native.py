@@ -20,7 +20,7 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, StateError
 from dualnet.nn.module import Module, _changed
 
-__all__ = ["Wrapped", "to_native", "wrap"]
+__all__ = ["Wrapped", "wrap"]
 
 # Root package of an object's class (or a base class) -> the backend that can run it.
 _FRAMEWORKS = {"torch": "torch", "keras": "tensorflow", "tf_keras": "tensorflow", "tensorflow": "tensorflow"}

@@ -18,6 +18,8 @@ from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.nn.module import Module
 
+__all__ = ["BatchNorm", "GroupNorm", "LayerNorm"]
+
 _HALF = ("float16", "bfloat16")
 
 

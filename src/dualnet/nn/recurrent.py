@@ -20,6 +20,8 @@ from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.nn import initializers
 from dualnet.nn.module import Module
 
+__all__ = ["GRU", "LSTM"]
+
 
 class _Recurrent(Module):
     """What LSTM and GRU share: arguments, weights, input checks and the shape of the result."""

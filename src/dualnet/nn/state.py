@@ -12,6 +12,8 @@ from dualnet.errors import StateDictError
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
 
+__all__: list[str] = []
+
 _SHOWN = 8  # keys listed in an error message before "and N more"
 
 

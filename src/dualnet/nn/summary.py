@@ -11,6 +11,8 @@ from dualnet.backend.dispatch import B
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
 
+__all__: list[str] = []
+
 
 def _size(var: Any) -> int:
     return int(np.prod(tuple(B.shape(var)), dtype=np.int64))

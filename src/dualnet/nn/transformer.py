@@ -21,6 +21,8 @@ from dualnet.nn.dense import Dense
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import LayerNorm
 
+__all__ = ["TransformerEncoderLayer"]
+
 _NAME = "TransformerEncoderLayer"
 
 

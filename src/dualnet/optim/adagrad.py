@@ -9,6 +9,8 @@ from dualnet.backend.dispatch import B
 from dualnet.optim.checks import check_range
 from dualnet.optim.optimizer import Optimizer
 
+__all__ = ["Adagrad"]
+
 
 class Adagrad(Optimizer):
     """Adagrad (Duchi et al.), as ``torch.optim.Adagrad``.

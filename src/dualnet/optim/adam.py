@@ -9,6 +9,8 @@ from dualnet.backend.dispatch import B
 from dualnet.optim.checks import check_betas, check_range
 from dualnet.optim.optimizer import Optimizer, lerp
 
+__all__ = ["Adam", "AdamW"]
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), as ``torch.optim.Adam``; ``weight_decay`` adds ``weight_decay * p`` to the gradient.

@@ -15,6 +15,8 @@ from dualnet import dtypes
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 
+__all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value", "global_norm"]
+
 _EPS = 1e-6  # torch's clip_grad_norm_ guard against a zero norm
 
 

@@ -9,6 +9,8 @@ from dualnet.backend.dispatch import B
 from dualnet.optim.checks import check_betas, check_range
 from dualnet.optim.optimizer import Optimizer
 
+__all__ = ["Lion"]
+
 
 class Lion(Optimizer):
     """EvoLved Sign Momentum: the sign of an interpolated momentum, with decoupled weight decay.

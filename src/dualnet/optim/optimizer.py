@@ -33,6 +33,8 @@ from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.optim import clipping, state as state_io
 from dualnet.optim.checks import check_learning_rate, positive_or_none
 
+__all__ = ["Optimizer"]
+
 
 class Optimizer:
     """Base optimizer.

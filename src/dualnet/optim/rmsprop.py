@@ -9,6 +9,8 @@ from dualnet.backend.dispatch import B
 from dualnet.optim.checks import check_range
 from dualnet.optim.optimizer import Optimizer, lerp
 
+__all__ = ["RMSprop"]
+
 
 class RMSprop(Optimizer):
     """RMSprop (Hinton), as ``torch.optim.RMSprop``.

@@ -16,6 +16,8 @@ from typing import Any
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 
+__all__ = ["Constant", "CosineDecay", "ExponentialDecay", "OneCycle", "PiecewiseConstant", "Schedule", "StepDecay"]
+
 # Helpers that take Python numbers or tensors alike.
 
 

@@ -10,6 +10,8 @@ from dualnet.errors import ArgumentError
 from dualnet.optim.checks import called, check_range
 from dualnet.optim.optimizer import Optimizer
 
+__all__ = ["SGD"]
+
 
 class SGD(Optimizer):
     """``p -= lr * d`` where ``d`` is the gradient ``g`` (plus ``weight_decay * p``), with optional momentum.

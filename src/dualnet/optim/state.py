@@ -20,6 +20,8 @@ from dualnet.errors import StateDictError
 if TYPE_CHECKING:
     from dualnet.optim.optimizer import Optimizer
 
+__all__: list[str] = []
+
 
 def _hyper_array(value: Any) -> np.ndarray | None:
     if value is None or callable(value):

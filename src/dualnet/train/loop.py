@@ -18,6 +18,8 @@ import numpy as np
 from dualnet.data import adapt, num_batches, split
 from dualnet.errors import ArgumentError, ShapeError
 
+__all__: list[str] = []
+
 _END = object()
 
 

@@ -27,6 +27,8 @@ from dualnet.losses.base import is_number
 from dualnet.metrics.base import Metric
 from dualnet.train.structure import Key, describe, output_keys, output_name, pick
 
+__all__: list[str] = []
+
 
 class _Output:
     """One output's loss, weight and metrics."""

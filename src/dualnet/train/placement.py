@@ -7,6 +7,8 @@ from dualnet.errors import DeviceError
 from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
 
+__all__: list[str] = []
+
 
 def place(model: Module, optimizer: Optimizer | None, device: str) -> str:
     """Move ``model`` to ``device`` (a canonical name) if any of its parameters or buffers is elsewhere.

@@ -35,6 +35,8 @@ from dualnet.errors import ArgumentError, UnsupportedError
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
 
+__all__ = ["LossScaler", "POLICIES", "Policy"]
+
 # Layers that normalise in float32 whatever their input: their weights are not cast (Keras's autocast=False).
 KEEP_FLOAT32: tuple[type[Module], ...] = (BatchNorm, LayerNorm, GroupNorm)
 

@@ -26,6 +26,8 @@ from dualnet.train.structure import call_model, output_keys, unpack
 if TYPE_CHECKING:
     from dualnet.train.trainer import Trainer
 
+__all__: list[str] = []
+
 
 @dataclass
 class StepState:

@@ -25,6 +25,8 @@ from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
 from dualnet.train.precision import LossScaler
 
+__all__: list[str] = []
+
 
 class GradientApplier:
     """Routes model gradients to ``optimizer``; accumulates over ``accumulation`` batches; unscales fp16 losses.

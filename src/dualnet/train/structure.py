@@ -19,6 +19,8 @@ from dualnet.dtypes import is_float
 from dualnet.errors import ShapeError
 from dualnet.tree import flatten, map_structure, unflatten
 
+__all__ = ["unpack"]
+
 Key = int | str | None  # where one output sits: None (single), an index (tuple), a key (dict)
 
 

@@ -47,6 +47,8 @@ from dualnet.train.structure import (
     unpack,
 )
 
+__all__ = ["Trainer"]
+
 
 class Trainer:
     """Trains ``model`` with ``optimizer`` on ``loss``, tracking ``metrics``.
