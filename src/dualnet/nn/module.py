@@ -374,13 +374,13 @@ class Module:
 
     def save_weights(self, path: str | os.PathLike[str]) -> None:
         """Write ``state_dict()`` to ``path`` as safetensors (atomic: a crash leaves the old file)."""
-        from dualnet.io.weights import save_weights
+        from dualnet.io.weights import save_weights  # the one upward import: docs/architecture.md, Layers
 
         save_weights(self, path)
 
     def load_weights(self, path: str | os.PathLike[str], strict: bool = True) -> None:
         """Load a safetensors weights file written by :meth:`save_weights` on any backend."""
-        from dualnet.io.weights import load_weights
+        from dualnet.io.weights import load_weights  # the one upward import: docs/architecture.md, Layers
 
         load_weights(self, path, strict)
 
