@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dualnet import losses
 from dualnet.errors import ArgumentError
+from dualnet.losses import names as loss_names
 from dualnet.metrics.base import Metric
 from dualnet.metrics.confusion import AUC, F1Score, Precision, Recall
 from dualnet.metrics.mean import (
@@ -43,13 +43,16 @@ class Named:
     cls: type[Metric]
     follows: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+    shown: str | None = None  # describe()'s text where the arguments' reprs would not read well
 
     def build(self, name: str) -> Metric:
         """A new metric called ``name``."""
-        return self.cls(**self.kwargs, name=name)  # type: ignore[call-arg]
+        return self.cls(**self.kwargs, name=name)
 
     def describe(self) -> str:
         """The constructor call, ``TopKAccuracy(k=5)``."""
+        if self.shown is not None:
+            return self.shown
         return f"{self.cls.__name__}({', '.join(f'{k}={v!r}' for k, v in self.kwargs.items())})"
 
 
@@ -57,9 +60,12 @@ def _all(named: Named, *names: str) -> dict[str, Named]:
     return dict.fromkeys(names, named)
 
 
-def _mean_of(loss: losses.Loss, follows: str) -> Named:
-    # Keras's loss metrics are MeanMetricWrapper(loss function): the mean of the per-example values.
-    return Named(MeanOf, follows, {"fn": loss})
+def _mean_of(loss_name: str, follows: str) -> Named:
+    """The mean of the per-example values of the loss that Keras's ``loss_name`` means (MeanMetricWrapper's way)."""
+    loss = loss_names.NAMES[loss_name]
+    arguments = {**loss.kwargs, "reduction": "none"}
+    shown = f"{loss.cls.__name__}({', '.join(f'{k}={v!r}' for k, v in arguments.items())})"
+    return Named(MeanOf, follows, {"fn": loss.cls(**arguments)}, shown=f"MeanOf({shown})")
 
 
 NAMES: dict[str, Named] = {
@@ -106,27 +112,23 @@ NAMES: dict[str, Named] = {
     ),
     **_all(Named(Mean, "keras.metrics.Mean"), "mean", "Mean"),
     **_all(
-        _mean_of(losses.BinaryCrossEntropy(reduction="none"), "keras.metrics.BinaryCrossentropy"),
+        _mean_of("binary_crossentropy", "keras.metrics.BinaryCrossentropy"),
         "binary_crossentropy",
         "BinaryCrossentropy",
         "bce",
         "BCE",
     ),
     **_all(
-        _mean_of(losses.CrossEntropy(from_logits=False, reduction="none"), "keras.metrics.CategoricalCrossentropy"),
+        _mean_of("categorical_crossentropy", "keras.metrics.CategoricalCrossentropy"),
         "categorical_crossentropy",
         "CategoricalCrossentropy",
     ),
     **_all(
-        _mean_of(
-            losses.CrossEntropy(from_logits=False, reduction="none"), "keras.metrics.SparseCategoricalCrossentropy"
-        ),
+        _mean_of("sparse_categorical_crossentropy", "keras.metrics.SparseCategoricalCrossentropy"),
         "sparse_categorical_crossentropy",
         "SparseCategoricalCrossentropy",
     ),
-    **_all(
-        _mean_of(losses.KLDivergence(reduction="none"), "keras.metrics.KLDivergence"), "kl_divergence", "KLDivergence"
-    ),
+    **_all(_mean_of("kl_divergence", "keras.metrics.KLDivergence"), "kl_divergence", "KLDivergence"),
     # dualnet's own names (Keras has no metric of these meanings).
     "top_k_accuracy": Named(TopKAccuracy, "dualnet: top-5 accuracy of ids or one-hot rows", {"k": 5}),
     "f1": Named(F1Score, "dualnet: binary F1 at threshold 0.5", {"threshold": 0.5}),

@@ -11,7 +11,11 @@ losses, ``"<output>_loss"`` each.
 (:func:`dualnet.metrics.get`). A flat list applies to every output (names and
 classes make one metric per output); a dict keyed by output name (or a list of
 lists, one per tuple output) picks them per output. Logs name them
-``"<metric name>"`` for one output, ``"<output>_<metric name>"`` otherwise.
+``"<metric name>"`` for one output, ``"<output>_<metric name>"`` otherwise;
+a name given as a string is the metric's name, as in Keras (``"acc"`` logs ``acc``).
+
+Keras's loss and metric names mean what Keras means (:func:`dualnet.losses.get`);
+an unknown name fails when the Trainer is made, with the close matches.
 """
 
 from __future__ import annotations
