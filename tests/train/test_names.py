@@ -61,3 +61,16 @@ def test_a_metric_logs_under_the_string_it_was_given(backend: str, name: str) ->
     assert set(results) == {"loss", name}
     logits = dn.ops.to_numpy(trainer.predict(X, batch_size=32, verbose=0))
     np.testing.assert_allclose(results[name], (logits.argmax(-1) == LABELS).mean(), rtol=1e-6)
+
+
+def test_compiles_crossentropy_and_acc_pick_binary_for_one_sigmoid_column(backend: str) -> None:
+    dn.seed(0)
+    model = dn.nn.Dense(1, activation="sigmoid", in_features=6)
+    target = (LABELS > 0).astype("float32")  # shape (N,) against outputs (N, 1)
+    trainer = Trainer(model, dn.optim.SGD(model.parameters(), lr=0.1), loss="crossentropy", metrics=["acc"])
+    trainer.fit(X, target, epochs=1, batch_size=32, verbose=0)  # inside the compiled step too
+    results = trainer.evaluate(X, target, batch_size=32, verbose=0)
+    p = np.clip(dn.ops.to_numpy(trainer.predict(X, batch_size=32, verbose=0))[:, 0], 1e-7, 1 - 1e-7)
+    bce = -(target * np.log(p) + (1 - target) * np.log(1 - p)).mean()
+    np.testing.assert_allclose(results["loss"], bce, rtol=1e-5)
+    np.testing.assert_allclose(results["acc"], ((p > 0.5) == target).mean(), rtol=1e-6)
