@@ -6,7 +6,8 @@ binary losses, the target's shape without the class axis for the
 distribution losses). ``sample_weight`` multiplies those values; it has their
 shape or a prefix of it (``(N,)`` weights every position of an example alike),
 and ``"mean"`` divides the weighted sum by the number of values, as Keras
-does. Losses are also available by name through :func:`get` (``"mse"``).
+does. Losses are also available by name through :func:`get` (``"mse"``): Keras's
+names mean what Keras means, PyTorch's function names what PyTorch means.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dualnet.errors import ArgumentError
+from dualnet.losses import names
 from dualnet.losses.base import REDUCTIONS, Loss
 from dualnet.losses.probabilistic import BinaryCrossEntropy, CrossEntropy, KLDivergence
 from dualnet.losses.regression import CosineSimilarity, Huber, MeanAbsoluteError, MeanSquaredError
@@ -32,42 +34,29 @@ __all__ = [
     "REDUCTIONS",
 ]
 
-_NAMED: dict[str, Callable[[], Loss]] = {
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-    "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError,
-    "huber": Huber,
-    "binary_cross_entropy": BinaryCrossEntropy,
-    "binary_crossentropy": BinaryCrossEntropy,
-    "bce": BinaryCrossEntropy,
-    "cross_entropy": CrossEntropy,
-    "categorical_cross_entropy": CrossEntropy,
-    "categorical_crossentropy": CrossEntropy,
-    "sparse_categorical_cross_entropy": CrossEntropy,
-    "sparse_categorical_crossentropy": CrossEntropy,
-    "kl_divergence": KLDivergence,
-    "kld": KLDivergence,
-    "cosine_similarity": CosineSimilarity,
-}
 
-
-def get(identifier: Any) -> Callable[..., Any]:
+def get(identifier: Any, where: str = "loss") -> Callable[..., Any]:
     """A loss from a name, a Loss class or instance, or any callable ``(y_pred, y_true) -> scalar``.
 
-    Names give the class with its defaults: every cross-entropy name gives
-    ``CrossEntropy(from_logits=True)`` (integer or one-hot targets alike) and
-    ``"bce"`` gives ``BinaryCrossEntropy(from_logits=False)``; construct the
-    class to change them.
+    A name builds what the table in the guide "Losses and metrics by name"
+    says: Keras's identifiers mean exactly what Keras means
+    (``"categorical_crossentropy"`` is ``CrossEntropy(from_logits=False)``:
+    probabilities, as in Keras) and PyTorch's ``torch.nn.functional`` names
+    what PyTorch means (``"cross_entropy"`` is ``CrossEntropy(from_logits=True)``:
+    logits). A class gives an instance with its defaults; construct it to change them.
 
     Raises:
-        ArgumentError: ``identifier`` is not a known name (any case), a Loss class or a callable.
+        ArgumentError: ``identifier`` is not a known name (the message gives the close matches), a Loss class or
+            a callable; or it names a Keras loss dualnet does not have yet.
     """
 
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
+    if isinstance(identifier, str):
+        return names.resolve(identifier, where)
     if callable(identifier):
         return identifier  # type: ignore[no-any-return]
-    if isinstance(identifier, str) and identifier.lower() in _NAMED:
-        return _NAMED[identifier.lower()]()
-    raise ArgumentError(f"loss: unknown loss {identifier!r}; use one of {', '.join(sorted(_NAMED))} or a Loss object")
+    raise ArgumentError(
+        f"{where}: expected a loss name (e.g. 'mse'), a dn.losses.Loss or a function (y_pred, y_true) -> scalar, "
+        f"got {type(identifier).__name__}"
+    )

@@ -15,8 +15,8 @@ from dualnet.losses.base import (
     class_axis,
     compatible,
     mean_over_features,
-    same_shape,
 )
+from dualnet.losses.ranks import matched_shapes
 
 __all__ = ["BinaryCrossEntropy", "CrossEntropy", "KLDivergence"]
 
@@ -30,7 +30,8 @@ class BinaryCrossEntropy(Loss):
 
     Raises:
         ArgumentError: ``label_smoothing`` is not in [0, 1], or an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or ``sample_weight``
+            fits neither their shape nor a prefix.
     """
 
     def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, reduction: str = "mean") -> None:
@@ -39,14 +40,15 @@ class BinaryCrossEntropy(Loss):
         self.label_smoothing = check_fraction("BinaryCrossEntropy", "label_smoothing", label_smoothing)
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = same_shape("BinaryCrossEntropy", y_pred, y_true)
+        y_pred, y_true = matched_shapes("BinaryCrossEntropy", y_pred, y_true)
         if self.label_smoothing:
             y_true = B.add(B.multiply(y_true, 1.0 - self.label_smoothing), 0.5 * self.label_smoothing)
         if self.from_logits:
             return mean_over_features(B.sigmoid_cross_entropy(y_pred, y_true))
         p = B.clip(y_pred, EPSILON, 1.0 - EPSILON)
         positive = B.multiply(y_true, B.log(p))
-        negative = B.multiply(B.subtract(1.0, y_true), B.log1p(B.negative(p)))
+        # log(1 - p), not log1p(-p): Keras's arithmetic, so that confident predictions give Keras's float32 value.
+        negative = B.multiply(B.subtract(1.0, y_true), B.log(B.subtract(1.0, p)))
         return mean_over_features(B.negative(B.add(positive, negative)))
 
 
@@ -54,8 +56,9 @@ class CrossEntropy(Loss):
     """Categorical cross-entropy ``-sum(target * log_softmax(y_pred), axis)``; PyTorch's ``CrossEntropyLoss``.
 
     ``y_pred`` (N, ..., C) holds logits (``from_logits=True``) or probabilities
-    (normalised along ``axis``, then clipped to ``[1e-7, 1 - 1e-7]`` as in Keras)
-    with the classes on ``axis``. ``y_true`` is either integer class ids of
+    with the classes on ``axis``, taken as Keras does: for probability targets
+    normalised along ``axis``, then clipped to ``[1e-7, 1 - 1e-7]``; for class
+    ids clipped, then normalised (``log_softmax(log(clip(p)))``). ``y_true`` is either integer class ids of
     ``y_pred``'s shape without ``axis`` (N, ...) (or with it as size 1), or
     probabilities / one-hot rows of ``y_pred``'s shape. Unreduced values have
     shape (N, ...). ``label_smoothing`` ``s`` mixes the target with the uniform
@@ -119,6 +122,12 @@ class CrossEntropy(Loss):
         p = B.divide(y_pred, B.sum(y_pred, axis, keepdims=True))
         return B.log(B.clip(p, EPSILON, 1.0 - EPSILON))
 
+    def _sparse_log_probs(self, y_pred: Any, axis: int) -> Any:
+        if self.from_logits:
+            return B.log_softmax(y_pred, axis)
+        # Keras's sparse form: clip, then normalise in log space (its dense form normalises, then clips).
+        return B.log_softmax(B.log(B.clip(y_pred, EPSILON, 1.0 - EPSILON)), axis)
+
     def _smoothed(self, nll: Any, log_probs: Any, axis: int) -> Any:
         # (1 - s) * nll(target) + s * nll(uniform): PyTorch's form, equal to smoothing the target itself.
         s = self.label_smoothing
@@ -138,11 +147,11 @@ class CrossEntropy(Loss):
         if self.from_logits:
             nll = B.softmax_cross_entropy(y_pred, labels, axis)
         else:
-            log_probs = self._log_probs(y_pred, axis)
+            log_probs = self._sparse_log_probs(y_pred, axis)
             picked = B.take_along_axis(log_probs, B.expand_dims(labels, axis), axis)
             nll = B.negative(B.squeeze(picked, axis))
         if self.label_smoothing:
-            log_probs = self._log_probs(y_pred, axis) if log_probs is None else log_probs
+            log_probs = self._sparse_log_probs(y_pred, axis) if log_probs is None else log_probs
             nll = self._smoothed(nll, log_probs, axis)
         if valid is not None:
             nll = B.where(valid, nll, 0.0)
@@ -174,10 +183,44 @@ class KLDivergence(Loss):
 
     Raises:
         ArgumentError: an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or ``sample_weight``
+            fits neither their shape nor a prefix.
     """
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = same_shape("KLDivergence", y_pred, y_true)
+        y_pred, y_true = matched_shapes("KLDivergence", y_pred, y_true)
         y_pred, y_true = B.clip(y_pred, EPSILON, 1.0), B.clip(y_true, EPSILON, 1.0)
         return B.sum(B.multiply(y_true, B.log(B.divide(y_true, y_pred))), -1)
+
+
+class AutoCrossEntropy(Loss):
+    """Keras's compile-time ``"crossentropy"``: the cross-entropy of probabilities that the shapes call for.
+
+    Keras's rule (``is_binary_or_sparse_categorical`` in ``keras/src/trainers/compile_utils.py``):
+    ``y_pred`` with a last axis of size 1 gets :class:`BinaryCrossEntropy`, anything else
+    ``CrossEntropy(from_logits=False)``, which takes class ids (the sparse case) or one-hot rows.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or class ids outside ``[0, C)``.
+        ShapeError: targets that fit neither loss, or a ``sample_weight`` that does not fit.
+    """
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self._binary = BinaryCrossEntropy(reduction=reduction)
+        self._categorical = CrossEntropy(from_logits=False, reduction=reduction)
+
+    def chosen(self, y_pred: Any) -> Loss:
+        """The loss used for predictions of ``y_pred``'s shape."""
+        return self._binary if tuple(B.shape(y_pred))[-1:] == (1,) else self._categorical
+
+    def per_example(self, y_pred: Any, y_true: Any) -> Any:
+        y_pred = B.convert_to_tensor(y_pred)
+        return self.chosen(y_pred).per_example(y_pred, y_true)
+
+    def __call__(self, y_pred: Any, y_true: Any, sample_weight: Any = None) -> Any:
+        y_pred = B.convert_to_tensor(y_pred)
+        return self.chosen(y_pred)(y_pred, y_true, sample_weight)
+
+    def __repr__(self) -> str:
+        return f"AutoCrossEntropy(reduction={self.reduction!r})"

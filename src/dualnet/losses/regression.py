@@ -1,4 +1,9 @@
-"""Regression losses: squared, absolute and Huber errors, cosine similarity. Shapes: both ``(N, ...)``."""
+"""Regression losses: squared, absolute and Huber errors, cosine similarity. Shapes: both ``(N, ...)``.
+
+Targets whose rank differs from the predictions' by one trailing axis of size 1
+are matched as Keras does (its ``squeeze_or_expand_to_same_rank``):
+``(N,)`` targets go with ``(N, 1)`` predictions, either way round.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,8 @@ from dualnet.losses.base import (
     class_axis,
     is_number,
     mean_over_features,
-    same_shape,
 )
+from dualnet.losses.ranks import matched_shapes
 
 __all__ = ["CosineSimilarity", "Huber", "MeanAbsoluteError", "MeanSquaredError"]
 
@@ -24,11 +29,12 @@ class MeanSquaredError(Loss):
 
     Raises:
         ArgumentError: an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or ``sample_weight``
+            fits neither their shape nor a prefix.
     """
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = same_shape("MeanSquaredError", y_pred, y_true)
+        y_pred, y_true = matched_shapes("MeanSquaredError", y_pred, y_true)
         diff = B.subtract(y_pred, y_true)
         # d * d rather than square(d): both frameworks then differentiate it with the same arithmetic.
         return mean_over_features(B.multiply(diff, diff))
@@ -39,11 +45,12 @@ class MeanAbsoluteError(Loss):
 
     Raises:
         ArgumentError: an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or ``sample_weight``
+            fits neither their shape nor a prefix.
     """
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = same_shape("MeanAbsoluteError", y_pred, y_true)
+        y_pred, y_true = matched_shapes("MeanAbsoluteError", y_pred, y_true)
         return mean_over_features(B.abs(B.subtract(y_pred, y_true)))
 
 
@@ -54,7 +61,8 @@ class Huber(Loss):
 
     Raises:
         ArgumentError: ``delta`` is not a positive number, or an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ, or ``sample_weight`` fits neither their shape nor a prefix.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or ``sample_weight``
+            fits neither their shape nor a prefix.
     """
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
@@ -64,7 +72,7 @@ class Huber(Loss):
         self.delta = float(delta)
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = same_shape("Huber", y_pred, y_true)
+        y_pred, y_true = matched_shapes("Huber", y_pred, y_true)
         diff = B.subtract(y_pred, y_true)
         size = B.abs(diff)
         # A where of two finite branches, not minimum(): frameworks split a tie's gradient differently.
@@ -81,8 +89,8 @@ class CosineSimilarity(Loss):
 
     Raises:
         ArgumentError: ``axis`` is not an int, or an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ, ``axis`` is out of range for them, or
-            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), ``axis`` is out
+            of range for them, or ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
     """
 
     def __init__(self, axis: int = -1, reduction: str = "mean") -> None:
@@ -90,7 +98,7 @@ class CosineSimilarity(Loss):
         self.axis = check_axis_arg("CosineSimilarity", axis)
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = same_shape("CosineSimilarity", y_pred, y_true)
+        y_pred, y_true = matched_shapes("CosineSimilarity", y_pred, y_true)
         axis = class_axis("CosineSimilarity", self.axis, len(B.shape(y_pred)))
 
         def unit(x: Any) -> Any:

@@ -8,24 +8,27 @@ only :meth:`Metric.result` brings the totals to the host, as a Python float
 (host floats could not be updated from a compiled step). Totals are float64 so counts stay exact
 over long epochs. ``sample_weight`` weights examples (shape (N,)) or values
 (the metric's per-value shape); a weighted mean divides by the sum of weights.
-Metrics are also available by name through :func:`get` (``"accuracy"``).
+Metrics are also available by name through :func:`get` (``"accuracy"``), Keras's
+names meaning what Keras means.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from dualnet.errors import ArgumentError
+from dualnet.metrics import names
 from dualnet.metrics.base import Metric
 from dualnet.metrics.confusion import AUC, F1Score, Precision, Recall
 from dualnet.metrics.mean import (
     Accuracy,
     BinaryAccuracy,
+    CategoricalAccuracy,
     Mean,
     MeanAbsoluteError,
     MeanOf,
     MeanSquaredError,
+    SparseCategoricalAccuracy,
     TopKAccuracy,
 )
 
@@ -34,6 +37,8 @@ __all__ = [
     "Mean",
     "Accuracy",
     "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "SparseCategoricalAccuracy",
     "TopKAccuracy",
     "Precision",
     "Recall",
@@ -45,43 +50,32 @@ __all__ = [
     "get",
 ]
 
-_NAMED: dict[str, Callable[[], Metric]] = {
-    "accuracy": Accuracy,
-    "acc": Accuracy,
-    "binary_accuracy": BinaryAccuracy,
-    "top_k_accuracy": TopKAccuracy,
-    "precision": Precision,
-    "recall": Recall,
-    "f1": F1Score,
-    "f1_score": F1Score,
-    "auc": AUC,
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-    "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError,
-    "mean": Mean,
-}
 
-
-def get(identifier: Any) -> Metric:
+def get(identifier: Any, where: str = "metric") -> Metric:
     """A metric from a name (``"accuracy"``), a Metric class or instance, or a function.
 
-    A name or class gives a new metric with its defaults; an instance comes
-    back as is; a callable ``fn(y_pred, y_true)`` becomes a :class:`MeanOf`
-    averaging its values, named after the function.
+    A name builds what the table in the guide "Losses and metrics by name"
+    says, named by the string: Keras's identifiers mean exactly what Keras
+    means, and ``"accuracy"`` / ``"acc"`` are Keras ``compile``'s accuracy,
+    binary, sparse or categorical by the shapes (:class:`Accuracy`). A class
+    gives a new metric with its defaults; an instance comes back as is; a
+    callable ``fn(y_pred, y_true)`` becomes a :class:`MeanOf` averaging its
+    values, named after the function.
 
     Raises:
-        ArgumentError: ``identifier`` is not a known name (any case), a Metric class or instance, or a function.
+        ArgumentError: ``identifier`` is not a known name (the message gives the close matches), a Metric class
+            or instance, or a function; or it names a Keras metric dualnet does not have yet.
     """
 
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
-    if isinstance(identifier, str) and identifier.lower() in _NAMED:
-        return _NAMED[identifier.lower()]()
+    if isinstance(identifier, str):
+        return names.resolve(identifier, where)
     if callable(identifier) and not isinstance(identifier, type):
         return MeanOf(identifier)
     raise ArgumentError(
-        f"metric: unknown metric {identifier!r}; use one of {', '.join(sorted(_NAMED))}, a Metric object or a function"
+        f"{where}: expected a metric name (e.g. 'accuracy'), a Metric object or a function (y_pred, y_true) -> "
+        f"values, got {type(identifier).__name__}"
     )

@@ -7,8 +7,8 @@ from typing import Any
 
 from dualnet import losses
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
-from dualnet.losses.base import check_class_ids, weights_for
+from dualnet.errors import ArgumentError, ShapeError
+from dualnet.losses.base import check_class_ids, compatible, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
 __all__ = ["Accuracy", "BinaryAccuracy", "Mean", "MeanAbsoluteError", "MeanOf", "MeanSquaredError", "TopKAccuracy"]
@@ -53,26 +53,112 @@ class Mean(Metric):
 
 
 class Accuracy(Mean):
-    """Fraction of examples whose argmax over the last axis of ``y_pred`` is the target class.
+    """Keras's ``"accuracy"``: binary, sparse or categorical accuracy, chosen from the shapes as ``compile`` does.
 
-    ``y_pred`` (N, ..., C) scores; ``y_true`` integer ids (N, ...) or one-hot
-    (N, ..., C). A single output column (C = 1) is a probability thresholded at
-    0.5 against 0/1 targets, as Keras's ``"accuracy"`` does.
+    Keras's rule (``get_metric`` in ``keras/src/trainers/compile_utils.py``), per batch:
+    ``y_pred`` with a last axis of size 1 is scored as :class:`BinaryAccuracy` (threshold 0.5);
+    otherwise ``y_true`` of lower rank than ``y_pred``, or ending in an axis of size 1, holds class
+    ids (:class:`SparseCategoricalAccuracy`); otherwise ``y_true`` holds one-hot rows
+    (:class:`CategoricalAccuracy`). Shapes: ``y_pred`` (N, ..., C); ``y_true`` (N, ...), (N, ..., 1)
+    or (N, ..., C).
 
     Raises:
-        ShapeError: ``y_true`` is neither class ids nor one-hot rows for ``y_pred``, or ``sample_weight`` does
-            not fit.
+        ShapeError: ``y_true`` fits none of the three cases, or ``sample_weight`` does not fit.
         StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
 
     default_name = "accuracy"
 
     def values(self, y_pred: Any, y_true: Any) -> Any:
-        if tuple(B.shape(y_pred))[-1:] == (1,):
-            y_pred, y_true = matched("Accuracy", y_pred, y_true)
-            return B.cast(B.equal(B.greater(y_pred, 0.5), B.greater(B.cast(y_true, "float32"), 0.5)), "float32")
-        ids = class_ids("Accuracy", y_pred, B.convert_to_tensor(y_true))
-        return B.cast(B.equal(B.argmax(y_pred, -1), B.cast(ids, "int64")), "float32")
+        y_pred, y_true = B.convert_to_tensor(y_pred), B.convert_to_tensor(y_true)
+        pred_shape, true_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
+        if pred_shape[-1:] == (1,):
+            return binary_matches("Accuracy", y_pred, y_true, 0.5)
+        if len(true_shape) < len(pred_shape) or true_shape[-1:] == (1,):
+            return sparse_matches("Accuracy", y_pred, y_true, _EITHER)
+        return categorical_matches("Accuracy", y_pred, y_true, _EITHER)
+
+
+class CategoricalAccuracy(Mean):
+    """Fraction of examples where the argmax of ``y_pred`` equals the argmax of one-hot ``y_true``; both (N, ..., C).
+
+    Keras's ``CategoricalAccuracy``; ties go to the first maximum.
+
+    Raises:
+        ShapeError: ``y_true`` is not of ``y_pred``'s shape (class ids need :class:`SparseCategoricalAccuracy`), or
+            ``sample_weight`` does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
+
+    default_name = "categorical_accuracy"
+
+    def values(self, y_pred: Any, y_true: Any) -> Any:
+        wanted = "one-hot rows of shape {rows} (class ids of shape {ids} need 'sparse_categorical_accuracy')"
+        y_pred, y_true = B.convert_to_tensor(y_pred), B.convert_to_tensor(y_true)
+        return categorical_matches("CategoricalAccuracy", y_pred, y_true, wanted)
+
+
+class SparseCategoricalAccuracy(Mean):
+    """Fraction of examples where the argmax of ``y_pred`` (N, ..., C) equals the class id ``y_true`` (N, ...).
+
+    Keras's ``SparseCategoricalAccuracy``: ids may also come as (N, ..., 1), and
+    as floats (compared as numbers, so 2.0 matches class 2).
+
+    Raises:
+        ShapeError: ``y_true`` is not ids for ``y_pred`` (one-hot rows need :class:`CategoricalAccuracy`), or
+            ``sample_weight`` does not fit.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
+
+    default_name = "sparse_categorical_accuracy"
+
+    def values(self, y_pred: Any, y_true: Any) -> Any:
+        wanted = "class ids of shape {ids} (one-hot rows of shape {rows} need 'categorical_accuracy')"
+        y_pred, y_true = B.convert_to_tensor(y_pred), B.convert_to_tensor(y_true)
+        return sparse_matches("SparseCategoricalAccuracy", y_pred, y_true, wanted)
+
+
+_EITHER = "class ids of shape {ids} or one-hot rows of shape {rows}"  # what Accuracy takes
+
+
+def _targets_error(where: str, pred_shape: tuple[Any, ...], true_shape: tuple[Any, ...], wanted: str) -> ShapeError:
+    return ShapeError(
+        f"{where}: y_pred has shape {pred_shape} (classes last) but y_true has shape {true_shape}; pass "
+        + wanted.format(ids=pred_shape[:-1], rows=pred_shape)
+    )
+
+
+def binary_matches(where: str, y_pred: Any, y_true: Any, threshold: float) -> Any:
+    """1.0 where ``y_pred > threshold`` equals ``y_true`` (compared as numbers, as Keras does), else 0.0."""
+    y_pred, y_true = matched(where, y_pred, y_true)
+    predicted = B.cast(B.greater(y_pred, threshold), "float32")
+    return B.cast(B.equal(predicted, B.cast(y_true, "float32")), "float32")
+
+
+def categorical_matches(where: str, y_pred: Any, y_true: Any, wanted: str) -> Any:
+    """1.0 where the argmaxes of ``y_pred`` and one-hot ``y_true`` (same shape) agree, else 0.0.
+
+    ``wanted`` is the ShapeError's advice, with ``{ids}`` and ``{rows}`` standing for the shapes of ids and rows.
+    """
+    pred_shape, true_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
+    if not compatible(true_shape, pred_shape):
+        raise _targets_error(where, pred_shape, true_shape, wanted)
+    return B.cast(B.equal(B.argmax(y_pred, -1), B.argmax(y_true, -1)), "float32")
+
+
+def sparse_matches(where: str, y_pred: Any, y_true: Any, wanted: str) -> Any:
+    """1.0 where the argmax of ``y_pred`` (N, ..., C) equals the id in ``y_true`` (N, ...) or (N, ..., 1), else 0.0.
+
+    ``wanted`` is the ShapeError's advice, as for :func:`categorical_matches`.
+    """
+    pred_shape, true_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
+    if len(true_shape) == len(pred_shape) and true_shape[-1:] == (1,):
+        y_true = B.squeeze(y_true, -1)
+    if not compatible(tuple(B.shape(y_true)), pred_shape[:-1]):
+        raise _targets_error(where, pred_shape, true_shape, wanted)
+    # Keras compares as floats: a float id 2.0 matches class 2, 2.5 matches nothing.
+    predicted = B.cast(B.argmax(y_pred, -1), "float32")
+    return B.cast(B.equal(predicted, B.cast(y_true, "float32")), "float32")
 
 
 class BinaryAccuracy(Mean):
@@ -91,9 +177,7 @@ class BinaryAccuracy(Mean):
         self.threshold = check_threshold("BinaryAccuracy", threshold)
 
     def values(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = matched("BinaryAccuracy", y_pred, y_true)
-        predicted = B.cast(B.greater(y_pred, self.threshold), "float32")
-        return B.cast(B.equal(predicted, B.cast(y_true, "float32")), "float32")
+        return binary_matches("BinaryAccuracy", y_pred, y_true, self.threshold)
 
 
 class TopKAccuracy(Mean):

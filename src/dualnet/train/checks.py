@@ -8,6 +8,7 @@ from typing import Any
 
 from dualnet.errors import ArgumentError, as_int_at_least, int_bound
 from dualnet.nn.module import Module
+from dualnet.optim.names import name_error as optimizer_name_error
 from dualnet.optim.optimizer import Optimizer
 
 
@@ -15,6 +16,8 @@ def check_trainer_arguments(model: Any, optimizer: Any, jit: Any, step_fn: Any, 
     """ArgumentError for a model that is not a Module, an optimizer that is not dualnet's, a non-bool flag..."""
     if not isinstance(model, Module):
         raise ArgumentError(f"Trainer(model=...): expected a dn.nn.Module, got {type(model).__name__}")
+    if isinstance(optimizer, str):
+        raise optimizer_name_error("Trainer(optimizer=...)", optimizer)
     if optimizer is not None and not isinstance(optimizer, Optimizer):
         raise ArgumentError(
             f"Trainer(optimizer=...): expected a dn.optim optimizer, e.g. dn.optim.Adam(model.parameters()), "

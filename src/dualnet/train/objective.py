@@ -11,7 +11,11 @@ losses, ``"<output>_loss"`` each.
 (:func:`dualnet.metrics.get`). A flat list applies to every output (names and
 classes make one metric per output); a dict keyed by output name (or a list of
 lists, one per tuple output) picks them per output. Logs name them
-``"<metric name>"`` for one output, ``"<output>_<metric name>"`` otherwise.
+``"<metric name>"`` for one output, ``"<output>_<metric name>"`` otherwise;
+a name given as a string is the metric's name, as in Keras (``"acc"`` logs ``acc``).
+
+Keras's loss and metric names mean what Keras means (:func:`dualnet.losses.get`);
+an unknown name fails when the Trainer is made, with the close matches.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ class Objective:
 
     def __init__(self, loss: Any, loss_weights: Any, metrics: Any) -> None:
         self._loss, self._loss_weights, self._metrics = loss, loss_weights, metrics
-        _check_loss_spec(loss)  # bad names fail at construction, before any data is read
+        _check_names(loss, metrics)  # bad names fail at construction, before any data is read
         self.outputs: list[_Output] = []
         self.metrics: list[tuple[str, Metric]] = []  # (log name, metric), every output's
         self.bound = False
@@ -61,7 +65,7 @@ class Objective:
         names: set[str] = set()
         for key in keys:
             spec = losses.get(key)
-            loss = None if spec is None else losses_mod.get(spec)
+            loss = None if spec is None else losses_mod.get(spec, "Trainer(loss=...)")
             weight = _weight(weights.get(key, 1.0))
             entry = _Output(key, loss, weight)
             for identifier in metric_specs.get(key, []):
@@ -147,11 +151,24 @@ class Objective:
 # --- spec helpers ------------------------------------------------------------------------------------
 
 
-def _check_loss_spec(loss: Any) -> None:
-    items = loss.values() if isinstance(loss, dict) else loss if isinstance(loss, tuple | list) else [loss]
-    for item in items:
+def _check_names(loss: Any, metrics: Any) -> None:
+    """ArgumentError for an unknown loss or metric name (with the close matches), anywhere in the specs."""
+    losses = loss.values() if isinstance(loss, dict) else loss if isinstance(loss, tuple | list) else [loss]
+    for item in losses:
         if item is not None:
-            losses_mod.get(item)
+            losses_mod.get(item, "Trainer(loss=...)")
+    for item in _leaves(metrics):
+        if isinstance(item, str):
+            metrics_mod.names.check(item, "Trainer(metrics=...)")
+
+
+def _leaves(spec: Any) -> list[Any]:
+    """The items of a metrics spec: one item, a tuple/list, a dict, or lists of those."""
+    if isinstance(spec, dict):
+        return [leaf for value in spec.values() for leaf in _leaves(value)]
+    if isinstance(spec, tuple | list):
+        return [leaf for value in spec for leaf in _leaves(value)]
+    return [spec]
 
 
 def _per_output(what: str, spec: Any, keys: list[Key]) -> dict[Key, Any]:
@@ -199,7 +216,7 @@ def _metric(identifier: Any, shared: bool) -> Metric:
             f"Trainer(metrics=[{identifier!r}]): a metric object cannot serve several outputs; pass its name or "
             "class, or a dict {'<output>': [metric, ...]} with one object per output"
         )
-    return metrics_mod.get(identifier)
+    return metrics_mod.get(identifier, "Trainer(metrics=...)")
 
 
 def _weight(value: Any) -> float:

@@ -1,0 +1,59 @@
+"""Optimizer names, as ``Model.compile`` takes them: refused with the dualnet optimizer to construct instead.
+
+A dualnet optimizer is made on the model's parameters and follows PyTorch's
+update rule, so a Keras name (``optimizer="adam"``) cannot mean exactly what
+it means in Keras. :func:`name_error` says which ``dn.optim`` class to
+construct, with Keras's default learning rate, or which names are close.
+"""
+
+from __future__ import annotations
+
+from dualnet.errors import ArgumentError
+from dualnet.naming import did_you_mean
+
+__all__ = ["KERAS_EQUIVALENTS", "KERAS_NOT_YET", "name_error"]
+
+KERAS_EQUIVALENTS = {
+    "adam": ("Adam", "1e-3"),
+    "adamw": ("AdamW", "1e-3"),
+    "sgd": ("SGD", "1e-2"),
+    "rmsprop": ("RMSprop", "1e-3"),
+    "adagrad": ("Adagrad", "1e-3"),
+    "lion": ("Lion", "1e-3"),
+}
+"""Keras's optimizer names (``keras.optimizers.get``, any case) -> the dn.optim class and Keras's default lr."""
+
+KERAS_NOT_YET = frozenset(
+    {
+        "adadelta",
+        "adamax",
+        "adafactor",
+        "ftrl",
+        "muon",
+        "nadam",
+        "lossscaleoptimizer",
+        "schedulefreeadamw",
+        "multioptimizer",
+        "optimizermap",
+    }
+)
+"""Keras's optimizer names with no dualnet optimizer yet."""
+
+
+def name_error(where: str, name: str) -> ArgumentError:
+    """The ArgumentError for an optimizer given by name: the class to construct instead, or the close names."""
+    key = name.lower()
+    if key in KERAS_EQUIVALENTS:
+        cls, lr = KERAS_EQUIVALENTS[key]
+        return ArgumentError(
+            f"{where}: got the name {name!r}; pass a dn.optim optimizer made on the model's parameters instead: "
+            f"dn.optim.{cls}(model.parameters(), lr={lr}) (lr={lr} is Keras's default; dualnet's optimizers follow "
+            "PyTorch's update rules, which differ from Keras's in details such as where epsilon enters)"
+        )
+    known = ", ".join(f"dn.optim.{cls}" for cls, _ in KERAS_EQUIVALENTS.values())
+    if key in KERAS_NOT_YET:
+        return ArgumentError(f"{where}: Keras's optimizer {name!r} is not available in dualnet yet; use one of {known}")
+    return ArgumentError(
+        f"{where}: unknown optimizer {name!r}; {did_you_mean(name, KERAS_EQUIVALENTS)}pass a dualnet optimizer "
+        f"made on the model's parameters, one of {known}, e.g. dn.optim.Adam(model.parameters(), lr=1e-3)"
+    )
