@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["close_matches", "did_you_mean"]
+__all__: list[str] = []  # internal: used by dualnet itself, not re-exported
 
 
 def _folded(name: str) -> str:

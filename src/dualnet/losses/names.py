@@ -22,7 +22,7 @@ from dualnet.losses.probabilistic import AutoCrossEntropy, BinaryCrossEntropy, C
 from dualnet.losses.regression import CosineSimilarity, Huber, MeanAbsoluteError, MeanSquaredError
 from dualnet.naming import did_you_mean
 
-__all__ = ["CASE_FREE", "KERAS_NOT_YET", "NAMES", "RETIRED", "Named", "check", "lookup", "resolve"]
+__all__: list[str] = []  # internal: used by dualnet itself, not re-exported
 
 
 @dataclass(frozen=True)

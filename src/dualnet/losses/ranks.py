@@ -7,7 +7,7 @@ from typing import Any
 from dualnet.backend.dispatch import B
 from dualnet.losses.base import same_shape
 
-__all__ = ["matched_shapes", "squeeze_or_expand"]
+__all__: list[str] = []  # internal: used by dualnet itself, not re-exported
 
 
 def squeeze_or_expand(y_pred: Any, y_true: Any) -> tuple[Any, Any]:

@@ -33,7 +33,7 @@ from dualnet.metrics.mean import (
 )
 from dualnet.naming import did_you_mean
 
-__all__ = ["CASE_FREE", "KERAS_NOT_YET", "NAMES", "Named", "check", "lookup", "resolve"]
+__all__: list[str] = []  # internal: used by dualnet itself, not re-exported
 
 
 @dataclass(frozen=True)

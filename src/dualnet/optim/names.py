@@ -11,7 +11,7 @@ from __future__ import annotations
 from dualnet.errors import ArgumentError
 from dualnet.naming import did_you_mean
 
-__all__ = ["KERAS_EQUIVALENTS", "KERAS_NOT_YET", "name_error"]
+__all__: list[str] = []  # internal: used by dualnet itself, not re-exported
 
 KERAS_EQUIVALENTS = {
     "adam": ("Adam", "1e-3"),
