@@ -112,4 +112,3 @@ def test_loss_scaling_inside_the_compiled_step(backend: str) -> None:
     after = scaled.model.state_dict()
     assert all(np.isfinite(v).all() for v in after.values())
     assert not np.array_equal(before["0.kernel"], after["0.kernel"])
-
