@@ -141,6 +141,7 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> list[dict[str
     deadline = None if settings.time_budget_s is None else time.monotonic() + settings.time_budget_s
     limited = settings.jit_workloads is not None
     passes = [[v for v in settings.variants if VARIANTS[v].jit == jit] for jit in (False, True)] if limited else []
+    only = ", ".join(settings.jit_workloads or ()) or "none of the workloads"
     found: dict[tuple[str, str], dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="dualnet-bench-") as tmp:
         made: dict[str, str] = {}
@@ -148,9 +149,7 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> list[dict[str
             for key in settings.workloads:
                 if limited and variants and VARIANTS[variants[0]].jit and key not in settings.jit_workloads:
                     for variant in variants:
-                        found[key, variant] = _skipped(
-                            key, variant, f"compiled variants run on {settings.jit_workloads}"
-                        )
+                        found[key, variant] = _skipped(key, variant, f"compiled variants run only on {only}")
                     continue
                 if not variants:
                     continue

@@ -38,19 +38,29 @@ def exact_float32() -> Iterator[None]:
     """TF32 off for CUDA matmuls and cuDNN convolutions inside the scope, so float32 means float32 as on CPU.
 
     Ampere and later GPUs round float32 matmul and convolution inputs to TF32
-    (10-bit mantissa) when these flags allow it (cuDNN allows it by default):
-    a loss would then differ from the CPU's by about 1e-3, not 1e-6. The flags
-    are restored afterwards. The library itself leaves them to the user.
+    (10-bit mantissa) where torch allows it (for cuDNN convolutions it does by
+    default): a loss would then differ from the CPU's by about 1e-3, not 1e-6.
+    torch 2.9 and later take the setting as ``fp32_precision = "ieee"``; their
+    compiler refuses a mix of that and the older ``allow_tf32 = False`` flags,
+    so the older flags are used only where the new ones do not exist. The
+    settings are restored afterwards; the library itself leaves them to the user.
     """
     import torch
 
-    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
+    if hasattr(torch.backends.cuda.matmul, "fp32_precision"):
+        knobs = [(torch.backends.cuda.matmul, "fp32_precision"), (torch.backends.cudnn.conv, "fp32_precision")]
+        off: object = "ieee"
+    else:  # torch < 2.9
+        knobs = [(torch.backends.cuda.matmul, "allow_tf32"), (torch.backends.cudnn, "allow_tf32")]
+        off = False
+    saved = [getattr(owner, name) for owner, name in knobs]
+    for owner, name in knobs:
+        setattr(owner, name, off)
     try:
         yield
     finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+        for (owner, name), value in zip(knobs, saved):
+            setattr(owner, name, value)
 
 
 def mlp() -> dn.nn.Module:

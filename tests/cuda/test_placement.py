@@ -107,28 +107,30 @@ def test_module_to_the_gpu_and_back_keeps_values_and_parameter_objects(gpu: str)
 def test_an_op_on_two_devices_raises_device_error_naming_both(gpu: str) -> None:
     on_gpu = dn.ops.to_device(X[:4], gpu)
     on_cpu = dn.ops.to_device(X[:4], "cpu")
-    both = r"different devices, '(cuda:0' and 'cpu|cpu' and 'cuda:0)'"
+    both = r"the operands are on different devices, '(cuda:0' and 'cpu|cpu' and 'cuda:0)'"
     for op in (dn.ops.add, dn.ops.multiply, dn.ops.maximum, dn.ops.less):
         with pytest.raises(dn.DeviceError, match=both):
             op(on_gpu, on_cpu)
-    with pytest.raises(dn.DeviceError, match="matmul: " + both[:-1]):
+    with pytest.raises(dn.DeviceError, match="matmul: " + both):
         dn.ops.matmul(on_gpu, dn.ops.transpose(on_cpu))
     with dn.device(gpu):
         dense, conv = mlp(), dn.nn.Conv2D(2, 3)
         conv(dn.ops.convert_to_tensor(IMAGES[:1]))
         embedding = dn.nn.Embedding(10, 4)
         embedding(dn.ops.convert_to_tensor(np.array([[1, 2]])))
-    with pytest.raises(dn.DeviceError, match="linear: " + both[:-1]):
+    with pytest.raises(dn.DeviceError, match="linear: " + both):
         dense(on_cpu)
-    with pytest.raises(dn.DeviceError, match="conv: " + both[:-1]):
+    with pytest.raises(dn.DeviceError, match="conv: " + both):
         conv(dn.ops.to_device(IMAGES[:2], "cpu"))
-    with pytest.raises(dn.DeviceError, match="embedding: " + both[:-1]):
+    with pytest.raises(dn.DeviceError, match="embedding: " + both):
         embedding(dn.ops.to_device(np.array([[1, 2]]), "cpu"))
     # a 0-d CPU tensor is a scalar to torch and mixes with any device
     assert dn.ops.device_of(dn.ops.add(on_gpu, dn.ops.to_device(np.float32(2.0), "cpu"))) == gpu
 
 
 def test_memory_is_released_after_del_model(gpu: str) -> None:
+    # A first run makes what CUDA keeps for the process (cuBLAS workspaces, counted by memory_allocated too).
+    trainer_on(gpu).fit(X, np.zeros(len(X), "int64"), epochs=1, batch_size=32, verbose=0)
     gc.collect()
     start = _allocated(gpu)
     trainer = trainer_on(gpu)
