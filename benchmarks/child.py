@@ -5,8 +5,9 @@
 initial weights in ``W.npz`` on ``--device``, runs ``warmup`` steps, then ``repeats`` timed
 runs of ``steps`` steps each (one wait for the result at the end of each run)
 and reports ms/step per run, samples/s, the loss after the last timed step, the minor page
-faults per timed step and the peak resident memory (``getrusage``). ``--init-weights OUT.npz`` instead writes
-the initial weights of ``--workload`` (dualnet's ``state_dict()``).
+faults per timed step and the peak resident memory (``getrusage``). ``--init-weights DIR`` instead writes
+the initial weights of each model of ``--workload`` (a comma list) to ``DIR/weights-<model>.npz`` (dualnet's
+``state_dict()``), all in this one process.
 
 On CUDA the wait at the end of a run is ``torch.cuda.synchronize()`` (after the
 loss is read), so a run's time covers all its kernels; the record adds the peak
@@ -187,8 +188,11 @@ def measure(
     return record
 
 
-def init_weights(workload_key: str, out: str) -> None:
-    """Write the initial weights of ``workload_key``'s model (dualnet, first installed backend, CPU) to ``out``."""
+def init_weights(workload_keys: str, folder: str) -> None:
+    """Write ``folder/weights-<model>.npz`` for the model of each workload in the comma list ``workload_keys``.
+
+    Made with dualnet on its first installed backend, on the CPU.
+    """
     import numpy as np
 
     import dualnet as dn
@@ -196,8 +200,10 @@ def init_weights(workload_key: str, out: str) -> None:
 
     available = dn.available_backends()
     dn.set_backend("torch" if "torch" in available else available[0])
+    models = dict.fromkeys(WORKLOADS[key].model for key in workload_keys.split(","))
     with dn.device("cpu"):
-        np.savez(out, **initial_weights(WORKLOADS[workload_key].model))
+        for model in models:
+            np.savez(os.path.join(folder, f"weights-{model}.npz"), **initial_weights(model))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights")
     parser.add_argument("--device", default="cpu", help="cpu or cuda:0 (torch variants only on CUDA)")
     parser.add_argument("--batch-scale", type=float, default=1.0, help="multiply the training batch by this")
-    parser.add_argument("--init-weights", metavar="OUT")
+    parser.add_argument("--init-weights", metavar="DIR")
     args = parser.parse_args(argv)
     if args.init_weights:
         init_weights(args.workload, args.init_weights)

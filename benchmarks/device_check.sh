@@ -4,11 +4,11 @@
 #   bash benchmarks/device_check.sh OUTDIR              # on a GPU machine (benchmarks/README.md has the call)
 #   DEVICE=cpu bash benchmarks/device_check.sh OUTDIR   # the same steps on a CPU: a dry run of this script
 #
-# Steps, each bounded by timeout(1), 7.5 minutes at most in all:
-#   1. the machine: Python, torch, CUDA, the GPU                              (30 s)
-#   2. the carried wheels in .whl/ (keras for keras-torch) into $SITE         (30 s)
+# Steps, each bounded by timeout(1), 7 min 50 s at most in all (typically 5 to 7 minutes):
+#   1. the machine: Python, torch, CUDA, the GPU                              (15 s + 10 s for nvidia-smi)
+#   2. dualnet's dependencies, the carried wheels in .whl/ into $SITE         (10 s + 20 s)
 #   3. pytest -m cuda tests/cuda, torch backend only                          (180 s)
-#   4. python -m benchmarks --device cuda, bounded by --time-budget           (190 s + 20 s to write the report)
+#   4. python -m benchmarks --device cuda, bounded by --time-budget           (215 s + 20 s to write the report)
 # DEVICE=cpu runs step 3 with DUALNET_CUDA_STAND_IN=cpu (the cuda tests' code on the CPU, GPU-only facts skipped)
 # and step 4 on --device cpu with 2 steps; it checks that the wheels install for Python 3.12 without using them.
 # BENCH_WORKLOADS and BENCH_JIT_WORKLOADS override the benchmark's workloads and those of its compiled variants.
@@ -35,7 +35,7 @@ say() { echo "[device_check $(date -u +%H:%M:%S) +${SECONDS}s] $*"; }
 
 machine() {
     say "step 1/4: the machine"
-    timeout 30 "$PY" - <<'EOF'
+    timeout 15 "$PY" - <<'EOF'
 import platform
 
 print("python", platform.python_version(), platform.machine())
@@ -54,7 +54,7 @@ if torch.cuda.is_available():
 EOF
     local rc=$?
     if command -v nvidia-smi >/dev/null; then
-        timeout 15 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv
+        timeout 10 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv
     fi
     return $rc
 }
@@ -62,7 +62,7 @@ EOF
 wheels() {
     say "step 2/4: dualnet's dependencies and the carried wheels"
     export PYTHONPATH="$ROOT/src${PYTHONPATH:+:$PYTHONPATH}"
-    if ! timeout 30 "$PY" -c "import numpy, safetensors, tqdm"; then
+    if ! timeout 10 "$PY" -c "import numpy, safetensors, tqdm"; then
         echo "dualnet needs numpy, safetensors and tqdm, and one is missing here: add its wheel to .whl/ (see"
         echo "benchmarks/fetch_wheels.sh) and carry .whl to this machine"
         return 1
@@ -79,14 +79,18 @@ wheels() {
         # Dry run: the wheels must install for the GPU machine's Python 3.12; this machine keeps its own packages.
         local check
         check=$(mktemp -d)
-        timeout 30 "${install[@]}" --target "$check" --python-version 3.12 --implementation cp --only-binary=:all: \
+        timeout 20 "${install[@]}" --target "$check" --python-version 3.12 --implementation cp --only-binary=:all: \
             --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 "$ROOT"/.whl/*.whl
         local rc=$?
         echo "wheels for Python 3.12: $(ls "$check" | grep -c dist-info) installable ($(ls "$ROOT"/.whl | tr '\n' ' '))"
         rm -rf "$check"
         return $rc
     fi
-    timeout 30 "${install[@]}" --target "$SITE" "$ROOT"/.whl/*.whl || return 1
+    if ! timeout 20 "${install[@]}" --target "$SITE" "$ROOT"/.whl/*.whl; then
+        # The GPU run is scarce: go on without them (only keras-torch needs them).
+        echo "NOTE: the wheels in .whl did not install (above); going on without them: keras-torch may be 'unavailable'"
+        return 0
+    fi
     export PYTHONPATH="$SITE:$PYTHONPATH"
     echo "installed into $SITE: $(ls "$ROOT"/.whl | tr '\n' ' ')"
 }
@@ -100,7 +104,7 @@ tests() {
         settings+=(DUALNET_CUDA_STAND_IN=cpu)
     fi
     local per_test=()
-    if "$PY" -c "import pytest_timeout" 2>/dev/null; then
+    if timeout 10 "$PY" -c "import pytest_timeout" 2>/dev/null; then
         per_test=(--timeout 150)  # one hung test fails alone instead of taking the whole step
     fi
     env -u DUALNET_BACKEND -u DUALNET_DEVICE "${settings[@]}" timeout 180 "$PY" -m pytest -m cuda tests/cuda \
@@ -110,9 +114,9 @@ tests() {
 bench() {
     local workloads jit steps repeats warmup budget child
     if [ "$DEVICE" = cuda ]; then
-        workloads=${BENCH_WORKLOADS:-f,a,b,c,d,e,a-infer,b-infer}
+        workloads=${BENCH_WORKLOADS:-f,a,b,c,d,e}
         jit=${BENCH_JIT_WORKLOADS:-f,b}
-        steps=20 repeats=3 warmup=5 budget=190 child=100
+        steps=20 repeats=3 warmup=5 budget=215 child=100
     else
         workloads=${BENCH_WORKLOADS:-c,a-infer}
         jit=${BENCH_JIT_WORKLOADS:-}

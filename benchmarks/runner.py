@@ -1,7 +1,7 @@
 """Orchestration: every (workload, variant) pair in its own fresh process, side by side in one invocation.
 
-For each workload the initial weights are made once (a child writes dualnet's
-``state_dict()`` to a temporary ``.npz``), then each variant runs as
+The initial weights of every workload's model are made first (one child writes
+dualnet's ``state_dict()`` of each to a temporary ``.npz``), then each variant runs as
 ``python -m benchmarks.child ...`` with the same steps, warm-up, repeats and
 thread count, on ``Settings.device``; its one ``BENCH_RESULT`` JSON line becomes a
 record. A child that crashes, times out or prints no result becomes an ``error``
@@ -162,15 +162,20 @@ def run(settings: Settings, log: Callable[[str], None] = print) -> list[dict[str
 def _weights(
     key: str, made: dict[str, str], tmp: str, settings: Settings, deadline: float | None, log: Callable[[str], None]
 ) -> str:
-    """The initial-weights file of ``key``'s model, made once per model by a child ("" if that failed)."""
-    model = WORKLOADS[key].model
-    if model not in made and not _past(deadline):
-        path = str(Path(tmp) / f"weights-{model}.npz")
-        code, _, stderr = _child(["--workload", model, "--init-weights", path], settings, deadline)
-        made[model] = path if code == 0 else ""
+    """The initial-weights file of ``key``'s model ("" if it could not be made).
+
+    The first call makes the files of every requested workload's model in one child
+    process (a process start per model cost seconds each on a GPU machine).
+    """
+    if not made and not _past(deadline):
+        args = ["--workload", ",".join(settings.workloads), "--init-weights", tmp]
+        code, _, stderr = _child(args, settings, deadline)
+        for workload in settings.workloads:
+            path = Path(tmp) / f"weights-{WORKLOADS[workload].model}.npz"
+            made[WORKLOADS[workload].model] = str(path) if code == 0 and path.is_file() else ""
         if code != 0:
-            log(f"[{key}] could not make the initial weights: {stderr.strip()[-300:]}")
-    return made.get(model, "")
+            log(f"could not make the initial weights: {stderr.strip()[-300:]}")
+    return made.get(WORKLOADS[key].model, "")
 
 
 def _rounds(

@@ -11,6 +11,7 @@ import pytest
 pytest.importorskip("torch")
 
 from benchmarks import report, runner
+from benchmarks.workloads import WORKLOADS
 
 
 def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
@@ -114,9 +115,11 @@ def _fake_child(calls: list[list[str]]) -> object:
 
     def child(args: list[str], settings: runner.Settings, deadline: float | None = None) -> tuple[int, str, str]:
         calls.append(args)
-        if "--init-weights" in args:
-            return 0, "", ""
         given = dict(zip(args[::2], args[1::2]))
+        if "--init-weights" in given:
+            for key in given["--workload"].split(","):
+                (Path(given["--init-weights"]) / f"weights-{WORKLOADS[key].model}.npz").touch()
+            return 0, "", ""
         record = {
             "workload": given["--workload"],
             "variant": given["--variant"],
@@ -153,6 +156,8 @@ def test_the_device_and_batch_scale_reach_every_child(monkeypatch: pytest.Monkey
         jit_workloads=["f"],
     )
     records = runner.run(settings, log=lambda _: None)
+    init = [c for c in calls if "--init-weights" in c]
+    assert len(init) == 1 and init[0][:2] == ["--workload", "a,f"]  # one process makes every model's weights
     measured = [c for c in calls if "--variant" in c]
     assert all(c[c.index("--device") + 1] == "cuda:0" and c[c.index("--batch-scale") + 1] == "0.5" for c in measured)
     # eager pairs first, the compiled one last, and only on the jit workload; records in the requested order

@@ -85,9 +85,11 @@ class _Recording(dn.Trainer):
 
 def test_dualnet_data_loader_batches_land_on_the_gpu(gpu: str) -> None:
     loader = dn.data.DataLoader((X, LABELS), batch_size=32, shuffle=True, seed=0)
-    with dn.device(gpu):
-        batches = list(loader)
-    assert len(batches) == 3 and devices_of(t for batch in batches for t in batch) == {gpu}
+    # the scope where iteration starts decides, also for the prefetch thread; on a GPU machine cpu is not the default
+    for device in (gpu, "cpu"):
+        with dn.device(device):
+            batches = list(loader)
+        assert len(batches) == 3 and devices_of(t for batch in batches for t in batch) == {device}
     trainer = trainer_on(gpu, cls=_Recording)
     trainer.seen = []
     trainer.fit(dn.data.DataLoader((X, LABELS), batch_size=32), epochs=1, verbose=0)
