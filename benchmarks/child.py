@@ -1,15 +1,21 @@
 """One benchmark measurement in this process; prints one ``BENCH_RESULT {json}`` line.
 
 ``python -m benchmarks.child --workload a --variant dualnet-torch --steps 50 --warmup 10 --repeats 5
---threads 2 --weights W.npz`` pins the threads, builds the variant from the
-initial weights in ``W.npz``, runs ``warmup`` steps, then ``repeats`` timed
+--threads 2 --weights W.npz [--device cuda:0] [--batch-scale 1]`` pins the threads, builds the variant from the
+initial weights in ``W.npz`` on ``--device``, runs ``warmup`` steps, then ``repeats`` timed
 runs of ``steps`` steps each (one wait for the result at the end of each run)
-and reports ms/step per run, the loss after the last timed step, the minor page
-faults per timed step and the peak resident memory (``getrusage``). ``--init-weights OUT.npz`` instead writes
-the initial weights of ``--workload`` (dualnet's ``state_dict()``).
+and reports ms/step per run, samples/s, the loss after the last timed step, the minor page
+faults per timed step and the peak resident memory (``getrusage``). ``--init-weights DIR`` instead writes
+the initial weights of each model of ``--workload`` (a comma list) to ``DIR/weights-<model>.npz`` (dualnet's
+``state_dict()``), all in this one process.
+
+On CUDA the wait at the end of a run is ``torch.cuda.synchronize()`` (after the
+loss is read), so a run's time covers all its kernels; the record adds the peak
+GPU memory (``torch.cuda.max_memory_allocated``, model, optimizer and batches
+included) and the GPU's name. TensorFlow variants run on the CPU only.
 
 Never raises on a variant's failure: it reports ``status: "error"`` or
-``"unavailable"`` (framework not installed) with the message.
+``"unavailable"`` (framework not installed, a device or workload the variant does not have) with the message.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import statistics
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 MARKER = "BENCH_RESULT "
@@ -62,37 +69,90 @@ def _versions(backend: str, keras: bool) -> dict[str, str]:
     return out
 
 
+def _device_env(variant: Any, device: str) -> None:
+    """Make ``device`` the default of the variant's framework before it is imported."""
+    if variant.module == "dualnet_variant":
+        os.environ["DUALNET_BACKEND"] = variant.backend
+        os.environ["DUALNET_DEVICE"] = device  # tensors a step makes itself (masks, positions) go there too
+    if variant.keras_backend == "torch":
+        os.environ["KERAS_TORCH_DEVICE"] = device
+
+
+def gpu_tools(device: str, backend: str) -> tuple[Callable[[], None], Callable[[], float | None], str | None]:
+    """``(synchronize, peak MB, device name)`` for ``device``: torch.cuda's on CUDA, no-ops on the CPU.
+
+    Raises RuntimeError when ``device`` is CUDA and torch sees no GPU.
+    """
+    if backend != "torch" or not device.startswith("cuda"):
+        return (lambda: None), (lambda: None), None
+    import torch
+
+    if not torch.cuda.is_available():
+        raise RuntimeError(f"--device {device}: torch sees no CUDA GPU (torch.cuda.is_available() is False)")
+    torch.cuda.reset_peak_memory_stats(device)
+    return (
+        lambda: torch.cuda.synchronize(device),
+        lambda: torch.cuda.max_memory_allocated(device) / 2**20,
+        torch.cuda.get_device_name(device),
+    )
+
+
 def measure(
-    workload_key: str, variant_name: str, steps: int, warmup: int, repeats: int, threads: int, weights_path: str
+    workload_key: str,
+    variant_name: str,
+    steps: int,
+    warmup: int,
+    repeats: int,
+    threads: int,
+    weights_path: str,
+    device: str = "cpu",
+    batch_scale: float = 1.0,
 ) -> dict[str, Any]:
-    """Run one variant on one workload in this process and return the result record."""
+    """Run one variant on one workload on ``device`` in this process and return the result record."""
     import numpy as np
 
     from benchmarks.variants import VARIANTS
-    from benchmarks.workloads import WORKLOADS, batches
+    from benchmarks.workloads import WORKLOADS, batch_size, batches
 
     variant, workload = VARIANTS[variant_name], WORKLOADS[workload_key]
-    record: dict[str, Any] = {"workload": workload_key, "variant": variant_name, "backend": variant.backend}
+    batch = batch_size(workload, device, batch_scale)
+    record: dict[str, Any] = {
+        "workload": workload_key,
+        "variant": variant_name,
+        "backend": variant.backend,
+        "device": device,
+        "batch": batch,
+    }
     try:
         if variant.keras_backend is not None:
             os.environ["KERAS_BACKEND"] = variant.keras_backend
-        if variant.module == "dualnet_variant":
-            os.environ["DUALNET_BACKEND"] = variant.backend
+        if variant.backend == "tensorflow" and device != "cpu":
+            return {
+                **record,
+                "status": "unavailable",
+                "error": f"TensorFlow variants run on the CPU only, not {device}",
+            }
+        _device_env(variant, device)
         try:
             pin_threads(threads, variant.backend)
         except ImportError as exc:
             return {**record, "status": "unavailable", "error": f"{type(exc).__name__}: {exc}"}
+        sync, peak_gpu, record["device_name"] = gpu_tools(device, variant.backend)
         module = importlib.import_module(f"benchmarks.variants.{variant.module}")
         with np.load(weights_path) as npz:
             weights = {key: npz[key] for key in npz.files}
-        data = batches(workload)
-        step, finish = module.prepare(workload, weights, data, variant.jit)
+        data = batches(workload, batch)
+        try:
+            step, finish = module.prepare(workload, weights, data, variant.jit, device)
+        except (ImportError, NotImplementedError) as exc:
+            return {**record, "status": "unavailable", "error": f"{type(exc).__name__}: {exc}"}
         start = time.perf_counter()
         out = None
         for i in range(warmup):
             out = step(i)
         if out is not None:
             finish(out)
+        sync()
         warmup_s = time.perf_counter() - start
         runs, loss, i = [], float("nan"), warmup
         faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -102,16 +162,20 @@ def measure(
                 out = step(i)
                 i += 1
             loss = finish(out)
+            sync()  # every kernel of the run has finished before the clock stops
             runs.append((time.perf_counter() - start) * 1000.0 / steps)
+        ms = statistics.median(runs)
         record.update(
             status="ok",
-            ms_per_step=statistics.median(runs),
+            ms_per_step=ms,
+            samples_per_s=batch * 1000.0 / ms,
             ms_min=min(runs),
             ms_max=max(runs),
             ms_stdev=statistics.stdev(runs) if len(runs) > 1 else 0.0,
             runs_ms=runs,
             # Memory the allocator gave back and maps again every step shows here (see the README).
             minor_faults_per_step=(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (steps * repeats),
+            peak_gpu_mb=peak_gpu(),
             final_loss=loss,
             steps_total=i,
             warmup_s=warmup_s,
@@ -124,8 +188,11 @@ def measure(
     return record
 
 
-def init_weights(workload_key: str, out: str) -> None:
-    """Write the initial weights of ``workload_key``'s model (dualnet, first installed backend) to ``out``."""
+def init_weights(workload_keys: str, folder: str) -> None:
+    """Write ``folder/weights-<model>.npz`` for the model of each workload in the comma list ``workload_keys``.
+
+    Made with dualnet on its first installed backend, on the CPU.
+    """
     import numpy as np
 
     import dualnet as dn
@@ -133,7 +200,10 @@ def init_weights(workload_key: str, out: str) -> None:
 
     available = dn.available_backends()
     dn.set_backend("torch" if "torch" in available else available[0])
-    np.savez(out, **initial_weights(WORKLOADS[workload_key].model))
+    models = dict.fromkeys(WORKLOADS[key].model for key in workload_keys.split(","))
+    with dn.device("cpu"):
+        for model in models:
+            np.savez(os.path.join(folder, f"weights-{model}.npz"), **initial_weights(model))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,14 +215,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--weights")
-    parser.add_argument("--init-weights", metavar="OUT")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda:0 (torch variants only on CUDA)")
+    parser.add_argument("--batch-scale", type=float, default=1.0, help="multiply the training batch by this")
+    parser.add_argument("--init-weights", metavar="DIR")
     args = parser.parse_args(argv)
     if args.init_weights:
         init_weights(args.workload, args.init_weights)
         return 0
     if not args.variant or not args.weights:
         parser.error("--variant and --weights are required to measure")
-    record = measure(args.workload, args.variant, args.steps, args.warmup, args.repeats, args.threads, args.weights)
+    record = measure(
+        args.workload,
+        args.variant,
+        args.steps,
+        args.warmup,
+        args.repeats,
+        args.threads,
+        args.weights,
+        args.device,
+        args.batch_scale,
+    )
     sys.stdout.flush()
     print(MARKER + json.dumps(record), flush=True)
     return 0

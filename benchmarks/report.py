@@ -1,8 +1,9 @@
 """Ratios, target checks, the Markdown table and the JSON file of one benchmark run.
 
 Each record gains ``vs_native`` (ms/step over the native variant of the same
-backend), ``vs_keras`` (over Keras 3 on the same backend) and ``mem_vs_native``
-(peak RSS over the native variant's). :func:`targets` checks issue 7's targets
+backend), ``vs_keras`` (over Keras 3 on the same backend), ``mem_vs_native``
+(peak RSS over the native variant's) and, on CUDA, ``gpu_mem_vs_native`` (peak
+GPU memory over the native variant's). :func:`targets` checks issue 7's targets
 on whatever the run measured; a target whose variants were not measured is
 listed as ``not measured``.
 """
@@ -34,6 +35,8 @@ def add_ratios(records: list[dict[str, Any]]) -> None:
             r[field] = r["ms_per_step"] / other["ms_per_step"] if other else None
         native = ok.get((r["workload"], NATIVE[r["backend"]]))
         r["mem_vs_native"] = r["peak_rss_mb"] / native["peak_rss_mb"] if native else None
+        gpu, native_gpu = r.get("peak_gpu_mb"), native.get("peak_gpu_mb") if native else None
+        r["gpu_mem_vs_native"] = gpu / native_gpu if gpu is not None and native_gpu else None
 
 
 def targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -87,10 +90,17 @@ def _fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
     return "-" if value is None else f"{value:{spec}}{suffix}"
 
 
+def _rate(value: float | None) -> str:
+    """Samples per second: whole numbers, two decimals below 100 (a slow step on a CPU)."""
+    return "-" if value is None else f"{value:.0f}" if value >= 100 else f"{value:.2f}"
+
+
 def markdown(records: list[dict[str, Any]], meta: dict[str, Any], checks: list[dict[str, Any]]) -> str:
     """The results as Markdown: the run's settings and machine, one table, the target checks, failures."""
+    device = meta.get("device", "cpu")
+    on = f" on {device}" + (f" ({meta['device_name']})" if meta.get("device_name") else "")
     lines = [
-        f"# dualnet benchmark run, {meta['date']}",
+        f"# dualnet benchmark run{on}, {meta['date']}",
         "",
         f"Machine: {meta['machine']}. Threads pinned to {meta['threads']} for every variant. "
         f"Each variant ran in {meta.get('rounds', 1)} separate process(es), interleaved with the others of its "
@@ -99,28 +109,37 @@ def markdown(records: list[dict[str, Any]], meta: dict[str, Any], checks: list[d
         "repeat. Ratios: ms/step over the native "
         "variant / Keras 3 of the same backend (lower is better).",
     ]
+    if device != "cpu":
+        lines += [
+            "",
+            "On CUDA each timed run ends with `torch.cuda.synchronize()`; peak GPU memory is "
+            "`torch.cuda.max_memory_allocated()` over the whole process (model, optimizer state, batches).",
+        ]
     if meta.get("allocator_env"):
         settings = ", ".join(f"`{k}={v}`" for k, v in meta["allocator_env"].items())
         lines += ["", f"Allocator settings, the same for every variant: {settings}."]
     if meta.get("note"):
         lines += ["", f"**Note:** {meta['note']}"]
-    lines += [
-        "",
-        "| workload | variant | ms/step | spread (ms) | vs native | vs Keras | peak RSS (MB) | mem vs native "
-        "| final loss |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    gpu = any(r.get("peak_gpu_mb") is not None for r in records)
+    head = "| workload | variant | ms/step | samples/s | batch | spread (ms) | vs native | vs Keras | peak RSS (MB) "
+    head += "| mem vs native |" + (" peak GPU (MB) | GPU mem vs native |" if gpu else "") + " final loss |"
+    columns = head.count("|") - 1
+    lines += ["", head, "|" + "---|" * columns]
     failures = []
     for r in records:
         if r.get("status") != "ok":
-            lines.append(f"| {r['workload']} | {r['variant']} | {r['status']} | | | | | | |")
+            lines.append(f"| {r['workload']} | {r['variant']} | {r['status']} |" + " |" * (columns - 3))
             failures.append(f"- {r['workload']} / {r['variant']}: {r['status']}: {r.get('error', '')[:300]}")
             continue
-        lines.append(
-            f"| {r['workload']} | {r['variant']} | {r['ms_per_step']:.3f} | {r['ms_min']:.3f}-{r['ms_max']:.3f} "
+        row = (
+            f"| {r['workload']} | {r['variant']} | {r['ms_per_step']:.3f} | {_rate(r.get('samples_per_s'))} "
+            f"| {r.get('batch', '')} | {r['ms_min']:.3f}-{r['ms_max']:.3f} "
             f"| {_fmt(r.get('vs_native'), '.2f', 'x')} | {_fmt(r.get('vs_keras'), '.2f', 'x')} "
-            f"| {r['peak_rss_mb']:.0f} | {_fmt(r.get('mem_vs_native'), '.2f', 'x')} | {r['final_loss']:.6g} |"
+            f"| {r['peak_rss_mb']:.0f} | {_fmt(r.get('mem_vs_native'), '.2f', 'x')} |"
         )
+        if gpu:
+            row += f" {_fmt(r.get('peak_gpu_mb'), '.0f')} | {_fmt(r.get('gpu_mem_vs_native'), '.2f', 'x')} |"
+        lines.append(row + f" {r['final_loss']:.6g} |")
     if meta.get("import_time"):
         lines += [
             "",
@@ -144,7 +163,7 @@ def markdown(records: list[dict[str, Any]], meta: dict[str, Any], checks: list[d
                 f"| {'yes' if c['met'] else 'no'} |"
             )
     if failures:
-        lines += ["", "Failed or unavailable:", "", *failures]
+        lines += ["", "Failed, unavailable or skipped:", "", *failures]
     return "\n".join(lines) + "\n"
 
 
@@ -161,6 +180,10 @@ def metadata(settings: Any, note: str = "") -> dict[str, Any]:
         "repeats": settings.repeats,
         "threads": settings.threads,
         "rounds": settings.rounds,
+        "device": getattr(settings, "device", "cpu"),
+        "batch_scale": getattr(settings, "batch_scale", 1.0),
+        "time_budget_s": getattr(settings, "time_budget_s", None),
+        "jit_workloads": getattr(settings, "jit_workloads", None),
         # Allocator settings change CPU step times by up to 30% (page faults): a run records them.
         "allocator_env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("MALLOC_") or k == "LD_PRELOAD"},
         "workloads": {k: WORKLOADS[k].description for k in settings.workloads},

@@ -6,7 +6,9 @@ from the same description and starts from the same initial weights, the
 backends). Data are a small pool of fixed random batches, made before timing and
 cycled through, so data loading is excluded for every variant.
 
-Workloads (train: one optimizer step per "step"; infer: one forward at batch 1):
+Workloads (train: one optimizer step per "step"; infer: one forward at batch 1). The batch sizes
+below are the CPU ones; on CUDA the training workloads run at :attr:`Workload.cuda_batch`
+(realistic GPU batches), and ``--batch-scale`` multiplies either:
 
 - ``a``: MLP 784-512-512-10 (relu), batch 128, SGD(lr 0.01, momentum 0.9), softmax cross-entropy.
 - ``b``: CNN on (28, 28, 1): conv3x3x32-relu-maxpool2-conv3x3x64-relu-maxpool2-flatten-dense128(relu)-dense10,
@@ -15,6 +17,9 @@ Workloads (train: one optimizer step per "step"; infer: one forward at batch 1):
 - ``d``: Embedding(1000, 64) + LSTM(128) + Dense(2) on int sequences of length 50, batch 32, Adam, cross-entropy.
 - ``e``: one post-norm Transformer encoder layer (d_model 128, 4 heads, feed-forward 512, dropout 0) on (16, 64, 128)
   inputs, mean over the sequence, Dense(10); AdamW(lr 1e-3, eps 1e-7, weight decay 0.01), cross-entropy.
+- ``f``: a GPT-style decoder: token + position embeddings, 4 pre-norm causal Transformer layers (d_model 512,
+  8 heads, feed-forward 2048, gelu, dropout 0), LayerNorm, Dense to a vocabulary of 8192, next-token
+  cross-entropy on sequences of 256; bf16 mixed precision, AdamW; batch 2 on CPU, 32 on CUDA.
 - ``a-infer`` / ``b-infer``: the models of ``a`` / ``b`` in eval mode, one forward of a batch of 1, no gradients.
 """
 
@@ -43,6 +48,9 @@ class Workload:
     optimizer: str  # "sgd", "adam" or "adamw"
     hparams: dict[str, float] = field(default_factory=dict)
     description: str = ""
+    cuda_batch: int | None = None  # the batch on CUDA (None: the CPU batch)
+    precision: str = "float32"  # or "bf16-mixed": float32 weights, bfloat16 compute
+    token_targets: bool = False  # targets (N, T): one class per input position (next-token prediction)
 
 
 SGD_MOMENTUM = {"lr": 0.01, "momentum": 0.9}
@@ -63,7 +71,8 @@ WORKLOADS: dict[str, Workload] = {
             10,
             "sgd",
             SGD_MOMENTUM,
-            "MLP 784-512-512-10, batch 128, SGD momentum 0.9",
+            "MLP 784-512-512-10, batch 128 (CUDA 256), SGD momentum 0.9",
+            cuda_batch=256,
         ),
         Workload(
             "b",
@@ -76,7 +85,8 @@ WORKLOADS: dict[str, Workload] = {
             10,
             "adam",
             ADAM,
-            "CNN 28x28x1 conv32-pool-conv64-pool-dense128-dense10, batch 64, Adam",
+            "CNN 28x28x1 conv32-pool-conv64-pool-dense128-dense10, batch 64 (CUDA 256), Adam",
+            cuda_batch=256,
         ),
         Workload(
             "c",
@@ -102,7 +112,8 @@ WORKLOADS: dict[str, Workload] = {
             2,
             "adam",
             ADAM,
-            "Embedding(1000,64) + LSTM(128) + Dense(2), length 50, batch 32, Adam",
+            "Embedding(1000,64) + LSTM(128) + Dense(2), length 50, batch 32 (CUDA 256), Adam",
+            cuda_batch=256,
         ),
         Workload(
             "e",
@@ -115,7 +126,24 @@ WORKLOADS: dict[str, Workload] = {
             10,
             "adamw",
             ADAMW,
-            "Transformer encoder layer d128 h4 ff512, seq 64, batch 16, AdamW",
+            "Transformer encoder layer d128 h4 ff512, seq 64, batch 16 (CUDA 128), AdamW",
+            cuda_batch=128,
+        ),
+        Workload(
+            "f",
+            "f",
+            "train",
+            2,
+            (256,),
+            "int64",
+            "cross_entropy",
+            8192,
+            "adamw",
+            {"lr": 3e-4, "eps": 1e-7, "weight_decay": 0.01},
+            "GPT-style decoder 4 layers d512 h8 ff2048, seq 256, vocab 8192, bf16-mixed, batch 2 (CUDA 32), AdamW",
+            cuda_batch=32,
+            precision="bf16-mixed",
+            token_targets=True,
         ),
         Workload(
             "a-infer",
@@ -150,22 +178,42 @@ VOCAB = 1000
 EMBED = 64
 LSTM_UNITS = 128
 D_MODEL, HEADS, FFN = 128, 4, 512
+# workload f, the GPT-style decoder
+GPT_VOCAB, GPT_SEQ, GPT_LAYERS, GPT_D, GPT_HEADS, GPT_FFN = 8192, 256, 4, 512, 8, 2048
 
 
-def batches(workload: Workload, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``POOL`` fixed ``(x, y)`` NumPy batches: inputs of ``input_shape``, int64 class targets or float32 (N, 1)."""
+def batch_size(workload: Workload, device: str = "cpu", scale: float = 1.0) -> int:
+    """The batch of ``workload`` on ``device``: :attr:`Workload.cuda_batch` on CUDA, times ``scale`` (at least 1).
+
+    Inference workloads measure batch-1 latency and keep their batch of 1.
+    """
+    if workload.kind == "infer":
+        return workload.batch
+    base = workload.cuda_batch if device.startswith("cuda") and workload.cuda_batch else workload.batch
+    return max(1, round(base * scale))
+
+
+def batches(workload: Workload, batch: int | None = None, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``POOL`` fixed ``(x, y)`` NumPy batches of ``batch`` rows (default ``workload.batch``).
+
+    Inputs of ``input_shape``; targets int64 classes ``(N,)`` (``(N, T)`` with ``token_targets``) or float32 ``(N, 1)``.
+    """
     rng = np.random.default_rng([seed, ord(workload.model)])
+    n = workload.batch if batch is None else batch
+    vocab = GPT_VOCAB if workload.token_targets else VOCAB
     out = []
     for _ in range(POOL):
-        shape = (workload.batch, *workload.input_shape)
+        shape = (n, *workload.input_shape)
         if workload.input_dtype == "int64":
-            x = rng.integers(0, VOCAB, shape).astype("int64")
+            x = rng.integers(0, vocab, shape).astype("int64")
         else:
             x = rng.standard_normal(shape).astype("float32")
         if workload.loss == "mse":
-            y = rng.standard_normal((workload.batch, 1)).astype("float32")
+            y = rng.standard_normal((n, 1)).astype("float32")
+        elif workload.token_targets:
+            y = rng.integers(0, workload.classes, shape).astype("int64")
         else:
-            y = rng.integers(0, workload.classes, (workload.batch,)).astype("int64")
+            y = rng.integers(0, workload.classes, (n,)).astype("int64")
         out.append((x, y))
     return out
 
@@ -202,8 +250,12 @@ def dualnet_model(model: str) -> Any:
                 nn.Dense(10),
             ]
         )
+    elif model == "f":
+        from benchmarks.decoder import Decoder
+
+        net = Decoder(GPT_VOCAB, GPT_SEQ, GPT_LAYERS, GPT_D, GPT_HEADS, GPT_FFN)
     else:
-        raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e")
+        raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e, f")
     workload = WORKLOADS[model]
     net(batches(workload)[0][0][:2])
     return net

@@ -16,6 +16,13 @@ from dualnet.backend import dispatch, registry
 BACKENDS = ("torch", "tensorflow")
 # CI sets this so a missing framework fails the run instead of skipping half the suite.
 REQUIRED = {name for name in os.environ.get("DUALNET_REQUIRE_BACKENDS", "").split(",") if name}
+# A GPU run sets DUALNET_REQUIRE_CUDA=1: without a GPU the cuda tests then fail the run rather than skip.
+REQUIRE_CUDA = os.environ.get("DUALNET_REQUIRE_CUDA", "") == "1"
+# DUALNET_CUDA_STAND_IN=cpu runs the cuda tests on the CPU instead (tests/cuda/conftest.py): a dry run of
+# their code on a machine without a GPU, not a proof of anything about CUDA.
+CUDA_STAND_IN = os.environ.get("DUALNET_CUDA_STAND_IN", "")
+if CUDA_STAND_IN not in ("", "cpu"):
+    raise pytest.UsageError(f"DUALNET_CUDA_STAND_IN={CUDA_STAND_IN!r}: the only stand-in device is 'cpu'")
 
 
 def _activate(name: str) -> None:
@@ -48,12 +55,18 @@ def torch_backend() -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if "cuda:0" in _torch_devices():
+    # The marker, not item.keywords: keywords also hold every folder name on the path (a checkout named "cuda").
+    marked = [item for item in items if item.get_closest_marker("cuda") is not None]
+    if not marked or CUDA_STAND_IN or "cuda:0" in _torch_devices():
         return
-    skip = pytest.mark.skip(reason="no CUDA GPU on this machine")
-    for item in items:
-        if "cuda" in item.keywords:
-            item.add_marker(skip)
+    if REQUIRE_CUDA:
+        raise pytest.UsageError(
+            "DUALNET_REQUIRE_CUDA=1 but torch sees no CUDA GPU (torch.cuda.is_available() is False, or torch is "
+            "not installed): the cuda tests would all be skipped"
+        )
+    skip = pytest.mark.skip(reason="no CUDA GPU on this machine (torch.cuda.is_available() is False)")
+    for item in marked:
+        item.add_marker(skip)
 
 
 def _torch_devices() -> list[str]:

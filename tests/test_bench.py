@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("torch")
 
 from benchmarks import report, runner
+from benchmarks.workloads import WORKLOADS
 
 
 def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
@@ -21,6 +23,7 @@ def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
         repeats=2,
         rounds=2,
         timeout_s=120,
+        batch_scale=0.5,
     )
     records = runner.run(settings, log=lambda _: None)
     assert [(r["workload"], r["variant"], r["status"]) for r in records] == [
@@ -35,6 +38,9 @@ def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
         assert r["ms_per_step"] > 0 and len(r["runs_ms"]) == 4 and r["peak_rss_mb"] > 0 and r["threads"] == 2
         assert r["minor_faults_per_step"] >= 0
         assert r["rounds"] == 2 and r["ms_per_step"] == pytest.approx(sum(r["round_ms"]) / 2)
+        # --batch-scale 0.5 halves workload c's batch of 32; on the CPU there is no GPU memory to report
+        assert (r["device"], r["batch"], r["peak_gpu_mb"]) == ("cpu", 16, None)
+        assert r["samples_per_s"] == pytest.approx(16 * 1000.0 / r["ms_per_step"])
     assert native["vs_native"] == 1.0 and dualnet["vs_native"] == pytest.approx(
         dualnet["ms_per_step"] / native["ms_per_step"]
     )
@@ -87,3 +93,130 @@ def test_the_report_records_the_allocator_environment(monkeypatch: pytest.Monkey
     meta = report.metadata(runner.Settings(workloads=["c"]), "")
     assert meta["allocator_env"]["MALLOC_TRIM_THRESHOLD_"] == "134217728"
     assert "`MALLOC_TRIM_THRESHOLD_=134217728`" in report.markdown([], meta, [])
+
+
+# --- the --device / --batch-scale / --time-budget / --jit-workloads plumbing (no timing is asserted) ---------------
+
+
+def test_batch_sizes_follow_the_device_and_the_scale() -> None:
+    from benchmarks.workloads import WORKLOADS, batch_size, batches
+
+    a, infer = WORKLOADS["a"], WORKLOADS["a-infer"]
+    assert batch_size(a) == a.batch == 128
+    assert batch_size(a, "cuda:0") == a.cuda_batch == 256
+    assert batch_size(a, "cuda:0", 0.5) == 128 and batch_size(a, "cpu", 0.001) == 1
+    assert batch_size(infer, "cuda:0", 4.0) == 1  # inference measures batch-1 latency everywhere
+    x, y = batches(WORKLOADS["f"], 3)[0]
+    assert x.shape == y.shape == (3, 256) and x.dtype == y.dtype == np.int64
+
+
+def _fake_child(calls: list[list[str]]) -> object:
+    """Stands in for ``runner._child``: records the arguments, answers like a child that measured 2 ms/step."""
+
+    def child(args: list[str], settings: runner.Settings, deadline: float | None = None) -> tuple[int, str, str]:
+        calls.append(args)
+        given = dict(zip(args[::2], args[1::2]))
+        if "--init-weights" in given:
+            for key in given["--workload"].split(","):
+                (Path(given["--init-weights"]) / f"weights-{WORKLOADS[key].model}.npz").touch()
+            return 0, "", ""
+        record = {
+            "workload": given["--workload"],
+            "variant": given["--variant"],
+            "backend": "torch",
+            "device": given["--device"],
+            "batch": 8,
+            "status": "ok",
+            "ms_per_step": 2.0,
+            "samples_per_s": 4000.0,
+            "ms_min": 2.0,
+            "ms_max": 2.0,
+            "runs_ms": [2.0],
+            "peak_rss_mb": 100.0,
+            "peak_gpu_mb": 10.0 if given["--device"] != "cpu" else None,
+            "minor_faults_per_step": 0.0,
+            "final_loss": 0.5,
+        }
+        return 0, "noise\n" + runner.MARKER + json.dumps(record) + "\n", ""
+
+    return child
+
+
+def test_the_device_and_batch_scale_reach_every_child(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(runner, "_child", _fake_child(calls))
+    settings = runner.Settings(
+        workloads=["a", "f"],
+        variants=["native-torch", "dualnet-torch-jit", "dualnet-torch"],
+        steps=1,
+        warmup=0,
+        repeats=1,
+        device="cuda:0",
+        batch_scale=0.5,
+        jit_workloads=["f"],
+    )
+    records = runner.run(settings, log=lambda _: None)
+    init = [c for c in calls if "--init-weights" in c]
+    assert len(init) == 1 and init[0][:2] == ["--workload", "a,f"]  # one process makes every model's weights
+    measured = [c for c in calls if "--variant" in c]
+    assert all(c[c.index("--device") + 1] == "cuda:0" and c[c.index("--batch-scale") + 1] == "0.5" for c in measured)
+    # eager pairs first, the compiled one last, and only on the jit workload; records in the requested order
+    assert [(c[1], c[3]) for c in measured] == [
+        ("a", "native-torch"),
+        ("a", "dualnet-torch"),
+        ("f", "native-torch"),
+        ("f", "dualnet-torch"),
+        ("f", "dualnet-torch-jit"),
+    ]
+    assert [(r["workload"], r["variant"], r["status"]) for r in records] == [
+        ("a", "native-torch", "ok"),
+        ("a", "dualnet-torch-jit", "skipped"),
+        ("a", "dualnet-torch", "ok"),
+        ("f", "native-torch", "ok"),
+        ("f", "dualnet-torch-jit", "ok"),
+        ("f", "dualnet-torch", "ok"),
+    ]
+    meta = report.metadata(settings, "")
+    meta["device_name"] = "a test GPU"
+    _, md_path = report.write(records, meta, tmp_path, "cuda")
+    text = md_path.read_text()
+    assert "on cuda:0 (a test GPU)" in text and "peak GPU (MB)" in text and "torch.cuda.synchronize()" in text
+    assert "| a | dualnet-torch-jit | skipped |" in text and "compiled variants run only on f" in text
+    assert records[2]["gpu_mem_vs_native"] == 1.0
+
+
+def test_a_spent_time_budget_skips_the_pairs_not_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(runner, "_child", _fake_child(calls))
+    settings = runner.Settings(workloads=["c"], variants=["native-torch", "dualnet-torch"], time_budget_s=0.0)
+    records = runner.run(settings, log=lambda _: None)
+    assert calls == [] and {r["status"] for r in records} == {"skipped"}
+    assert "time budget of 0 s was spent" in records[0]["error"]
+
+
+def test_the_command_line_takes_the_device_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from benchmarks import __main__ as cli
+
+    seen: list[runner.Settings] = []
+    monkeypatch.setattr(runner, "run", lambda settings: seen.append(settings) or [])
+    argv = ["--device", "CUDA", "--batch-scale", "2", "--time-budget", "60", "--jit-workloads", "b,f"]
+    assert cli.main([*argv, "--workloads", "c", "--no-import-time", "--out", str(tmp_path)]) == 0
+    (settings,) = seen
+    assert (settings.device, settings.batch_scale, settings.time_budget_s) == ("cuda:0", 2.0, 60.0)
+    assert settings.jit_workloads == ["b", "f"] and len(list(tmp_path.glob("bench-*-cuda0.json"))) == 1
+    for bad in (["--device", "tpu"], ["--batch-scale", "0"]):
+        with pytest.raises(SystemExit):
+            cli.main(bad)
+
+
+def test_tensorflow_off_the_cpu_and_a_missing_gpu_are_records_not_crashes() -> None:
+    from benchmarks import child
+
+    tf = child.measure("c", "native-tf", 1, 0, 1, 2, "unused.npz", device="cuda:0")
+    assert tf["status"] == "unavailable" and "CPU only" in tf["error"]
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(RuntimeError, match="sees no CUDA GPU"):
+        child.gpu_tools("cuda:0", "torch")

@@ -1,10 +1,11 @@
-"""The benchmark variants: one module per family, each with ``prepare(workload, weights, batches, jit)``.
+"""The benchmark variants: one module per family, each with ``prepare(workload, weights, batches, jit, device)``.
 
 ``prepare`` returns ``(step, finish)``: ``step(i)`` runs one training step (or one
 forward, for an inference workload) on pool batch ``i % POOL`` and returns a
 handle on its loss (or output); ``finish(handle)`` turns it into a Python float,
 waiting for the work to finish. Each module imports its framework only inside
 ``prepare``, so a child process imports just the framework its variant needs.
+``device`` is ``"cpu"`` or ``"cuda:0"``; model and batches are made there.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class Variant:
     name: str
     module: str  # under benchmarks.variants
     backend: str  # "torch" or "tensorflow": the native baseline and Keras of the same backend are compared with it
-    jit: bool = False
+    jit: bool = False  # dualnet: Trainer(jit=True); native torch: torch.compile; native tf: XLA
     keras_backend: str | None = None
 
 
@@ -29,6 +30,7 @@ VARIANTS: dict[str, Variant] = {
         Variant("native-torch", "native_torch", "torch"),
         Variant("dualnet-torch", "dualnet_variant", "torch"),
         Variant("dualnet-torch-jit", "dualnet_variant", "torch", jit=True),
+        Variant("native-torch-compile", "native_torch", "torch", jit=True),
         Variant("native-tf", "native_tf", "tensorflow"),
         Variant("dualnet-tf", "dualnet_variant", "tensorflow"),
         Variant("dualnet-tf-jit", "dualnet_variant", "tensorflow", jit=True),

@@ -5,7 +5,9 @@ exactly what ``fit`` calls for each batch: the default ``train_step`` compiled b
 ``B.compile_step`` - eager or ``torch.compile`` on torch, ``tf.function`` or XLA on
 tensorflow) so the epoch loop, callbacks and data loading are left out, as they
 are for the native variants. Inference calls the compiled predict step under
-``dn.no_grad()`` in eval mode, as ``predict`` does per batch.
+``dn.no_grad()`` in eval mode, as ``predict`` does per batch. Model, optimizer and
+batches are made under ``dn.device(device)`` and the Trainer gets ``device=device``;
+a bf16 workload trains with ``precision="bf16-mixed"``.
 """
 
 from __future__ import annotations
@@ -30,28 +32,32 @@ def optimizer(workload: Workload, params: Any) -> Any:
 
 
 def prepare(
-    workload: Workload, weights: dict[str, np.ndarray], data: list[tuple[np.ndarray, np.ndarray]], jit: bool
+    workload: Workload,
+    weights: dict[str, np.ndarray],
+    data: list[tuple[np.ndarray, np.ndarray]],
+    jit: bool,
+    device: str = "cpu",
 ) -> tuple[Callable[[int], Any], Callable[[Any], float]]:
-    """A ``dn.Trainer`` step / predict on pre-made backend tensors (see :mod:`benchmarks.variants`)."""
+    """A ``dn.Trainer`` step / predict on pre-made backend tensors on ``device`` (see :mod:`benchmarks.variants`)."""
     import dualnet as dn
 
-    model = dualnet_model(workload.model)
-    model.load_state_dict(weights)
-    loss = "mse" if workload.loss == "mse" else dn.losses.CrossEntropy(from_logits=True)
-    tensors = [(dn.ops.convert_to_tensor(x), dn.ops.convert_to_tensor(y)) for x, y in data]
+    with dn.device(device):
+        model = dualnet_model(workload.model)
+        model.load_state_dict(weights)
+        loss = "mse" if workload.loss == "mse" else dn.losses.CrossEntropy(from_logits=True)
+        tensors = [(dn.ops.convert_to_tensor(x), dn.ops.convert_to_tensor(y)) for x, y in data]
+        opt = None if workload.kind == "infer" else optimizer(workload, model.parameters())
+        trainer = dn.Trainer(model, opt, loss, jit=jit, precision=workload.precision, device=device)
+    run = trainer._run  # the per-batch entry of Trainer.fit and Trainer.predict
     if workload.kind == "infer":
-        trainer = dn.Trainer(model, None, loss, jit=jit)
         model.eval()
-        run = trainer._run  # the per-batch entry of Trainer.predict
 
         def forward(i: int) -> Any:
             with dn.no_grad():
                 return run("predict", tensors[i % len(tensors)][0])
 
         return forward, lambda out: float(dn.ops.to_numpy(out).sum())
-    trainer = dn.Trainer(model, optimizer(workload, model.parameters()), loss, jit=jit)
     model.train()
-    run = trainer._run  # the per-batch entry of Trainer.fit
 
     def step(i: int) -> Any:
         return run("train", tensors[i % len(tensors)], True)

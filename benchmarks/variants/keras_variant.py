@@ -7,7 +7,9 @@ functional API: ``MultiHeadAttention``, ``LayerNormalization(epsilon=1e-5)``,
 function ``fit`` runs per batch (Keras's own default ``jit_compile="auto"``,
 so XLA on tensorflow where Keras picks it), without ``fit``'s data adapter and
 callbacks. Inference uses ``predict_on_batch``. Weights are dualnet's
-``state_dict()`` as is (the same Keras layouts), set layer by layer.
+``state_dict()`` as is (the same Keras layouts), set layer by layer. The device
+comes from ``KERAS_TORCH_DEVICE``, which the child sets before importing keras; a
+bf16 workload runs under Keras's ``mixed_bfloat16`` dtype policy.
 """
 
 from __future__ import annotations
@@ -17,7 +19,21 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.workloads import D_MODEL, EMBED, FFN, HEADS, LSTM_UNITS, VOCAB, Workload
+from benchmarks.workloads import (
+    D_MODEL,
+    EMBED,
+    FFN,
+    GPT_D,
+    GPT_FFN,
+    GPT_HEADS,
+    GPT_LAYERS,
+    GPT_SEQ,
+    GPT_VOCAB,
+    HEADS,
+    LSTM_UNITS,
+    VOCAB,
+    Workload,
+)
 
 
 def build(workload: Workload, w: dict[str, np.ndarray]) -> Any:
@@ -26,6 +42,8 @@ def build(workload: Workload, w: dict[str, np.ndarray]) -> Any:
     from keras import layers
 
     model = workload.model
+    if model == "f":
+        return _decoder(w)
     inputs = keras.Input(workload.input_shape, dtype=workload.input_dtype)
     if model in ("a", "b", "c", "d"):
         stack: list[Any] = {
@@ -55,11 +73,62 @@ def build(workload: Workload, w: dict[str, np.ndarray]) -> Any:
     h = norm2(h + linear2(linear1(h)))
     net = keras.Model(inputs, head(layers.GlobalAveragePooling1D()(h)))
     a = "0.self_attn."
-    attention.set_weights([w[f"{a}{n}_{p}"] for n in ("query", "key", "value", "output") for p in ("kernel", "bias")])
+    attention.set_weights(_attention_weights(w, a))
     for layer, p in ((linear1, "0.linear1"), (linear2, "0.linear2"), (head, "2")):
         layer.set_weights([w[f"{p}.kernel"], w[f"{p}.bias"]])
     for layer, p in ((norm1, "0.norm1"), (norm2, "0.norm2")):
         layer.set_weights([w[f"{p}.gamma"], w[f"{p}.beta"]])
+    return net
+
+
+def _attention_weights(w: dict[str, np.ndarray], a: str) -> list[np.ndarray]:
+    return [w[f"{a}{n}_{p}"] for n in ("query", "key", "value", "output") for p in ("kernel", "bias")]
+
+
+def _decoder(w: dict[str, np.ndarray]) -> Any:
+    """Workload f's GPT-style decoder as a subclassed Keras model (pre-norm causal blocks), holding ``w``."""
+    import keras
+    from keras import layers
+
+    class Decoder(keras.Model):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.tok = layers.Embedding(GPT_VOCAB, GPT_D)
+            self.pos = layers.Embedding(GPT_SEQ, GPT_D)
+            self.blocks = [
+                (
+                    layers.LayerNormalization(epsilon=1e-5),
+                    layers.MultiHeadAttention(GPT_HEADS, GPT_D // GPT_HEADS),
+                    layers.LayerNormalization(epsilon=1e-5),
+                    layers.Dense(GPT_FFN, "gelu"),
+                    layers.Dense(GPT_D),
+                )
+                for _ in range(GPT_LAYERS)
+            ]
+            self.norm = layers.LayerNormalization(epsilon=1e-5)
+            self.head = layers.Dense(GPT_VOCAB)
+
+        def call(self, ids: Any) -> Any:
+            h = self.tok(ids) + self.pos(keras.ops.arange(keras.ops.shape(ids)[1]))
+            for norm1, attention, norm2, linear1, linear2 in self.blocks:
+                a = norm1(h)
+                h = h + attention(a, a, use_causal_mask=True)
+                h = h + linear2(linear1(norm2(h)))
+            return self.head(self.norm(h))
+
+    net = Decoder()
+    net(np.zeros((1, GPT_SEQ), "int64"))
+    net.tok.set_weights([w["tok.embeddings"]])
+    net.pos.set_weights([w["pos.embeddings"]])
+    for i, (norm1, attention, norm2, linear1, linear2) in enumerate(net.blocks):
+        p = f"blocks.{i}."
+        attention.set_weights(_attention_weights(w, f"{p}self_attn."))
+        for layer, name in ((linear1, "linear1"), (linear2, "linear2")):
+            layer.set_weights([w[f"{p}{name}.kernel"], w[f"{p}{name}.bias"]])
+        for layer, name in ((norm1, "norm1"), (norm2, "norm2")):
+            layer.set_weights([w[f"{p}{name}.gamma"], w[f"{p}{name}.beta"]])
+    net.norm.set_weights([w["norm.gamma"], w["norm.beta"]])
+    net.head.set_weights([w["head.kernel"], w["head.bias"]])
     return net
 
 
@@ -75,11 +144,20 @@ def optimizer(workload: Workload) -> Any:
 
 
 def prepare(
-    workload: Workload, weights: dict[str, np.ndarray], data: list[tuple[np.ndarray, np.ndarray]], jit: bool
+    workload: Workload,
+    weights: dict[str, np.ndarray],
+    data: list[tuple[np.ndarray, np.ndarray]],
+    jit: bool,
+    device: str = "cpu",
 ) -> tuple[Callable[[int], Any], Callable[[Any], float]]:
-    """Keras ``train_on_batch`` / ``predict_on_batch`` on pre-made backend tensors (see :mod:`benchmarks.variants`)."""
+    """Keras ``train_on_batch`` / ``predict_on_batch`` on pre-made backend tensors (see :mod:`benchmarks.variants`).
+
+    ``device`` is already Keras's default (``KERAS_TORCH_DEVICE``, set by the child).
+    """
     import keras
 
+    if workload.precision == "bf16-mixed":
+        keras.config.set_dtype_policy("mixed_bfloat16")
     net = build(workload, weights)
     tensors = [(keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y)) for x, y in data]
     if workload.kind == "infer":

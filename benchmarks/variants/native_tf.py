@@ -96,9 +96,19 @@ def _updater(workload: Workload, variables: list[Any]) -> Callable[[list[Any]], 
 
 
 def prepare(
-    workload: Workload, weights: dict[str, np.ndarray], data: list[tuple[np.ndarray, np.ndarray]], jit: bool
+    workload: Workload,
+    weights: dict[str, np.ndarray],
+    data: list[tuple[np.ndarray, np.ndarray]],
+    jit: bool,
+    device: str = "cpu",
 ) -> tuple[Callable[[int], Any], Callable[[Any], float]]:
-    """A ``tf.function`` train step / forward on pre-made tensors (see :mod:`benchmarks.variants`)."""
+    """A ``tf.function`` train step / forward on pre-made tensors (see :mod:`benchmarks.variants`).
+
+    CPU only (``device`` is always ``"cpu"``: the child reports TensorFlow on another device as unavailable).
+    Workload f (the bf16 decoder) is not written in plain tf ops: NotImplementedError, reported as unavailable.
+    """
+    if workload.model == "f":
+        raise NotImplementedError("workload f (the GPT-style decoder) has no native TensorFlow version")
     import tensorflow as tf
 
     names = sorted(weights)

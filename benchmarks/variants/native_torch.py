@@ -1,4 +1,9 @@
-"""Native PyTorch eager: ``torch.nn`` modules, ``zero_grad`` / ``backward`` / ``step``, NCHW for the CNN.
+"""Native PyTorch: ``torch.nn`` modules, ``zero_grad`` / ``backward`` / ``step``, NCHW for the CNN.
+
+``native-torch`` runs eagerly; ``native-torch-compile`` wraps the module in
+``torch.compile`` (the usual way: forward and backward compiled, the optimizer
+step eager). bf16 workloads run the forward under ``torch.autocast(bfloat16)``,
+PyTorch's own mixed precision. Model and batches are on the run's device.
 
 Initial weights are dualnet's ``state_dict()`` converted to PyTorch layouts:
 Dense kernels transposed, conv kernels HWIO -> OIHW, the CNN's first dense
@@ -14,7 +19,21 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.workloads import D_MODEL, EMBED, FFN, HEADS, LSTM_UNITS, VOCAB, Workload
+from benchmarks.workloads import (
+    D_MODEL,
+    EMBED,
+    FFN,
+    GPT_D,
+    GPT_FFN,
+    GPT_HEADS,
+    GPT_LAYERS,
+    GPT_SEQ,
+    GPT_VOCAB,
+    HEADS,
+    LSTM_UNITS,
+    VOCAB,
+    Workload,
+)
 
 
 def _t(a: np.ndarray) -> Any:
@@ -66,6 +85,8 @@ def build(model: str, w: dict[str, np.ndarray]) -> Any:
         return _lstm_classifier(w)
     if model == "e":
         return _transformer(w)
+    if model == "f":
+        return _decoder(w)
     raise KeyError(model)
 
 
@@ -94,6 +115,23 @@ def _lstm_classifier(w: dict[str, np.ndarray]) -> Any:
     return net
 
 
+def _encoder_layer(w: dict[str, np.ndarray], p: str, layer: Any, d: int) -> None:
+    """Copy dualnet's ``TransformerEncoderLayer`` weights under prefix ``p`` into torch's ``layer``."""
+    a = f"{p}self_attn."
+    proj = [w[f"{a}{n}_kernel"].reshape(d, d).T for n in ("query", "key", "value")]
+    layer.self_attn.in_proj_weight.data.copy_(_t(np.concatenate(proj)))
+    bias = [w[f"{a}{n}_bias"].reshape(-1) for n in ("query", "key", "value")]
+    layer.self_attn.in_proj_bias.data.copy_(_t(np.concatenate(bias)))
+    layer.self_attn.out_proj.weight.data.copy_(_t(w[f"{a}output_kernel"].reshape(d, d).T))
+    layer.self_attn.out_proj.bias.data.copy_(_t(w[f"{a}output_bias"]))
+    _dense(w, f"{p}linear1", layer.linear1)
+    _dense(w, f"{p}linear2", layer.linear2)
+    for i in (1, 2):
+        norm = getattr(layer, f"norm{i}")
+        norm.weight.data.copy_(_t(w[f"{p}norm{i}.gamma"]))
+        norm.bias.data.copy_(_t(w[f"{p}norm{i}.beta"]))
+
+
 def _transformer(w: dict[str, np.ndarray]) -> Any:
     from torch import nn
 
@@ -107,20 +145,47 @@ def _transformer(w: dict[str, np.ndarray]) -> Any:
             return self.head(self.enc(x).mean(dim=1))
 
     net = Transformer()
-    a = "0.self_attn."
-    proj = [w[f"{a}{n}_kernel"].reshape(D_MODEL, D_MODEL).T for n in ("query", "key", "value")]
-    net.enc.self_attn.in_proj_weight.data.copy_(_t(np.concatenate(proj)))
-    bias = [w[f"{a}{n}_bias"].reshape(-1) for n in ("query", "key", "value")]
-    net.enc.self_attn.in_proj_bias.data.copy_(_t(np.concatenate(bias)))
-    net.enc.self_attn.out_proj.weight.data.copy_(_t(w[f"{a}output_kernel"].reshape(D_MODEL, D_MODEL).T))
-    net.enc.self_attn.out_proj.bias.data.copy_(_t(w[f"{a}output_bias"]))
-    _dense(w, "0.linear1", net.enc.linear1)
-    _dense(w, "0.linear2", net.enc.linear2)
-    for i in (1, 2):
-        norm = getattr(net.enc, f"norm{i}")
-        norm.weight.data.copy_(_t(w[f"0.norm{i}.gamma"]))
-        norm.bias.data.copy_(_t(w[f"0.norm{i}.beta"]))
+    _encoder_layer(w, "0.", net.enc, D_MODEL)
     _dense(w, "2", net.head)
+    return net
+
+
+def _decoder(w: dict[str, np.ndarray]) -> Any:
+    import torch
+    from torch import nn
+
+    class Decoder(nn.Module):
+        """Token + position embeddings, pre-norm causal gelu blocks, LayerNorm, Linear head: (N, T) -> (N, T, V)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.tok = nn.Embedding(GPT_VOCAB, GPT_D)
+            self.pos = nn.Embedding(GPT_SEQ, GPT_D)
+            self.blocks = nn.ModuleList(
+                nn.TransformerEncoderLayer(
+                    GPT_D, GPT_HEADS, GPT_FFN, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
+                )
+                for _ in range(GPT_LAYERS)
+            )
+            self.norm = nn.LayerNorm(GPT_D)
+            self.head = nn.Linear(GPT_D, GPT_VOCAB)
+
+        def forward(self, ids: Any) -> Any:
+            t = ids.shape[1]
+            h = self.tok(ids) + self.pos(torch.arange(t, device=ids.device))
+            mask = nn.Transformer.generate_square_subsequent_mask(t, device=ids.device)
+            for block in self.blocks:
+                h = block(h, src_mask=mask, is_causal=True)
+            return self.head(self.norm(h))
+
+    net = Decoder()
+    net.tok.weight.data.copy_(_t(w["tok.embeddings"]))
+    net.pos.weight.data.copy_(_t(w["pos.embeddings"]))
+    for i, block in enumerate(net.blocks):
+        _encoder_layer(w, f"blocks.{i}.", block, GPT_D)
+    net.norm.weight.data.copy_(_t(w["norm.gamma"]))
+    net.norm.bias.data.copy_(_t(w["norm.beta"]))
+    _dense(w, "head", net.head)
     return net
 
 
@@ -136,30 +201,48 @@ def optimizer(workload: Workload, params: Any) -> Any:
 
 
 def prepare(
-    workload: Workload, weights: dict[str, np.ndarray], data: list[tuple[np.ndarray, np.ndarray]], jit: bool
+    workload: Workload,
+    weights: dict[str, np.ndarray],
+    data: list[tuple[np.ndarray, np.ndarray]],
+    jit: bool,
+    device: str = "cpu",
 ) -> tuple[Callable[[int], Any], Callable[[Any], float]]:
-    """Eager PyTorch step / forward on pre-made tensors (see :mod:`benchmarks.variants`)."""
+    """A PyTorch step / forward on pre-made tensors on ``device``; ``jit``: ``torch.compile`` the module."""
+    import contextlib
+
     import torch
     import torch.nn.functional as F
 
-    net = build(workload.model, weights)
+    net = build(workload.model, weights).to(device)
+    model = torch.compile(net) if jit else net
     nchw = workload.model == "b"
-    tensors = [(_t(x.transpose(0, 3, 1, 2) if nchw else x), _t(y)) for x, y in data]
+    tensors = [(_t(x.transpose(0, 3, 1, 2) if nchw else x).to(device), _t(y).to(device)) for x, y in data]
+    kind = torch.device(device).type
+
+    def autocast() -> Any:
+        if workload.precision == "bf16-mixed":
+            return torch.autocast(kind, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     if workload.kind == "infer":
         net.eval()
 
         def forward(i: int) -> Any:
-            with torch.no_grad():
-                return net(tensors[i % len(tensors)][0])
+            with torch.no_grad(), autocast():
+                return model(tensors[i % len(tensors)][0])
 
-        return forward, lambda out: float(out.sum())
+        return forward, lambda out: float(out.float().sum())
     opt = optimizer(workload, net.parameters())
     loss_fn = F.mse_loss if workload.loss == "mse" else F.cross_entropy
 
     def step(i: int) -> Any:
         x, y = tensors[i % len(tensors)]
         opt.zero_grad()
-        loss = loss_fn(net(x), y)
+        with autocast():
+            out = model(x)
+        if workload.token_targets:  # (N, T, V) logits, (N, T) targets
+            out, y = out.reshape(-1, out.shape[-1]), y.reshape(-1)
+        loss = loss_fn(out.float(), y)
         loss.backward()
         opt.step()
         return loss

@@ -112,12 +112,3 @@ def test_loss_scaling_inside_the_compiled_step(backend: str) -> None:
     after = scaled.model.state_dict()
     assert all(np.isfinite(v).all() for v in after.values())
     assert not np.array_equal(before["0.kernel"], after["0.kernel"])
-
-
-@pytest.mark.cuda
-def test_fp16_mixed_on_cuda(torch_backend: str) -> None:
-    dn.seed(0)
-    with dn.device("cuda:0"):
-        trainer = regression_trainer(precision="fp16-mixed", device="cuda:0")
-        history = trainer.fit(X, Y, epochs=4, batch_size=16, verbose=0)
-    assert history.history["loss"][-1] < history.history["loss"][0]

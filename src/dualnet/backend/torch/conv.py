@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 from dualnet import dtypes
 from dualnet.backend import common
-from dualnet.backend.torch.core import convert_to_tensor, native_dtype
+from dualnet.backend.torch.core import check_same_device, convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
 __all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
@@ -123,12 +123,16 @@ def conv(x, kernel, strides, padding, dilation, groups, bias=None):
         kernel = kernel.unsqueeze(0)
     weight = kernel.permute(kernel.ndim - 1, kernel.ndim - 2, *range(kernel.ndim - 2))
     xc, pad = _padded("conv", _channels_first(x), padding, weight.shape[2:], strides, dilation, 0.0)
-    y = _CONV[xc.ndim](xc, weight, None, strides, pad, dilation, groups)
-    if bias is not None:
-        # Added in place, not inside the convolution kernel: no second output-sized tensor, and the bias
-        # gradient is the plain sum of the output gradient whatever the batch, where mkldnn's fused kernel
-        # sums in an order that depends on the batch size (data-parallel ranks would drift from one process).
-        y.add_(bias.view(-1, *(1,) * (y.ndim - 2)))
+    try:
+        y = _CONV[xc.ndim](xc, weight, None, strides, pad, dilation, groups)
+        if bias is not None:
+            # Added in place, not inside the convolution kernel: no second output-sized tensor, and the bias
+            # gradient is the plain sum of the output gradient whatever the batch, where mkldnn's fused kernel
+            # sums in an order that depends on the batch size (data-parallel ranks would drift from one process).
+            y.add_(bias.view(-1, *(1,) * (y.ndim - 2)))
+    except RuntimeError:
+        check_same_device("conv", x, kernel, bias)
+        raise
     return _channels_last(y, one_d)
 
 
@@ -177,7 +181,11 @@ def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
         extras.append(max(tail - (k - 1) * d - 1 + 2 * start, 0))
         lengths.append((size - 1) * s + tail)
     weight = kernel.permute(kernel.ndim - 2, kernel.ndim - 1, *range(kernel.ndim - 2))
-    y = _CONV_T[xc.ndim](xc, weight, None, strides, tuple(starts), tuple(extras), 1, dilation)
+    try:
+        y = _CONV_T[xc.ndim](xc, weight, None, strides, tuple(starts), tuple(extras), 1, dilation)
+    except RuntimeError:
+        check_same_device("conv_transpose", x, kernel)
+        raise
     if tuple(y.shape[2:]) != tuple(lengths):
         # Keras cuts an odd count of cells with the extra one at the end (e.g. "same", kernel 3,
         # stride 2), which torch's symmetric padding cannot express: slice (a view, no copy).

@@ -153,6 +153,28 @@ def _check_device(device: str) -> torch.device:
     return native_device(device)
 
 
+def check_same_device(op: str, *operands: Any) -> None:
+    """Raise DeviceError naming the devices when ``op``'s tensor operands are on more than one.
+
+    Called only after an op failed, so a successful op pays nothing. 0-d CPU tensors are
+    left out: torch lets them mix with tensors on any device.
+    """
+    found: list[str] = []
+    for t in operands:
+        if isinstance(t, torch.Tensor) and (t.ndim or t.device.type != "cpu"):
+            dev = t.device
+            where = f"cuda:{dev.index or 0}" if dev.type == "cuda" else str(dev)
+            if where not in found:
+                found.append(where)
+    if len(found) > 1:
+        listed = " and ".join(repr(d) for d in found)
+        raise DeviceError(
+            f"{op}: the operands are on different devices, {listed}; an op needs all its tensors on one device: "
+            f"move them with dn.ops.to_device(x, {found[0]!r}), or make them under one `with dn.device(...)` "
+            "scope (for a model: model.to(device))"
+        ) from None
+
+
 def to_device(x: Any, device: str) -> torch.Tensor:
     return convert_to_tensor(x).to(_check_device(device))
 

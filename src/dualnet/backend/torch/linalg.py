@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from dualnet.backend import common
-from dualnet.backend.torch.core import convert_to_tensor
+from dualnet.backend.torch.core import check_same_device, convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
 
 __all__ = ["matmul", "dot", "outer", "einsum", "tensordot", "norm", "trace", "diagonal"]
@@ -30,6 +30,7 @@ def matmul(x1, x2):
     try:
         return torch.matmul(a, b)
     except RuntimeError as exc:
+        check_same_device("matmul", *(a, b))
         raise common.operand_shape_error("matmul", (a, b), exc) from exc
 
 
@@ -42,6 +43,7 @@ def dot(a, b):
     try:  # NumPy: sum over the last axis of a and the second-to-last of b
         return torch.tensordot(a, b, dims=([a.ndim - 1], [b.ndim - 2]))
     except RuntimeError as exc:
+        check_same_device("dot", *(a, b))
         raise common.operand_shape_error("dot", (a, b), exc) from exc
 
 
@@ -55,6 +57,7 @@ def einsum(subscripts, *operands):
     try:
         return torch.einsum(subscripts, *tensors)
     except RuntimeError as exc:
+        check_same_device("einsum", *tensors)
         raise common.operand_shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
 
 
@@ -66,6 +69,7 @@ def tensordot(a, b, axes=2):
     try:
         return torch.tensordot(a, b, dims=axes)
     except RuntimeError as exc:
+        check_same_device("tensordot", *(a, b))
         raise common.operand_shape_error("tensordot", (a, b), exc) from exc
 
 

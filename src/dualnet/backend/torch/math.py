@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
+from dualnet.backend.torch.core import check_same_device, convert_to_tensor, native_dtype, target_device
 from dualnet.dtypes import result_type
 from dualnet.errors import DTypeError, ShapeError
 
@@ -117,6 +117,7 @@ def _binary(fn: Any, op: str) -> Any:
         try:
             return fn(t1, t2)
         except RuntimeError:
+            check_same_device(op, t1, t2)
             _check_broadcast(op, t1, t2)
             raise
 
@@ -207,6 +208,7 @@ def _logical(fn: Any, op: str) -> Any:
         try:
             return fn(t1, t2)
         except RuntimeError:
+            check_same_device(op, t1, t2)
             _check_broadcast(op, t1, t2)
             raise
 

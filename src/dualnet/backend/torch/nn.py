@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from dualnet.backend import common
-from dualnet.backend.torch.core import convert_to_tensor
+from dualnet.backend.torch.core import check_same_device, convert_to_tensor
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
 __all__ = [
@@ -158,8 +158,12 @@ def linear(x, kernel, bias=None):
         x, kernel = x.to(common), kernel.to(common)
     if bias is not None:
         bias = convert_to_tensor(bias).to(kernel.dtype)
-    # kernel.T is a view of the (in, out) kernel: F.linear then calls addmm(bias, x, kernel) without a copy.
-    return F.linear(x, kernel.T, bias)
+    try:
+        # kernel.T is a view of the (in, out) kernel: F.linear then calls addmm(bias, x, kernel) without a copy.
+        return F.linear(x, kernel.T, bias)
+    except RuntimeError:
+        check_same_device("linear", x, kernel, bias)
+        raise
 
 
 def dropout(x, rate, training=True, seed=None):
@@ -187,6 +191,9 @@ def embedding(table, ids):
         raise ShapeError(f"embedding: table must have shape (vocab, dim), got {tuple(table.shape)}")
     try:
         return F.embedding(ids, table)
+    except RuntimeError:
+        check_same_device("embedding", table, ids)
+        raise
     except IndexError as err:
         raise ArgumentError(
             f"embedding: ids must lie in [0, {table.shape[0]}) for a table of {table.shape[0]} rows; "
