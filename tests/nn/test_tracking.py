@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -180,6 +181,43 @@ def test_a_module_appended_after_it_was_built_is_listed(backend: str) -> None:
     assert len(model.parameters()) == 2
     model.items.append(earlier)  # no construction in between to touch any cache
     assert _names(model) == ["fc.kernel", "fc.bias", "items.0.kernel", "items.0.bias"]
+
+
+class Alike(dn.nn.Dense):
+    def __eq__(self, other: object) -> bool:  # every Alike equals every other: only identity tells them apart
+        return isinstance(other, Alike)
+
+    __hash__ = dn.nn.Dense.__hash__
+
+
+def test_swaps_in_lists_and_dicts_are_seen_however_items_compare(backend: str) -> None:
+    model = Inner()
+    model.items.append(Alike(1, in_features=3))
+    model.table = {"a": Alike(1, in_features=3), "b": dn.nn.Dense(1, in_features=3)}
+    model.parameters()
+    model.items[0] = Alike(1, in_features=3)  # equal by ==, another module
+    model.table["a"] = Alike(1, in_features=3)
+    ids = {id(p) for p in model.parameters()}
+    assert id(model.items[0].kernel) in ids and id(model.table["a"].kernel) in ids
+    model.table["a"] = model.table.pop("a")  # same entries, another order: the names come in another order
+    assert _names(model)[-4:] == ["table.b.kernel", "table.b.bias", "table.a.kernel", "table.a.bias"]
+    plain = Inner()
+    plain.items.append(dn.nn.Dense(1, in_features=3))
+    assert len(plain.parameters()) == 4
+    plain.items[0] = np.ones(3, "float32")  # == between an array and a module raises: taken as a change
+    assert _names(plain) == ["fc.kernel", "fc.bias"]
+
+
+def test_a_deep_copy_keeps_its_own_lists(backend: str) -> None:
+    model = Outer()
+    model.parameters()
+    twin = copy.deepcopy(model)
+    assert _names(twin) == _names(model)
+    twin.blocks[0].extra = dn.nn.Dense(1, in_features=3)
+    twin.shared.trainable = False
+    assert "blocks.0.extra.kernel" in _names(twin) and "blocks.0.extra.kernel" not in _names(model)
+    assert twin.trainable_mask()[-2:] == [False, False] and model.trainable_mask()[-2:] == [True, True]
+    assert not {id(p) for p in twin.parameters()} & {id(p) for p in model.parameters()}
 
 
 def test_a_deleted_buffer_leaves_the_state(backend: str) -> None:

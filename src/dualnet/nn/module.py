@@ -9,9 +9,9 @@ the same on every backend.
 Initial values come from :mod:`dualnet.nn.initializers`, keyed by the seed,
 the model's stream and the parameter's full path. A weight declared before the
 module knows its place in a model (in ``__init__``) is created empty and filled
-when the outermost module first materialises (first call, ``parameters()``,
-``state_dict()``...); a weight built lazily during that first call knows its
-path already and is filled at once.
+when the outermost module first materialises (its first call, or
+``parameters()``, ``state_dict()``... on a tree holding such weights); a weight
+built lazily during that first call knows its path already and is filled at once.
 """
 
 from __future__ import annotations

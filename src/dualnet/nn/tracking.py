@@ -14,7 +14,8 @@ weight filled) clears its own cache and its ancestors' (:func:`invalidate`),
 and no other model's. Lists and dicts cannot report their own changes: a cache
 keeps a shallow copy of each one in its tree and is stale as soon as one no
 longer holds the same objects, so a module appended to a list is seen. A fresh
-cache is used without walking the tree.
+cache is used without walking the tree (one C-level ``==`` per list or dict,
+against its copy, unless its items define ``__eq__``: then item by identity).
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import StateError
 
 _PLAIN = (bool, int, float, str, type(None))
+_DEFAULT_EQ: Any = object.__eq__
 
 N = TypeVar("N", bound="Node")
 
-# A list or dict met while walking, with what it held then: (container, items or keys, dict values or None).
-Copy = tuple[Any, tuple[Any, ...], tuple[Any, ...] | None]
+# A list or dict met while walking, what it held then (for a dict: its keys in order and a copy), and whether
+# its items must be compared by identity (some define __eq__) rather than with one C-level ==.
+Copy = tuple[Any, Any, bool]
 
 
 class Lists:
@@ -52,11 +55,19 @@ class Lists:
 
     def containers_unchanged(self) -> bool:
         """True while every list and dict of the tree holds the objects it held when these lists were made."""
-        for held, items, values in self.copies:
-            if len(held) != len(items) or not all(map(is_, held, items)):
-                return False
-            if values is not None and not all(map(is_, held.values(), values)):
-                return False
+        try:
+            for held, copy, by_identity in self.copies:
+                if isinstance(copy, list):
+                    same = (len(held) == len(copy) and all(map(is_, held, copy))) if by_identity else held == copy
+                else:
+                    keys, entries = copy
+                    same = list(held) == keys and (
+                        all(map(is_, held.values(), entries.values())) if by_identity else held == entries
+                    )
+                if not same:
+                    return False
+        except Exception:  # an object put in whose comparison raises (an array): changed
+            return False
         return True
 
 
@@ -81,6 +92,12 @@ class Node:
         d["_params"], d["_trainable"], d["_buffers"] = {}, {}, {}
         d["_children"], d["_waiting"], d["_parents"] = [], {}, {}
         d["_cache"] = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy (copy.deepcopy) starts with no cache and no links: its holders are the copies, linked at its next walk.
+        state = dict(self.__dict__)
+        state["_cache"], state["_parents"] = None, {}
+        return state
 
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
@@ -211,14 +228,19 @@ def modules_in(name: str, value: Any, copies: list[Copy] | None = None) -> Itera
         yield name, value
     elif isinstance(value, list | tuple):
         if copies is not None and isinstance(value, list):
-            copies.append((value, tuple(value), None))
+            copies.append((value, list(value), _by_identity(value)))
         for i, item in enumerate(value):
             yield from modules_in(f"{name}.{i}", item, copies)
     elif isinstance(value, dict):
         if copies is not None:
-            copies.append((value, tuple(value), tuple(value.values())))
+            copies.append((value, (list(value), dict(value)), _by_identity(value.values())))
         for key, item in value.items():
             yield from modules_in(f"{name}.{key}", item, copies)
+
+
+def _by_identity(items: Iterable[Any]) -> bool:
+    # Modules compare by identity unless a subclass defines __eq__ (a dataclass does): then == could miss a swap.
+    return any(type(item).__eq__ is not _DEFAULT_EQ for item in items)
 
 
 def walk(root: N, prefix: str = "", copies: list[Copy] | None = None) -> Iterator[tuple[str, N]]:
