@@ -65,10 +65,11 @@ def save(model: Module, path: str | os.PathLike[str]) -> Path:
         raise ArgumentError(f"dn.save(model={type(model).__name__}): model must be a dn.nn.Module")
     state = model.state_dict()  # materialises the tree, so paths are known
     paths = {id(m): p for p, m in model.named_modules()}
-    spec = model.__dict__.get("_input_spec")
+    spec = model._input_signature()
+    known = [s for s in spec or () if s is not None]
     inputs = None
-    if spec is not None and all(s is not None for s in spec):
-        inputs = [{"shape": [None, *shape[1:]] if shape else [], "dtype": dtype} for shape, dtype in spec]
+    if spec is not None and len(known) == len(spec):
+        inputs = [{"shape": [None, *shape[1:]] if shape else [], "dtype": dtype} for shape, dtype in known]
     encoded = encode_module(model, paths)
     document = {
         "format": FORMAT,

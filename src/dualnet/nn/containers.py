@@ -48,7 +48,7 @@ class Sequential(Module):
             )
         setattr(self, str(position), layer)
         self._length = position + 1
-        if self._path == "":
+        if self._named_path() == "":
             # Already the outermost, materialised model: name the new layer and draw its weights from this model.
             self.materialize()
 
@@ -75,8 +75,7 @@ class Sequential(Module):
         if isinstance(index, slice):
             part = Sequential(list(self)[index])
             # The layers keep the names (in error messages) and the weight stream they have in this model.
-            part.__dict__["_init_key"] = self._init_key
-            part.__dict__["_path"] = self._path
+            part._take_naming_from(self)
             return part
         if isinstance(index, bool) or not isinstance(index, int):
             raise ArgumentError(

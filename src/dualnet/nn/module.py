@@ -1,16 +1,17 @@
 """``Module``: the base of every layer and model, PyTorch-style, on native variables.
 
-A module tracks what is assigned to its attributes: native variables become
-parameters, other modules (also inside lists, tuples and dicts) become
-submodules; buffers are registered with :meth:`Module.add_buffer`. Names are
-dotted paths (``encoder.0.kernel``), the same on every backend.
+A module tracks what is assigned to its attributes (see
+:mod:`dualnet.nn.tracking`): native variables become parameters, other modules
+(also inside lists, tuples and dicts) become submodules; buffers are registered
+with :meth:`Module.add_buffer`. Names are dotted paths (``encoder.0.kernel``),
+the same on every backend.
 
 Initial values come from :mod:`dualnet.nn.initializers`, keyed by the seed,
 the model's stream and the parameter's full path. A weight declared before the
 module knows its place in a model (in ``__init__``) is created empty and filled
-when the outermost module first materialises (first call, ``parameters()``,
-``state_dict()``...); a weight built lazily during that first call knows its
-path already and is filled at once.
+when the outermost module first materialises (its first call, or
+``parameters()``, ``state_dict()``... on a tree holding such weights); a weight
+built lazily during that first call knows its path already and is filled at once.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import weakref
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -30,26 +31,14 @@ from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
 from dualnet.errors import ShapeError, StateError
-from dualnet.nn import budget, initializers
+from dualnet.nn import budget, initializers, tracking
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
 
 __all__ = ["Module"]
 
-# Bumped whenever any module's structure or trainable flags change, so cached
-# parameter lists can be reused safely on the hot path.
-_structure_version = [0]
-# Modules holding weights that still wait for their initial values.
-_pending: weakref.WeakSet[Module] = weakref.WeakSet()
 
-_PLAIN = (bool, int, float, str, type(None))
-
-
-def _changed() -> None:
-    _structure_version[0] += 1
-
-
-class Module:
+class Module(tracking.Node):
     """Base class of layers and models: subclass it and define ``forward``.
 
     ``module(*inputs)`` runs ``forward``; the first call also builds lazily
@@ -62,17 +51,13 @@ class Module:
 
     training: bool
     built: bool
-    _params: dict[str, Any]
-    _trainable: dict[str, bool]
-    _buffers: dict[str, Any]
-    _children: list[str]
-    _waiting: dict[str, initializers.Initializer]
-    _path: str | None
+    _path: str | None  # dotted path from the root that materialised this module
     _init_key: tuple[int, int]
     _first_call_done: bool
-    _output_shape: Any
+    _out_shape: Any
     _device: str | None
-    _cache: tuple[int, Any]
+    _input_spec: list[tuple[tuple[int, ...], str] | None]  # set at the first call
+    _init_args: tuple[tuple[Any, ...], dict[str, Any]]  # set at construction, for get_config()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Record the arguments of the outermost (most-derived) __init__ call for get_config()
@@ -112,58 +97,15 @@ class Module:
         return config
 
     def __init__(self) -> None:
+        self._init_tracking()
         d = self.__dict__
-        d["_params"] = {}  # attribute name -> native variable, registration order
-        d["_trainable"] = {}  # attribute name -> bool
-        d["_buffers"] = {}
-        d["_children"] = []  # attribute names that may hold modules or containers of them
-        d["_waiting"] = {}  # weight name -> initializer, values still to be drawn
-        d["_path"] = None  # dotted path from the root that materialised this module
+        d["_path"] = None
         d["_init_key"] = seeding.next_stream()
         d["_first_call_done"] = False
-        d["_output_shape"] = None
+        d["_out_shape"] = None
         d["_device"] = None
-        d["_cache"] = (-1, None)
         d["training"] = True
         d.setdefault("built", True)
-
-    # -- attribute tracking -------------------------------------------------
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        d = self.__dict__
-        if "_params" not in d:
-            raise StateError(
-                f"{type(self).__name__}: attribute {name!r} set before Module.__init__ ran; "
-                "call super().__init__() first in your __init__"
-            )
-        if d.get(name) is value and (name in d["_params"] or name in d["_buffers"]):
-            return  # ``self.w = self.add_weight("w", ...)`` re-assigns the registered variable
-        if name in d["_params"] or name in d["_buffers"] or name in d["_children"]:
-            self._untrack(name)
-        if name in d["_buffers"]:
-            d["_buffers"][name] = value
-        elif not isinstance(value, _PLAIN):
-            if B.is_variable(value):
-                d["_params"][name] = value
-                d["_trainable"][name] = bool(getattr(value, "trainable", getattr(value, "requires_grad", True)))
-                _changed()
-            elif _holds_modules(value):
-                d["_children"].append(name)
-                _changed()
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        self._untrack(name)
-        object.__delattr__(self, name)
-
-    def _untrack(self, name: str) -> None:
-        d = self.__dict__
-        d["_params"].pop(name, None)
-        d["_trainable"].pop(name, None)
-        d["_waiting"].pop(name, None)
-        if name in d["_children"]:
-            d["_children"].remove(name)
-        _changed()
 
     # -- creating state -----------------------------------------------------
 
@@ -193,8 +135,7 @@ class Module:
                 values = init(shape, dtype, self._generator(name))
             else:
                 values = np.zeros(shape, "float32" if dtype == "bfloat16" else dtype)
-                self._waiting[name] = init
-                _pending.add(self)
+                self._waiting[name] = init  # filled when the tree is materialised
             var = B.variable(values, trainable, self._child_path(name), dtype)
         setattr(self, name, var)
         self._trainable[name] = trainable
@@ -206,7 +147,7 @@ class Module:
             buf = B.buffer(np.asarray(value), self._child_path(name))
         self._buffers[name] = buf
         object.__setattr__(self, name, buf)
-        _changed()
+        tracking.invalidate(self)
         return buf
 
     def build(self, *inputs: Any) -> None:
@@ -222,8 +163,8 @@ class Module:
     def _where(self) -> str:
         return f"layer {self._path!r} ({type(self).__name__})" if self._path else type(self).__name__
 
-    def _placement(self) -> Any:
-        return device(self._device) if self._device is not None else _NullScope()
+    def _placement(self) -> AbstractContextManager[Any]:
+        return device(self._device) if self._device is not None else nullcontext()
 
     # -- calling --------------------------------------------------------------
 
@@ -259,11 +200,10 @@ class Module:
         d = self.__dict__
         d.setdefault("_input_spec", [_spec_of(x) for x in inputs])  # what dn.save needs to rebuild lazy layers
         if not self.built:
-            self.build(*inputs)
+            self.build(*inputs)  # weights it creates clear the cached lists of this tree
             self.built = True
-            _changed()
         out = self.forward(*inputs, **kwargs)
-        self.__dict__["_output_shape"] = _shape_of(out)
+        self.__dict__["_out_shape"] = _shape_of(out)
         self._first_call_done = True
         if _numerics.active is not None:
             _numerics.active.module_output(self, out)
@@ -279,7 +219,8 @@ class Module:
         """
         if self._path is None:
             self.__dict__["_path"] = ""
-        for prefix, module in self.named_modules(prefix=self._path or ""):
+        filled = []
+        for prefix, module in tracking.walk(self, self._path or ""):
             if module._path is None:
                 module.__dict__["_path"] = prefix
                 module.__dict__["_init_key"] = self._init_key
@@ -288,28 +229,12 @@ class Module:
                     var = module._params[name]
                     B.assign(var, init(tuple(B.shape(var)), B.dtype(var), module._generator(name)))
                 module._waiting.clear()
-                _pending.discard(module)
-
-    def _ensure_materialized(self) -> None:
-        if _pending:
-            self.materialize()
+                filled.append(module)
+        tracking.invalidate(*filled)
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """``(path, module)`` for this module and every submodule, depth-first, each once."""
-        seen: set[int] = set()
-        stack: list[tuple[str, Module]] = [(prefix, self)]
-        while stack:
-            path, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
-            yield path, module
-            children = [
-                (f"{path}.{sub}" if path else sub, child)
-                for name in module._children
-                for sub, child in _modules_in(name, module.__dict__.get(name))
-            ]
-            stack.extend(reversed(children))
+        return tracking.walk(self, prefix)
 
     def modules(self) -> list[Module]:
         """This module and every submodule, depth-first."""
@@ -317,40 +242,29 @@ class Module:
 
     def named_parameters(self) -> list[tuple[str, Any]]:
         """``(path, variable)`` for every parameter, in a stable order (each shared variable once)."""
-        return list(self._tracked()[0])
+        return list(self._lists().named)
 
     def parameters(self) -> list[Any]:
         """Every parameter (native variables), aligned with :meth:`named_parameters`."""
-        return [v for _, v in self._tracked()[0]]
+        return list(self._lists().values)
 
     def trainable_mask(self) -> list[bool]:
         """For each of :meth:`parameters`, whether it is trained."""
-        return list(self._tracked()[1])
+        return list(self._lists().mask)
 
     def named_buffers(self) -> list[tuple[str, Any]]:
         """``(path, buffer)`` for every buffer."""
-        return list(self._tracked()[2])
+        return list(self._lists().buffers)
 
-    def _tracked(self) -> tuple[list[tuple[str, Any]], list[bool], list[tuple[str, Any]]]:
-        self._ensure_materialized()
-        version, cached = self._cache
-        if version == _structure_version[0] and cached is not None:
-            return cached  # type: ignore[no-any-return]
-        params: list[tuple[str, Any]] = []
-        mask: list[bool] = []
-        buffers: list[tuple[str, Any]] = []
-        seen: set[int] = set()
-        for path, module in self.named_modules():
-            for name, var in module._params.items():
-                if id(var) not in seen:
-                    seen.add(id(var))
-                    params.append((f"{path}.{name}" if path else name, var))
-                    mask.append(module._trainable[name])
-            for name, buf in module._buffers.items():
-                buffers.append((f"{path}.{name}" if path else name, buf))
-        result = (params, mask, buffers)
-        self.__dict__["_cache"] = (_structure_version[0], result)
-        return result
+    def _lists(self) -> tracking.Lists:
+        cached = self._cache
+        if cached is not None and (not cached.copies or cached.containers_unchanged()):
+            return cached  # the hot path: nothing in this tree changed since the last walk
+        cached, waiting = tracking.collect(self)
+        if waiting:  # weights of this tree declared before it was named: name it and draw them
+            self.materialize()
+        self.__dict__["_cache"] = cached
+        return cached
 
     # -- state ------------------------------------------------------------------
 
@@ -391,11 +305,12 @@ class Module:
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
-        for module in self.modules():
+        modules = self.modules()
+        for module in modules:
             for name, var in module._params.items():
                 module._trainable[name] = bool(value)
                 B.set_trainable(var, bool(value))
-        _changed()
+        tracking.invalidate(*modules)
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout active, batch statistics used) for this module and its submodules."""
@@ -410,6 +325,7 @@ class Module:
     def to(self, device: str) -> Module:
         """Move every parameter and buffer to ``device``; later lazily built weights go there too."""
         target = canonical_device(device)
+        replaced = []
         for module in self.modules():
             module.__dict__["_device"] = target
             for registry in (module._params, module._buffers):
@@ -418,7 +334,8 @@ class Module:
                     if moved is not var:
                         registry[name] = moved
                         object.__setattr__(module, name, moved)
-        _changed()
+                        replaced.append(module)
+        tracking.invalidate(*replaced)
         return self
 
     def summary(self, print_fn: Callable[[str], Any] = print) -> None:
@@ -438,37 +355,35 @@ class Module:
         body = "\n".join(f"  ({name}): " + repr(m).replace("\n", "\n  ") for name, m in children)
         return f"{head}\n{body}\n)"
 
-    def _direct_children(self) -> list[tuple[str, Module]]:
-        return [pair for name in self._children for pair in _modules_in(name, self.__dict__.get(name))]
+    # -- for dualnet's own use (containers, native export, summary, mixed precision, io) ------------
 
+    def _named_path(self) -> str | None:
+        """The dotted path this module was named with (``""`` for the outermost module), None before it is named."""
+        return self._path
 
-class _NullScope:
-    def __enter__(self) -> None:
-        return None
+    def _take_naming_from(self, other: Module) -> None:
+        """Use ``other``'s path and weight stream (a view such as ``seq[1:]`` names its layers as ``seq`` does)."""
+        self.__dict__["_path"] = other._path
+        self.__dict__["_init_key"] = other._init_key
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+    def _input_signature(self) -> list[tuple[tuple[int, ...], str] | None] | None:
+        """``(shape, dtype)`` of each input of the first call (None for a non-tensor input); None before it."""
+        return self.__dict__.get("_input_spec")
 
+    def _first_output_shape(self) -> Any:
+        """The output shape (a tuple, or a list/tuple of them) of the first call; None before it."""
+        return self._out_shape
 
-def _holds_modules(value: Any) -> bool:
-    """Modules, and containers holding some; an empty list or dict too, as it may be filled later."""
-    if isinstance(value, Module):
-        return True
-    if isinstance(value, list | dict) and not value:
-        return True  # walked at traversal time, so later appends are seen
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else ()
-    return any(_holds_modules(item) for item in items)
-
-
-def _modules_in(name: str, value: Any) -> Iterator[tuple[str, Module]]:
-    if isinstance(value, Module):
-        yield name, value
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _modules_in(f"{name}.{i}", item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _modules_in(f"{name}.{key}", item)
+    @contextmanager
+    def _in_mode(self, training: bool) -> Iterator[None]:
+        """Within: this tree in training (or inference) mode; after, each module's own flag as it was."""
+        modes = [(module, module.training) for module in self.modules()]
+        self.train(training)
+        try:
+            yield
+        finally:
+            for module, mode in modes:
+                module.__dict__["training"] = mode
 
 
 def _spec_of(x: Any) -> tuple[tuple[int, ...], str] | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, StateError
-from dualnet.nn.module import Module, _changed
+from dualnet.nn.module import Module
 
 __all__ = ["Wrapped", "wrap"]
 
@@ -52,13 +52,8 @@ def to_native(model: Module, input_signature: Sequence[Any] | None = None) -> An
         )
 
     def inference(*inputs: Any) -> Any:
-        modes = [(m, m.training) for m in model.modules()]
-        model.eval()
-        try:
+        with model._in_mode(False):
             return model(*inputs)
-        finally:
-            for m, mode in modes:
-                m.__dict__["training"] = mode
 
     return B.native_module(
         model.__call__,
@@ -102,18 +97,13 @@ class Wrapped(Module):
     def __init__(self, native: Any) -> None:
         super().__init__()
         self.wrapped = native
-        self.__dict__["_adapter"] = B.native_adapter(native)
+        self._set_plain("_adapter", B.native_adapter(native))
         self.built = bool(self._adapter.is_built())
         if self.built:
             self._register()
 
     def _register(self) -> None:
-        for name, var, trainable in self._adapter.named_parameters():
-            self._params[name] = var
-            self._trainable[name] = bool(trainable)
-        for name, buf in self._adapter.named_buffers():
-            self._buffers[name] = buf
-        _changed()
+        self._register_variables(self._adapter.named_parameters(), self._adapter.named_buffers())
 
     def build(self, *inputs: Any) -> None:
         """Build the native object from the first inputs, then track its variables."""

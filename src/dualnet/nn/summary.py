@@ -23,8 +23,9 @@ def summary_lines(model: Module) -> list[str]:
     rows = [("Layer (path)", "Type", "Output shape", "Params")]
     total = trainable = 0
     for path, module in model.named_modules():
-        count = sum(_size(v) for v in module._params.values())
-        shape = "?" if module._output_shape is None else str(module._output_shape)
+        count = sum(_size(v) for v in module._own_parameters())
+        shape = module._first_output_shape()
+        shape = "?" if shape is None else str(shape)
         rows.append((path or "(root)", type(module).__name__, shape, f"{count:,}"))
     for var, train in zip(model.parameters(), model.trainable_mask()):
         n = _size(var)

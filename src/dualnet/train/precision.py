@@ -89,20 +89,20 @@ class Autocast:
     """Reads the float32 parameters of ``model`` as ``dtype`` copies for the duration of a scope.
 
     The copies are made with ``B.cast`` where the scope opens and put in place of
-    the variables in their modules' attributes (the modules' parameter registry
+    the parameters in their modules' attributes (the modules' parameter registry
     is untouched); leaving the scope puts the variables back. Inside a gradient
     computation the casts are recorded, so gradients reach the float32 variables.
+    Buffers are never cast.
     """
 
     def __init__(self, model: Module, dtype: str) -> None:
         self.dtype = dtype
-        self._targets: list[tuple[Module, str]] = []
-        for module in model.modules():
-            if isinstance(module, KEEP_FLOAT32):
-                continue
-            for name, value in vars(module).items():
-                if B.is_variable(value) and B.dtype(value) == "float32":
-                    self._targets.append((module, name))
+        self._model = model
+        self._targets = [
+            (module, name)
+            for module, name, variable in model._parameter_attributes()
+            if not isinstance(module, KEEP_FLOAT32) and B.dtype(variable) == "float32"
+        ]
 
     @property
     def size(self) -> int:
@@ -112,16 +112,11 @@ class Autocast:
     @contextmanager
     def scope(self) -> Iterator[None]:
         """Within: the parameters read as ``dtype``."""
-        swapped: list[tuple[Module, str, Any]] = []
-        try:
-            for module, name in self._targets:
-                variable = module.__dict__[name]
-                module.__dict__[name] = B.cast(variable, self.dtype)
-                swapped.append((module, name, variable))
+        with self._model._parameters_read_as(self._targets, self._cast):
             yield
-        finally:
-            for module, name, variable in swapped:
-                module.__dict__[name] = variable
+
+    def _cast(self, variable: Any) -> Any:
+        return B.cast(variable, self.dtype)
 
 
 class LossScaler:
