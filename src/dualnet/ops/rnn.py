@@ -90,7 +90,7 @@ def lstm(
     units = _dims(recurrent_kernel)[0] if _dims(recurrent_kernel) else None
     bias_shape = (4 * units,) if units is not None else None
     check_sequence_args("lstm", x, kernel, recurrent_kernel, 4, bias, bias_shape, (h0, c0), mask)
-    return B.lstm(x, kernel, recurrent_kernel, bias, h0, c0, mask)  # type: ignore[no-any-return]
+    return B.lstm(x, kernel, recurrent_kernel, bias, h0, c0, mask)
 
 
 def gru(
@@ -118,4 +118,4 @@ def gru(
     units = _dims(recurrent_kernel)[0] if _dims(recurrent_kernel) else None
     bias_shape = None if units is None else (2, 3 * units) if reset_after else (3 * units,)
     check_sequence_args("gru", x, kernel, recurrent_kernel, 3, bias, bias_shape, (h0,), mask)
-    return B.gru(x, kernel, recurrent_kernel, bias, h0, mask, bool(reset_after))  # type: ignore[no-any-return]
+    return B.gru(x, kernel, recurrent_kernel, bias, h0, mask, bool(reset_after))
