@@ -10,10 +10,12 @@ checked against the contract's declaration.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from dualnet.backend import api
 from dualnet.errors import UnsupportedError
+
+if TYPE_CHECKING:
+    from dualnet.backend.api import Backend
 
 
 class _Active:
@@ -38,11 +40,13 @@ class _Active:
 
 
 # Typed by the contract for the checker only: at run time a call is still one lookup in a plain __dict__.
-B: api.Backend = cast(api.Backend, _Active())
+B: Backend = cast("Backend", _Active())
 
 
 def activate(module: ModuleType, name: str) -> None:
     """Make backend ``module`` active: ``B`` gets every contract name the module has (a missing one raises later)."""
+    from dualnet.backend import api  # here, not at import: ``import dualnet`` stays free of the declarations
+
     namespace = {attr: getattr(module, attr) for attr in api.names() if hasattr(module, attr)}
     B.__dict__.clear()
     B.__dict__.update(namespace)

@@ -116,11 +116,13 @@ def shape(x: Any) -> tuple[int, ...]:
 
 
 def ndim(x: Any) -> int:
-    return int(convert_to_tensor(x).ndim)
+    rank: int = convert_to_tensor(x).ndim
+    return rank
 
 
 def size(x: Any) -> int:
-    return int(convert_to_tensor(x).numel())
+    count: int = convert_to_tensor(x).numel()
+    return count
 
 
 def _check_device(device: str) -> torch.device:
