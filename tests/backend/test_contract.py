@@ -11,6 +11,7 @@ import inspect
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 import dualnet
@@ -145,3 +146,26 @@ def test_every_declaration_has_a_one_line_docstring() -> None:
 def test_backend_joins_every_concern() -> None:
     assert set(api.Backend.__mro__) >= set(api.CONCERNS.values())
     assert len(api.names()) == len(set(api.names())), "a name is declared by two concerns"
+
+
+def test_backend_defaults_mean_what_the_public_defaults_mean(backend: str) -> None:
+    """A call through ``B`` that leaves out declared defaults gives what the same ``dn.ops`` call gives."""
+    x = np.arange(2 * 4 * 4 * 3, dtype=np.float32).reshape(2, 4, 4, 3) / 10
+    kernel = np.ones((3, 3, 3, 2), np.float32) / 9
+    pairs = [
+        (B.zeros((2, 3)), dn.ops.zeros((2, 3))),
+        (B.arange(5), dn.ops.arange(5)),
+        (B.arange(0.5, 3), dn.ops.arange(0.5, 3)),
+        (B.linspace(0, 1), dn.ops.linspace(0, 1)),
+        (B.eye(3), dn.ops.eye(3)),
+        (B.tril(np.ones((3, 3))), dn.ops.tril(np.ones((3, 3)))),
+        (B.clip(np.array([-1.0, 2.0])), dn.ops.clip(np.array([-1.0, 2.0]))),
+        (B.conv(x, kernel), dn.ops.conv(x, kernel)),
+        (B.max_pool(x, 2), dn.ops.max_pool(x, 2)),
+        (B.avg_pool(x, 2), dn.ops.avg_pool(x, 2)),
+        (B.random_normal((3,), seed=1), dn.ops.random.normal((3,), seed=1)),
+        (B.random_uniform((3,), seed=1), dn.ops.random.uniform((3,), seed=1)),
+    ]
+    for via_b, via_ops in pairs:
+        assert B.dtype(via_b) == dn.ops.dtype(via_ops)
+        np.testing.assert_array_equal(B.to_numpy(via_b), dn.ops.to_numpy(via_ops))
