@@ -154,7 +154,7 @@ CASES = cases(
     ),
     Case(
         "layer_norm scale",
-        lambda: ops.layer_norm(tensor(X), _ones(5), _ones(5)),
+        lambda: ops.layer_norm(tensor(X), scale=_ones(5), offset=_ones(5)),
         dn.ShapeError,
         ("layer_norm", "scale has shape (5,)", "pass a scale of shape (3,)"),
         True,

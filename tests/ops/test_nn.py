@@ -206,8 +206,8 @@ def test_layer_norm_gradients(backend: str) -> None:
     def ref(a: np.ndarray, s: np.ndarray, o: np.ndarray) -> np.ndarray:
         return normalise(a, -1, 1e-5) * s + o
 
-    check_grads(lambda a, s, o: dn.ops.layer_norm(a, s, o), ref, [x, scale, offset])
-    check_grads(lambda a, s, o: dn.ops.layer_norm(a, s, o), ref, [x[0], scale, offset])
+    check_grads(lambda a, s, o: dn.ops.layer_norm(a, scale=s, offset=o), ref, [x, scale, offset])
+    check_grads(lambda a, s, o: dn.ops.layer_norm(a, scale=s, offset=o), ref, [x[0], scale, offset])
 
 
 @pytest.mark.parametrize(
@@ -219,17 +219,19 @@ def test_group_norm_matches_numpy(backend: str, shape: tuple[int, ...], groups: 
     x = rand(*shape) * 2 + 1
     scale, offset = (rand(shape[-1], seed=1), rand(shape[-1], seed=2)) if affine else (None, None)
     expected = group_norm(x.astype(np.float64), groups, scale, offset).astype(np.float32)
-    assert_matches_numpy(dn.ops.group_norm(x, groups, scale, offset), expected, 1e-5, 1e-5)
+    assert_matches_numpy(dn.ops.group_norm(x, groups, scale=scale, offset=offset), expected, 1e-5, 1e-5)
 
 
 def test_normalisation_gradients(backend: str) -> None:
     x, scale, offset = rand(3, 4) * 2, rand(4, seed=1), rand(4, seed=2)
     mean, variance = rand(4, seed=3), np.abs(rand(4, seed=4)) + 0.5
     check_grads(
-        lambda a, s, o: dn.ops.group_norm(a, 2, s, o), lambda a, s, o: group_norm(a, 2, s, o), [x, scale, offset]
+        lambda a, s, o: dn.ops.group_norm(a, 2, scale=s, offset=o),
+        lambda a, s, o: group_norm(a, 2, s, o),
+        [x, scale, offset],
     )
     check_grads(
-        lambda a, m, v: dn.ops.batch_norm(a, m, v, offset, scale),
+        lambda a, m, v: dn.ops.batch_norm(a, m, v, scale=scale, offset=offset),
         lambda a, m, v: (a - m) / np.sqrt(v + 1e-3) * scale + offset,
         [x, mean, variance],
     )
@@ -336,7 +338,7 @@ _GRAPH_CASES: list[tuple[str, Callable[..., Any], list[np.ndarray]]] = [
     ("dropout", lambda x: dn.ops.dropout(x, 0.5, seed=1), [rand(3, 4)]),
     ("embedding", lambda t: dn.ops.embedding(t, np.array([[0, 2], [4, 4]])), [rand(5, 3)]),
     ("moments", lambda x: dn.ops.moments(x, (0, 1)), [rand(2, 3, 4)]),
-    ("layer_norm", lambda x, s: dn.ops.layer_norm(x, s, None, (-2, -1)), [rand(2, 3, 4), rand(3, 4)]),
+    ("layer_norm", lambda x, s: dn.ops.layer_norm(x, (-2, -1), scale=s), [rand(2, 3, 4), rand(3, 4)]),
     ("group_norm-3d", lambda x: dn.ops.group_norm(x, 2), [rand(2, 3, 4)]),
     ("group_norm-4d", lambda x: dn.ops.group_norm(x, 2), [rand(2, 2, 3, 4)]),
     ("xent-sparse", lambda z: dn.ops.softmax_cross_entropy(z, np.array([[0, 1, 2], [3, 0, 1]])), [rand(2, 3, 4)]),

@@ -76,6 +76,15 @@ def as_shape(shape: Any) -> tuple[int, ...]:
     return (shape,) if isinstance(shape, int) else tuple(shape)
 
 
+def arange_args(start: float, stop: float | None, step: float, dtype: str | None) -> tuple[float, float, float, str]:
+    """``arange``'s arguments with NumPy's defaults filled in: one bound counts from 0; int64 for ints, else float32."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        dtype = "int64" if all(isinstance(v, int) for v in (start, stop, step)) else "float32"
+    return start, stop, step, dtype
+
+
 def arange_length(start: float, stop: float, step: float) -> int:
     """Number of elements of ``arange(start, stop, step)``."""
     if all(isinstance(v, int) for v in (start, stop, step)):

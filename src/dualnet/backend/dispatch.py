@@ -2,15 +2,20 @@
 
 ``B`` is a plain object whose ``__dict__`` is refilled with the active
 backend's functions whenever the backend changes, so a public op is a single
-``B.name(...)`` call: no registry lookup, no per-call dispatch chain.
+``B.name(...)`` call: no registry lookup, no per-call dispatch chain. To mypy
+``B`` is a :class:`~dualnet.backend.api.Backend`, so every call through it is
+checked against the contract's declaration.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dualnet.errors import UnsupportedError
+
+if TYPE_CHECKING:
+    from dualnet.backend.api import Backend
 
 
 class _Active:
@@ -34,12 +39,15 @@ class _Active:
         )
 
 
-B: Any = _Active()
+# Typed by the contract for the checker only: at run time a call is still one lookup in a plain __dict__.
+B: Backend = cast("Backend", _Active())
 
 
 def activate(module: ModuleType, name: str) -> None:
-    """Make ``module`` (a backend package exporting ``__all__``) the active backend."""
-    namespace = {attr: getattr(module, attr) for attr in module.__all__}
+    """Make backend ``module`` active: ``B`` gets every contract name the module has (a missing one raises later)."""
+    from dualnet.backend import api  # here, not at import: ``import dualnet`` stays free of the declarations
+
+    namespace = {attr: getattr(module, attr) for attr in api.names() if hasattr(module, attr)}
     B.__dict__.clear()
     B.__dict__.update(namespace)
     B.__dict__["name"] = name

@@ -2,7 +2,7 @@
 
 Built-in backends are listed here; third-party packages add theirs through
 the ``dualnet.backends`` entry-point group (name -> importable module that
-provides the functions of :mod:`dualnet.backend.base`). Nothing here imports a
+provides the functions of :mod:`dualnet.backend.api`). Nothing here imports a
 framework until :func:`load` is called for its backend.
 """
 

@@ -172,7 +172,7 @@ class BatchNorm(Module):
         if bshape is not None:
             gamma = None if gamma is None else B.reshape(gamma, bshape)
             beta = None if beta is None else B.reshape(beta, bshape)
-        y = B.batch_norm(x, mean, variance, beta, gamma, self.epsilon)
+        y = B.batch_norm(x, mean, variance, scale=gamma, offset=beta, epsilon=self.epsilon)
         return B.cast(y, dtype) if dtype in _HALF else y
 
     def _update_moving(self, mean: Any, variance: Any, kept_dims: bool) -> None:
@@ -270,7 +270,7 @@ class LayerNorm(Module):
         if self._bshape is not None:
             gamma = None if gamma is None else B.reshape(gamma, self._bshape)
             beta = None if beta is None else B.reshape(beta, self._bshape)
-        y = B.layer_norm(x, gamma, beta, self._axes, self.epsilon)
+        y = B.layer_norm(x, self._axes, scale=gamma, offset=beta, epsilon=self.epsilon)
         return B.cast(y, dtype) if dtype in _HALF else y
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
@@ -352,10 +352,11 @@ class GroupNorm(Module):
         ndim = B.ndim(x)
         channel = self.axis % ndim
         if channel == ndim - 1:
-            y = B.group_norm(x, self.groups, self.gamma, self.beta, self.epsilon)
+            y = B.group_norm(x, self.groups, scale=self.gamma, offset=self.beta, epsilon=self.epsilon)
         else:
             moved = B.moveaxis(x, channel, -1)
-            y = B.moveaxis(B.group_norm(moved, self.groups, self.gamma, self.beta, self.epsilon), -1, channel)
+            normed = B.group_norm(moved, self.groups, scale=self.gamma, offset=self.beta, epsilon=self.epsilon)
+            y = B.moveaxis(normed, -1, channel)
         return B.cast(y, dtype) if dtype in _HALF else y
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:

@@ -46,7 +46,7 @@ def to_numpy(x: Any) -> np.ndarray:
 
     Shape: that of ``x``.
     """
-    return B.to_numpy(x)  # type: ignore[no-any-return]
+    return B.to_numpy(x)
 
 
 def is_tensor(x: Any) -> bool:

@@ -156,14 +156,14 @@ def split(x: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> li
         DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
-        return B.split(x, int(indices_or_sections), axis)  # type: ignore[no-any-return]
+        return B.split(x, int(indices_or_sections), axis)
     try:
         points = [operator.index(p) for p in indices_or_sections]  # type: ignore[union-attr]
     except TypeError:
         raise ArgumentError(
             f"split: indices_or_sections must be an int or a list of int split points, got {indices_or_sections!r}"
         ) from None
-    return B.split(x, points, axis)  # type: ignore[no-any-return]
+    return B.split(x, points, axis)
 
 
 def tile(x: Any, reps: int | Sequence[int]) -> Tensor:
@@ -219,7 +219,8 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
             f"pad: constant_values must be a scalar, got {type(constant_values).__name__}; "
             "for per-axis values pad one axis per call"
         )
-    return B.pad(x, pad_width, mode, constant_values.item() if hasattr(constant_values, "item") else constant_values)
+    value: Any = constant_values.item() if hasattr(constant_values, "item") else constant_values
+    return B.pad(x, pad_width, mode, value)
 
 
 def flip(x: Any, axis: Axes | None = None) -> Tensor:

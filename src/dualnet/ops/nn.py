@@ -242,39 +242,40 @@ def moments(x: Any, axes: Axes, keepdims: bool = False) -> tuple[Tensor, Tensor]
         ShapeError: an axis in ``axes`` is out of range for ``x``'s rank.
         DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
-    return B.moments(x, axes, keepdims)  # type: ignore[no-any-return]
+    return B.moments(x, axes, keepdims)
 
 
 def batch_norm(
-    x: Any, mean: Any, variance: Any, offset: Any = None, scale: Any = None, epsilon: float = 1e-3
+    x: Any, mean: Any, variance: Any, *, scale: Any = None, offset: Any = None, epsilon: float = 1e-3
 ) -> Tensor:
     """``(x - mean) / sqrt(variance + epsilon) * scale + offset``; same shape as ``x``.
 
-    ``x`` is (N, ..., C); ``mean``, ``variance``, ``offset``, ``scale`` are (C,)
-    (or anything broadcasting against ``x`` on its last axis); ``offset`` and
-    ``scale`` may be None (0 and 1).
+    ``x`` is (N, ..., C); ``mean``, ``variance``, ``scale``, ``offset`` are (C,)
+    (or anything broadcasting against ``x`` on its last axis); ``scale`` and
+    ``offset`` may be None (1 and 0). ``scale``, ``offset`` and ``epsilon`` are
+    keyword-only, as in every normalisation op.
 
     Raises:
         DTypeError: an operand is not numeric or boolean.
     """
-    return B.batch_norm(x, mean, variance, offset, scale, epsilon)
+    return B.batch_norm(x, mean, variance, scale=scale, offset=offset, epsilon=epsilon)
 
 
 def layer_norm(
-    x: Any, scale: Any = None, offset: Any = None, axis: int | Sequence[int] = -1, epsilon: float = 1e-5
+    x: Any, axis: int | Sequence[int] = -1, *, scale: Any = None, offset: Any = None, epsilon: float = 1e-5
 ) -> Tensor:
     """``x`` normalised to zero mean and unit variance over ``axis``, then ``* scale + offset``; same shape.
 
     ``axis`` is the trailing axis or a tuple of trailing axes (other axes work
-    too, more slowly on torch); ``scale`` and ``offset`` have the normalised
-    axes' shape (e.g. (C,)) or broadcast against ``x``, or are None.
+    too, more slowly on torch); ``scale`` and ``offset`` (keyword-only) have the
+    normalised axes' shape (e.g. (C,)) or broadcast against ``x``, or are None.
 
     Raises:
         ShapeError: ``axis`` is out of range, or ``scale``/``offset`` do not fit the normalised axes.
         DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     try:
-        return B.layer_norm(x, scale, offset, axis, epsilon)
+        return B.layer_norm(x, axis, scale=scale, offset=offset, epsilon=epsilon)
     except DualnetError:
         raise
     except Exception as err:
@@ -300,12 +301,12 @@ def _check_affine(op: str, x: Any, axis: Any, params: dict[str, Any], err: Excep
             ) from err
 
 
-def group_norm(x: Any, groups: int, scale: Any = None, offset: Any = None, epsilon: float = 1e-5) -> Tensor:
+def group_norm(x: Any, groups: int, *, scale: Any = None, offset: Any = None, epsilon: float = 1e-5) -> Tensor:
     """Group normalisation of channels-last ``x`` (N, ..., C); same shape.
 
     The C channels are split into ``groups`` consecutive groups; each example's
     group is normalised over its spatial positions and channels, then
-    ``* scale + offset`` with ``scale``, ``offset`` of shape (C,) or None.
+    ``* scale + offset`` with ``scale``, ``offset`` (keyword-only) of shape (C,) or None.
     C must be divisible by ``groups``.
 
     Raises:
@@ -314,7 +315,7 @@ def group_norm(x: Any, groups: int, scale: Any = None, offset: Any = None, epsil
     """
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
         raise ArgumentError(f"group_norm: groups must be a positive int, got {groups!r}; pass e.g. groups=32")
-    return B.group_norm(x, groups, scale, offset, epsilon)
+    return B.group_norm(x, groups, scale=scale, offset=offset, epsilon=epsilon)
 
 
 # ---------------------------------------------------------------- cross-entropy

@@ -37,7 +37,7 @@ def _expect(op: str, name: str, got: tuple[Any, ...], want: tuple[Any, ...], fix
         raise ShapeError(f"{op}: expects {name} of shape {want}, got {got}; {fix}")
 
 
-def check_sequence_args(
+def _check_sequence_args(
     op: str,
     x: Any,
     kernel: Any,
@@ -89,8 +89,8 @@ def lstm(
     """
     units = _dims(recurrent_kernel)[0] if _dims(recurrent_kernel) else None
     bias_shape = (4 * units,) if units is not None else None
-    check_sequence_args("lstm", x, kernel, recurrent_kernel, 4, bias, bias_shape, (h0, c0), mask)
-    return B.lstm(x, kernel, recurrent_kernel, bias, h0, c0, mask)  # type: ignore[no-any-return]
+    _check_sequence_args("lstm", x, kernel, recurrent_kernel, 4, bias, bias_shape, (h0, c0), mask)
+    return B.lstm(x, kernel, recurrent_kernel, bias, h0, c0, mask)
 
 
 def gru(
@@ -117,5 +117,5 @@ def gru(
     """
     units = _dims(recurrent_kernel)[0] if _dims(recurrent_kernel) else None
     bias_shape = None if units is None else (2, 3 * units) if reset_after else (3 * units,)
-    check_sequence_args("gru", x, kernel, recurrent_kernel, 3, bias, bias_shape, (h0,), mask)
-    return B.gru(x, kernel, recurrent_kernel, bias, h0, mask, bool(reset_after))  # type: ignore[no-any-return]
+    _check_sequence_args("gru", x, kernel, recurrent_kernel, 3, bias, bias_shape, (h0,), mask)
+    return B.gru(x, kernel, recurrent_kernel, bias, h0, mask, bool(reset_after))

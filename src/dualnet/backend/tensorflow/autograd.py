@@ -13,8 +13,6 @@ import tensorflow as tf
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ShapeError
 
-__all__ = ["value_and_grad", "no_grad", "stop_gradient", "function"]
-
 # Tapes recording right now, innermost last, so no_grad() can pause them all.
 _active_tapes: list[tf.GradientTape] = []
 
@@ -63,7 +61,8 @@ def stop_gradient(x: Any) -> tf.Tensor:
 
 
 def function(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
-    return compiled(fn, jit)
+    graph: Callable[..., Any] = compiled(fn, jit)
+    return graph
 
 
 _tracing = threading.local()  # .xla: how many XLA traces this thread is inside

@@ -8,18 +8,22 @@ dilation > 1 although the kernels underneath accept it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import tensorflow as tf
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
-__all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
+IntOrTuple = int | Sequence[int]
 
 _LAYOUTS = {3: "(N, W, C)", 4: "(N, H, W, C)", 5: "(N, D, H, W, C)"}
 
 
-def _input(op, x, ranks=(3, 4, 5)):
+def _input(op: str, x: ArrayLike, ranks: tuple[int, ...] = (3, 4, 5)) -> tf.Tensor:
     x = convert_to_tensor(x)
     if x.shape.rank not in ranks:
         expected = " or ".join(_LAYOUTS[r] for r in ranks)
@@ -34,7 +38,9 @@ def _input(op, x, ranks=(3, 4, 5)):
     return x
 
 
-def _operands(op, x, kernel, ranks=(3, 4, 5)):
+def _operands(
+    op: str, x: ArrayLike, kernel: ArrayLike, ranks: tuple[int, ...] = (3, 4, 5)
+) -> tuple[tf.Tensor, tf.Tensor]:
     x = _input(op, x, ranks)
     kernel = convert_to_tensor(kernel)
     if kernel.shape.rank != x.shape.rank:
@@ -52,7 +58,9 @@ def _operands(op, x, kernel, ranks=(3, 4, 5)):
     return x, kernel
 
 
-def _conv(x, kernel, strides, padding, dilation):
+def _conv(
+    x: tf.Tensor, kernel: tf.Tensor, strides: tuple[int, ...], padding: str, dilation: tuple[int, ...]
+) -> tf.Tensor:
     n = x.shape.rank - 2
     if n == 1:
         return tf.nn.conv1d(x, kernel, strides[0], padding, dilations=dilation[0])
@@ -61,7 +69,15 @@ def _conv(x, kernel, strides, padding, dilation):
     return tf.nn.conv3d(x, kernel, (1, *strides, 1), padding, dilations=(1, *dilation, 1))
 
 
-def conv(x, kernel, strides, padding, dilation, groups, bias=None):
+def conv(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    bias: ArrayLike | None = None,
+) -> tf.Tensor:
     x, kernel = _operands("conv", x, kernel)
     n = x.shape.rank - 2
     channels, (k_in, k_out) = x.shape[-1], kernel.shape[-2:]
@@ -89,13 +105,15 @@ def conv(x, kernel, strides, padding, dilation, groups, bias=None):
     return y if bias is None else y + bias
 
 
-def _conv_bias(bias, out_channels, dtype):
+def _conv_bias(bias: ArrayLike, out_channels: int, dtype: tf.DType) -> tf.Tensor:
     bias = convert_to_tensor(bias)
     common.check_conv_bias(bias.shape, out_channels)
     return tf.cast(bias, dtype)
 
 
-def depthwise_conv(x, kernel, strides, padding, dilation):
+def depthwise_conv(
+    x: ArrayLike, kernel: ArrayLike, strides: IntOrTuple = 1, padding: str = "valid", dilation: IntOrTuple = 1
+) -> tf.Tensor:
     x, kernel = _operands("depthwise_conv", x, kernel, ranks=(3, 4))
     channels = x.shape[-1]
     if channels is not None and kernel.shape[-2] != channels:
@@ -114,7 +132,7 @@ def depthwise_conv(x, kernel, strides, padding, dilation):
     return y[:, 0]
 
 
-def _sizes(x):
+def _sizes(x: tf.Tensor) -> list[Any]:
     """Spatial sizes: static ints where known, else scalar tensors (inside tf.function)."""
     dynamic = None
     sizes = []
@@ -126,7 +144,14 @@ def _sizes(x):
     return sizes
 
 
-def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
+def conv_transpose(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    output_padding: IntOrTuple | None = None,
+    dilation: IntOrTuple = 1,
+) -> tf.Tensor:
     x, kernel = _operands("conv_transpose", x, kernel)
     if x.shape[-1] is not None and x.shape[-1] != kernel.shape[-2]:
         raise ShapeError(
@@ -162,8 +187,11 @@ def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
     return y[(slice(None), *(slice(a, a + length) for a, length in zip(starts, lengths)))]
 
 
-def max_pool(x, pool_size, strides, padding):
+def max_pool(
+    x: ArrayLike, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid"
+) -> tf.Tensor:
     x = _input("max_pool", x)
+    strides = pool_size if strides is None else strides
     n = x.shape.rank - 2
     pool_size, strides = (
         common.spatial_tuple("max_pool", "pool_size", pool_size, n),
@@ -173,8 +201,11 @@ def max_pool(x, pool_size, strides, padding):
     return tf.nn.max_pool(x, pool_size, strides, padding.upper())
 
 
-def avg_pool(x, pool_size, strides, padding):
+def avg_pool(
+    x: ArrayLike, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid"
+) -> tf.Tensor:
     x = _input("avg_pool", x)
+    strides = pool_size if strides is None else strides
     n = x.shape.rank - 2
     pool_size, strides = (
         common.spatial_tuple("avg_pool", "pool_size", pool_size, n),

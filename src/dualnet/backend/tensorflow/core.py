@@ -14,31 +14,6 @@ from dualnet.backend import common
 from dualnet.backend.placement import current_device
 from dualnet.errors import DeviceError
 
-__all__ = [
-    "name",
-    "seed",
-    "devices",
-    "is_tensor",
-    "is_variable",
-    "convert_to_tensor",
-    "to_numpy",
-    "cast",
-    "dtype",
-    "shape",
-    "ndim",
-    "size",
-    "to_device",
-    "device_of",
-    "variable",
-    "buffer",
-    "set_trainable",
-    "assign",
-    "move_variable",
-    "is_tracing",
-    "rng_state",
-    "set_rng_state",
-]
-
 name = "tensorflow"
 
 _DTYPES = {n: tf.as_dtype(n) for n in dtypes.NAMES}
@@ -62,7 +37,8 @@ def placed() -> AbstractContextManager[Any]:
     """A ``tf.device`` scope for the current dualnet device (nothing to do on a CPU-only machine)."""
     if len(devices()) == 1:
         return nullcontext()
-    return tf.device(native_device(current_device()))
+    scope: AbstractContextManager[Any] = tf.device(native_device(current_device()))
+    return scope
 
 
 def seed(value: int) -> None:

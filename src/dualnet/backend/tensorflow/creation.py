@@ -11,34 +11,21 @@ from typing import Any
 import tensorflow as tf
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, DTypeName, ShapeLike
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype, placed
 from dualnet.dtypes import is_float, is_int, result_type
 from dualnet.errors import ShapeError
-
-__all__ = [
-    "zeros",
-    "ones",
-    "full",
-    "zeros_like",
-    "ones_like",
-    "full_like",
-    "arange",
-    "linspace",
-    "eye",
-    "tril",
-    "triu",
-]
 
 _SCALAR = (bool, int, float)
 _ERRORS = (tf.errors.InvalidArgumentError, ValueError)  # eager / while tracing a tf.function
 
 
-def zeros(shape, dtype):
+def zeros(shape: ShapeLike, dtype: DTypeName = "float32") -> tf.Tensor:
     with placed():
         return tf.zeros(shape, native_dtype(dtype))
 
 
-def ones(shape, dtype):
+def ones(shape: ShapeLike, dtype: DTypeName = "float32") -> tf.Tensor:
     with placed():
         return tf.ones(shape, native_dtype(dtype))
 
@@ -53,7 +40,7 @@ def _filled(fill: tf.Tensor, shape: Any, op: str) -> tf.Tensor:
         ) from None
 
 
-def full(shape, fill_value, dtype):
+def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeName | None = None) -> tf.Tensor:
     with placed():
         if isinstance(fill_value, _SCALAR):
             # convert_to_tensor casts like NumPy: 2.7 as int32 is 2, 2.0 as bool is True.
@@ -61,15 +48,15 @@ def full(shape, fill_value, dtype):
         return _filled(convert_to_tensor(fill_value, dtype), shape, "full")
 
 
-def zeros_like(x, dtype):
+def zeros_like(x: ArrayLike, dtype: DTypeName | None = None) -> tf.Tensor:
     return tf.zeros_like(convert_to_tensor(x), None if dtype is None else native_dtype(dtype))
 
 
-def ones_like(x, dtype):
+def ones_like(x: ArrayLike, dtype: DTypeName | None = None) -> tf.Tensor:
     return tf.ones_like(convert_to_tensor(x), None if dtype is None else native_dtype(dtype))
 
 
-def full_like(x, fill_value, dtype):
+def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeName | None = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     name = x.dtype.name if dtype is None else dtype
     shape = tf.shape(x)  # dynamic, so this also works while tracing with unknown sizes
@@ -78,7 +65,8 @@ def full_like(x, fill_value, dtype):
     return _filled(convert_to_tensor(fill_value, name), shape, "full_like")
 
 
-def arange(start, stop, step, dtype):
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTypeName | None = None) -> tf.Tensor:
+    start, stop, step, dtype = common.arange_args(start, stop, step, dtype)
     dt = native_dtype(dtype)
     n = common.arange_length(start, stop, step)
     with placed():
@@ -91,7 +79,9 @@ def arange(start, stop, step, dtype):
         return tf.range(start, stop, step, dtype=dt)
 
 
-def linspace(start, stop, num, endpoint, dtype):
+def linspace(
+    start: float, stop: float, num: int = 50, endpoint: bool = True, dtype: DTypeName = "float32"
+) -> tf.Tensor:
     # NumPy's formula, in float64 (tf.linspace computes in the output dtype and differs in the last bits).
     start, stop = float(start), float(stop)
     div = num - 1 if endpoint else num
@@ -110,7 +100,8 @@ def linspace(start, stop, num, endpoint, dtype):
         return tf.cast(y, native_dtype(dtype))
 
 
-def eye(N, M, k, dtype):
+def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeName = "float32") -> tf.Tensor:
+    M = N if M is None else M
     dt = native_dtype(dtype)
     with placed():
         if k == 0 and dtype != "bool":
@@ -141,9 +132,9 @@ def _band(x: tf.Tensor, k: int, lower: bool) -> tf.Tensor:
     return tf.where(keep, x, tf.zeros_like(x))
 
 
-def tril(x, k):
+def tril(x: ArrayLike, k: int = 0) -> tf.Tensor:
     return _band(_matrix(x, "tril"), k, True)
 
 
-def triu(x, k):
+def triu(x: ArrayLike, k: int = 0) -> tf.Tensor:
     return _band(_matrix(x, "triu"), k, False)

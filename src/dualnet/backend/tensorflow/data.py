@@ -11,8 +11,6 @@ import tensorflow as tf
 from dualnet.backend.placement import current_device
 from dualnet.backend.tensorflow.core import convert_to_tensor, devices, native_device
 
-__all__ = ["native_batches"]
-
 
 def native_batches(obj: Any) -> TensorFlowBatches | None:
     """An iterable over a ``tf.data.Dataset``'s elements on the current device; None for other objects."""

@@ -22,16 +22,6 @@ import tensorflow as tf
 from dualnet.errors import DistributedError
 from dualnet.tf_config import read_tf_config
 
-__all__ = [
-    "distributed_setup",
-    "distributed_teardown",
-    "distributed_sum",
-    "distributed_all_reduce",
-    "distributed_barrier",
-    "distributed_failure",
-    "distributed_jit_problem",
-]
-
 _GROUP_KEY = 0x64756E  # any key the strategy itself does not use for its own groups
 _MERGE = {"sum": "Add", "max": "Max", "min": "Min"}
 _state: dict[str, Any] = {"strategy": None, "world_size": 1, "counter": None, "timeout": 300.0}

@@ -15,10 +15,8 @@ import tensorflow as tf
 
 from dualnet.errors import UnsupportedError
 
-__all__ = ["export_onnx", "export_saved_model", "export_tflite", "export_torch_program"]
 
-
-class _Serving(tf.Module):
+class _Serving(tf.Module):  # type: ignore[misc]  # tensorflow is Any to mypy (not followed)
     """The model's variables plus ``serve(input) -> {"output": y}`` (``output_0``, ... for several outputs)."""
 
     def __init__(self, model: Any, example: tf.Tensor, dynamic_batch: bool) -> None:

@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import tensorflow as tf
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, DTypeName
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, ShapeError
 
-__all__ = [
-    "take",
-    "take_along_axis",
-    "one_hot",
-    "segment_sum",
-    "scatter_add",
-    "top_k",
-    "sort",
-    "argsort",
-]
 
-
-def _index(indices):
+def _index(indices: ArrayLike) -> tf.Tensor:
     indices = convert_to_tensor(indices)
     if not indices.dtype.is_integer:
         raise ArgumentError(f"indices must be integers, got dtype {indices.dtype.name}")
     return indices
 
 
-def _wrap(indices, size):
+def _wrap(indices: tf.Tensor, size: Any) -> tf.Tensor:
     """Negative indices counted from the end, as NumPy (tf.gather rejects them)."""
     return tf.where(indices < 0, indices + tf.cast(size, indices.dtype), indices)
 
 
-def take(x, indices, axis=None):
+def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
@@ -53,7 +45,7 @@ def take(x, indices, axis=None):
         ) from exc
 
 
-def _broadcast_except(t, other_shape, axis):
+def _broadcast_except(t: tf.Tensor, other_shape: tf.Tensor, axis: int) -> tf.Tensor:
     """``t`` broadcast against ``other_shape`` on every axis but ``axis``."""
     own = tf.shape(t)
     target = tf.broadcast_dynamic_shape(
@@ -63,7 +55,7 @@ def _broadcast_except(t, other_shape, axis):
     return tf.broadcast_to(t, tf.tensor_scatter_nd_update(target, [[axis]], own[axis : axis + 1]))
 
 
-def take_along_axis(x, indices, axis):
+def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> tf.Tensor:
     x, indices = convert_to_tensor(x), _index(indices)
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
@@ -88,7 +80,7 @@ def take_along_axis(x, indices, axis):
     return out
 
 
-def one_hot(indices, num_classes, dtype="float32"):
+def one_hot(indices: ArrayLike, num_classes: int, dtype: DTypeName = "float32") -> tf.Tensor:
     indices = _index(indices)
     if indices.dtype not in (tf.uint8, tf.int8, tf.int32, tf.int64):
         indices = tf.cast(indices, tf.int64)
@@ -97,7 +89,7 @@ def one_hot(indices, num_classes, dtype="float32"):
     return tf.one_hot(indices, num_classes, dtype=native_dtype(dtype))  # out-of-range ids give zero rows
 
 
-def segment_sum(data, segment_ids, num_segments):
+def segment_sum(data: ArrayLike, segment_ids: ArrayLike, num_segments: int) -> tf.Tensor:
     data, segment_ids = convert_to_tensor(data), _index(segment_ids)
     if (
         segment_ids.shape.rank != 1
@@ -111,7 +103,7 @@ def segment_sum(data, segment_ids, num_segments):
     return tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
 
 
-def scatter_add(x, indices, updates):
+def scatter_add(x: ArrayLike, indices: ArrayLike, updates: ArrayLike) -> tf.Tensor:
     x, indices = convert_to_tensor(x), _index(indices)
     updates = convert_to_tensor(updates, x.dtype.name)
     m = indices.shape[-1] if indices.shape.rank else None
@@ -125,7 +117,7 @@ def scatter_add(x, indices, updates):
         raise common.scatter_shape_error(x.shape, indices.shape, updates.shape) from exc
 
 
-def top_k(x, k, sorted=True):
+def top_k(x: ArrayLike, k: int, sorted: bool = True) -> tuple[tf.Tensor, tf.Tensor]:
     x = convert_to_tensor(x)
     n = x.shape[-1] if x.shape.rank else 0
     if n is not None and not 0 <= k <= n:
@@ -134,21 +126,21 @@ def top_k(x, k, sorted=True):
     return values, tf.cast(indices, tf.int64)
 
 
-def _sortable(x, axis):
+def _sortable(x: ArrayLike, axis: int | None) -> tuple[tf.Tensor, int]:
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
     return x, common.canonical_axis(axis, max(x.shape.rank, 1), "sort")
 
 
-def sort(x, axis=-1):
+def sort(x: ArrayLike, axis: int | None = -1) -> tf.Tensor:
     x, axis = _sortable(x, axis)
     if x.dtype == tf.bool:  # tf.sort has no bool kernel
         return tf.cast(tf.sort(tf.cast(x, tf.int8), axis=axis), tf.bool)
     return tf.sort(x, axis=axis)
 
 
-def argsort(x, axis=-1):
+def argsort(x: ArrayLike, axis: int | None = -1) -> tf.Tensor:
     x, axis = _sortable(x, axis)
     if x.dtype == tf.bool:
         x = tf.cast(x, tf.int8)

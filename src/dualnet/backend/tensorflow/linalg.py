@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import tensorflow as tf
 
 from dualnet import dtypes
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
-
-__all__ = ["matmul", "dot", "outer", "einsum", "tensordot", "norm", "trace", "diagonal"]
 
 _SHAPE_ERRORS = (ValueError, tf.errors.InvalidArgumentError)
 
 
-def matmul(x1, x2):
+def matmul(x1: ArrayLike, x2: ArrayLike) -> tf.Tensor:
     a, b = promote(x1, x2)
     ra, rb = a.shape.rank, b.shape.rank
     if ra == 0 or rb == 0:
@@ -38,7 +39,7 @@ def matmul(x1, x2):
     return out
 
 
-def dot(a, b):
+def dot(a: ArrayLike, b: ArrayLike) -> tf.Tensor:
     a, b = promote(a, b)
     if a.shape.rank == 0 or b.shape.rank == 0:
         return a * b
@@ -50,12 +51,12 @@ def dot(a, b):
         raise common.operand_shape_error("dot", (a, b), exc) from exc
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> tf.Tensor:
     a, b = promote(a, b)
     return tf.reshape(a, [-1, 1]) * tf.reshape(b, [1, -1])
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts: str, *operands: ArrayLike) -> tf.Tensor:
     tensors = [convert_to_tensor(x) for x in operands]
     dtype = dtypes.result_type(*(t.dtype.name for t in tensors))
     tensors = [convert_to_tensor(t, dtype) for t in tensors]
@@ -65,7 +66,7 @@ def einsum(subscripts, *operands):
         raise common.operand_shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Any] = 2) -> tf.Tensor:
     a, b = promote(a, b)
     if not isinstance(axes, int):
         axes_a, axes_b = ([ax] if isinstance(ax, int) else list(ax) for ax in axes)
@@ -76,7 +77,7 @@ def tensordot(a, b, axes=2):
         raise common.operand_shape_error("tensordot", (a, b), exc) from exc
 
 
-def _vector_norm(x, ord, axis, keepdims):
+def _vector_norm(x: tf.Tensor, ord: float, axis: int | list[int] | None, keepdims: bool) -> tf.Tensor:
     if ord == 2:
         sq = tf.reduce_sum(tf.square(x), axis=axis, keepdims=keepdims)
         # sqrt'(0) is inf; masking gives a zero gradient at the origin, as torch's vector_norm.
@@ -94,7 +95,9 @@ def _vector_norm(x, ord, axis, keepdims):
     return tf.reduce_sum(magnitude**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(
+    x: ArrayLike, ord: float | str | None = None, axis: int | Sequence[int] | None = None, keepdims: bool = False
+) -> tf.Tensor:
     x = convert_to_tensor(x)
     if not (x.dtype.is_floating or x.dtype.is_complex):
         x = tf.cast(x, tf.float32)  # norms of ints are float32 (NumPy gives float64)
@@ -118,14 +121,14 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return _vector_norm(x, 2 if ord is None else ord, axes, keepdims)
 
 
-def trace(x, offset=0, axis1=0, axis2=1):
+def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> tf.Tensor:
     d = diagonal(x, offset, axis1, axis2)
     if d.dtype.is_integer or d.dtype == tf.bool:
         d = tf.cast(d, tf.int64)  # NumPy sums ints and bools as int64
     return tf.reduce_sum(d, axis=-1)
 
 
-def diagonal(x, offset=0, axis1=0, axis2=1):
+def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> tf.Tensor:
     x = convert_to_tensor(x)
     rank = x.shape.rank
     if rank < 2:

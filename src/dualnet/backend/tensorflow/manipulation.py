@@ -2,45 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, Axes, ShapeLike
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError
-
-__all__ = [
-    "reshape",
-    "transpose",
-    "moveaxis",
-    "swapaxes",
-    "expand_dims",
-    "squeeze",
-    "ravel",
-    "concatenate",
-    "stack",
-    "split",
-    "tile",
-    "repeat",
-    "broadcast_to",
-    "pad",
-    "flip",
-    "roll",
-]
 
 _SHAPE_ERRORS = (ValueError, tf.errors.InvalidArgumentError)
 
 
-def _same_dtype(xs):
+def _same_dtype(xs: Sequence[ArrayLike]) -> list[tf.Tensor]:
     tensors = [convert_to_tensor(x) for x in xs]
     joint = dtypes.result_type(*(t.dtype.name for t in tensors))
     return [convert_to_tensor(t, joint) for t in tensors]
 
 
-def reshape(x, newshape):
+def reshape(x: ArrayLike, newshape: ShapeLike) -> tf.Tensor:
     x = convert_to_tensor(x)
     try:
         return tf.reshape(x, common.as_shape(newshape))
@@ -51,7 +35,7 @@ def reshape(x, newshape):
         ) from exc
 
 
-def transpose(x, axes=None):
+def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     if axes is None:
         return tf.transpose(x)
@@ -61,7 +45,7 @@ def transpose(x, axes=None):
     return tf.transpose(x, order)
 
 
-def moveaxis(x, source, destination):
+def moveaxis(x: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> tf.Tensor:
     x = convert_to_tensor(x)
     ndim = x.shape.rank
     source, destination = (
@@ -78,7 +62,7 @@ def moveaxis(x, source, destination):
     return tf.transpose(x, order)
 
 
-def swapaxes(x, axis1, axis2):
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> tf.Tensor:
     x = convert_to_tensor(x)
     axis1, axis2 = common.canonical_axes((axis1, axis2), x.shape.rank, "swapaxes")
     order = list(range(x.shape.rank))
@@ -86,7 +70,7 @@ def swapaxes(x, axis1, axis2):
     return tf.transpose(x, order)
 
 
-def expand_dims(x, axis):
+def expand_dims(x: ArrayLike, axis: int | Sequence[int]) -> tf.Tensor:
     x = convert_to_tensor(x)
     axes = common.as_shape(axis)
     # NumPy places each new axis relative to the OUTPUT rank; inserting in increasing order does that.
@@ -95,7 +79,7 @@ def expand_dims(x, axis):
     return x
 
 
-def squeeze(x, axis=None):
+def squeeze(x: ArrayLike, axis: Axes = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         return tf.squeeze(x)
@@ -109,11 +93,11 @@ def squeeze(x, axis=None):
     return tf.squeeze(x, axes) if axes else x  # tf.squeeze reads an empty list as "all axes"
 
 
-def ravel(x):
+def ravel(x: ArrayLike) -> tf.Tensor:
     return tf.reshape(convert_to_tensor(x), [-1])
 
 
-def _joined(fn, op, tensors, axis):
+def _joined(fn: Callable[..., Any], op: str, tensors: list[tf.Tensor], axis: int) -> tf.Tensor:
     try:
         return fn(tensors, axis=axis)
     except _SHAPE_ERRORS as exc:
@@ -121,22 +105,22 @@ def _joined(fn, op, tensors, axis):
         raise ShapeError(f"{op}: cannot join tensors of shapes {shapes} along axis {axis}: {exc}") from exc
 
 
-def concatenate(xs, axis=0):
+def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> tf.Tensor:
     tensors = _same_dtype(xs)
     if axis is None:
         return _joined(tf.concat, "concatenate", [tf.reshape(t, [-1]) for t in tensors], 0)
     return _joined(tf.concat, "concatenate", tensors, axis)
 
 
-def stack(xs, axis=0):
+def stack(xs: Sequence[ArrayLike], axis: int = 0) -> tf.Tensor:
     return _joined(tf.stack, "stack", _same_dtype(xs), axis)
 
 
-def _slice(x, axis, start, stop):
+def _slice(x: tf.Tensor, axis: int, start: int, stop: int | None) -> tf.Tensor:
     return x[(slice(None),) * axis + (slice(start, stop),)]
 
 
-def split(x, indices_or_sections, axis=0):
+def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[tf.Tensor]:
     x = convert_to_tensor(x)
     (axis,) = common.canonical_axes(axis, x.shape.rank, "split")
     n = x.shape[axis]
@@ -146,17 +130,19 @@ def split(x, indices_or_sections, axis=0):
                 f"split: indices_or_sections={indices_or_sections} does not divide axis {axis} of size {n} "
                 "into equal parts; pass a divisor of the size or a list of split points"
             )
-        return tf.split(x, indices_or_sections, axis=axis)
+        parts: list[tf.Tensor] = tf.split(x, indices_or_sections, axis=axis)
+        return parts
     points = list(indices_or_sections)
     if n is None:  # unknown size while tracing: slices follow NumPy's slice semantics by themselves
         return [_slice(x, axis, a, b) for a, b in zip([0, *points], [*points, None])]
     bounds = [0, *(slice(p).indices(n)[1] for p in points), n]
     if all(a <= b for a, b in pairwise(bounds)):
-        return tf.split(x, [b - a for a, b in pairwise(bounds)], axis=axis)
+        pieces: list[tf.Tensor] = tf.split(x, [b - a for a, b in pairwise(bounds)], axis=axis)
+        return pieces
     return [_slice(x, axis, a, max(a, b)) for a, b in pairwise(bounds)]
 
 
-def tile(x, reps):
+def tile(x: ArrayLike, reps: int | Sequence[int]) -> tf.Tensor:
     x = convert_to_tensor(x)
     reps = common.tile_reps(reps)
     # NumPy aligns x and reps from the right, padding the shorter with leading 1s.
@@ -165,14 +151,14 @@ def tile(x, reps):
     return tf.tile(x, (1,) * (x.shape.rank - len(reps)) + reps)
 
 
-def repeat(x, repeats, axis=None):
+def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: int | None = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     if not isinstance(repeats, int):
         repeats = convert_to_tensor(repeats, "int64")
     return tf.repeat(x, repeats, axis=axis)
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: ArrayLike, shape: ShapeLike) -> tf.Tensor:
     x = convert_to_tensor(x)
     try:
         return tf.broadcast_to(x, common.as_shape(shape))
@@ -183,7 +169,7 @@ def broadcast_to(x, shape):
         ) from exc
 
 
-def pad(x, pad_width, mode="constant", constant_values=0):
+def pad(x: ArrayLike, pad_width: ArrayLike, mode: str = "constant", constant_values: float = 0) -> tf.Tensor:
     x = convert_to_tensor(x)
     pairs = common.pad_pairs(pad_width, x.shape.rank)
     if mode == "constant":
@@ -203,14 +189,14 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     return x
 
 
-def flip(x, axis=None):
+def flip(x: ArrayLike, axis: Axes = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     return tf.reverse(
         x, list(range(x.shape.rank)) if axis is None else list(common.canonical_axes(axis, x.shape.rank, "flip"))
     )
 
 
-def roll(x, shift, axis=None):
+def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axes = None) -> tf.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         return tf.reshape(tf.roll(tf.reshape(x, [-1]), int(np.sum(shift)), 0), tf.shape(x))

@@ -8,68 +8,22 @@ and float functions of integer inputs compute in float32, as on torch.
 from __future__ import annotations
 
 import math as pymath
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.dtypes import result_type
 from dualnet.errors import DTypeError, ShapeError
 
-__all__ = [
-    "add",
-    "subtract",
-    "multiply",
-    "divide",
-    "floor_divide",
-    "mod",
-    "power",
-    "negative",
-    "abs",
-    "sign",
-    "square",
-    "sqrt",
-    "exp",
-    "expm1",
-    "log",
-    "log1p",
-    "log2",
-    "log10",
-    "sin",
-    "cos",
-    "tan",
-    "arctan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "erf",
-    "reciprocal",
-    "clip",
-    "where",
-    "maximum",
-    "minimum",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "equal",
-    "not_equal",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-    "logical_and",
-    "logical_or",
-    "logical_not",
-    "logical_xor",
-]
-
 _SCALAR = (bool, int, float)
 _ERRORS = (tf.errors.InvalidArgumentError, ValueError)  # eager / while tracing a tf.function
+
+Binary = Callable[[ArrayLike, ArrayLike], tf.Tensor]
+Unary = Callable[[ArrayLike], tf.Tensor]
 
 
 def _pair(x1: Any, x2: Any) -> tuple[tf.Tensor, tf.Tensor]:
@@ -95,8 +49,8 @@ def _check_broadcast(op: str, *operands: tf.Tensor) -> None:
         ) from None
 
 
-def _binary(fn: Any, op: str) -> Any:
-    def binary(x1: Any, x2: Any) -> tf.Tensor:
+def _binary(fn: Callable[[Any, Any], Any], op: str) -> Binary:
+    def binary(x1: ArrayLike, x2: ArrayLike) -> tf.Tensor:
         t1, t2 = _pair(x1, x2)
         try:
             return fn(t1, t2)
@@ -118,36 +72,36 @@ def _float(x: Any) -> tf.Tensor:
     return tf.cast(t, tf.float32) if t.dtype.is_integer or t.dtype == tf.bool else t
 
 
-def _unary(fn: Any, op: str) -> Any:
-    def unary(x: Any) -> tf.Tensor:
+def _unary(fn: Callable[[Any], Any], op: str) -> Unary:
+    def unary(x: ArrayLike) -> tf.Tensor:
         return fn(_float(x))
 
     unary.__name__ = unary.__qualname__ = op
     return unary
 
 
-def _add(t1, t2):
+def _add(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     return tf.logical_or(t1, t2) if t1.dtype == tf.bool else tf.add(t1, t2)
 
 
-def _subtract(t1, t2):
+def _subtract(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     if t1.dtype == tf.bool:
         raise DTypeError("subtract: bool operands cannot be subtracted; use dn.ops.logical_xor, or cast to int first")
     return tf.subtract(t1, t2)
 
 
-def _multiply(t1, t2):
+def _multiply(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     return tf.logical_and(t1, t2) if t1.dtype == tf.bool else tf.multiply(t1, t2)
 
 
-def _divide(t1, t2):
+def _divide(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     if not _is_float(t1):
         # tf.math.truediv would give float64 for integers; dualnet's float is float32.
         t1, t2 = tf.cast(t1, tf.float32), tf.cast(t2, tf.float32)
     return tf.math.truediv(t1, t2)
 
 
-def _floor_divide(t1, t2):
+def _floor_divide(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     if not _is_float(t1):
         return tf.math.floordiv(t1, t2)
     # TF's float FloorDiv is floor(x1 / x2), one too big when the quotient rounds up to a whole number
@@ -156,16 +110,16 @@ def _floor_divide(t1, t2):
     return tf.where(tf.equal(t2, 0), t1 / t2, whole)
 
 
-def _maximum(t1, t2):
+def _maximum(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     return tf.logical_or(t1, t2) if t1.dtype == tf.bool else tf.maximum(t1, t2)
 
 
-def _minimum(t1, t2):
+def _minimum(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     return tf.logical_and(t1, t2) if t1.dtype == tf.bool else tf.minimum(t1, t2)
 
 
-def _ordering(fn: Any) -> Any:
-    def compare(t1, t2):
+def _ordering(fn: Callable[[Any, Any], Any]) -> Callable[[tf.Tensor, tf.Tensor], tf.Tensor]:
+    def compare(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
         if t1.dtype == tf.bool:  # TF orders only numbers; False < True as in NumPy
             t1, t2 = tf.cast(t1, tf.uint8), tf.cast(t2, tf.uint8)
         return fn(t1, t2)
@@ -173,7 +127,7 @@ def _ordering(fn: Any) -> Any:
     return compare
 
 
-def _power(t1, t2):
+def _power(t1: tf.Tensor, t2: tf.Tensor) -> tf.Tensor:
     if t1.dtype.is_unsigned:  # tf.pow has no unsigned kernels; int64 wraps to the same low bits
         return tf.cast(tf.pow(tf.cast(t1, tf.int64), tf.cast(t2, tf.int64)), t1.dtype)
     return tf.pow(t1, t2)
@@ -203,9 +157,9 @@ def _as_bool(x: Any) -> tf.Tensor:
     return t if t.dtype == tf.bool else tf.cast(t, tf.bool)  # nonzero (and nan) is True
 
 
-def _logical(fn: Any, op: str) -> Any:
+def _logical(fn: Callable[[Any, Any], Any], op: str) -> Binary:
     # Each operand is truth-tested on its own: no promotion, which could wrap a Python int around.
-    def logical(x1: Any, x2: Any) -> tf.Tensor:
+    def logical(x1: ArrayLike, x2: ArrayLike) -> tf.Tensor:
         t1, t2 = _as_bool(x1), _as_bool(x2)
         try:
             return fn(t1, t2)
@@ -222,30 +176,30 @@ logical_or = _logical(tf.logical_or, "logical_or")
 logical_xor = _logical(tf.math.logical_xor, "logical_xor")
 
 
-def logical_not(x):
+def logical_not(x: ArrayLike) -> tf.Tensor:
     return tf.logical_not(_as_bool(x))
 
 
-def negative(x):
+def negative(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     if t.dtype == tf.bool:
         raise DTypeError("negative: a bool tensor cannot be negated; use dn.ops.logical_not, or cast to int first")
     return tf.negative(t)
 
 
-def abs(x):
+def abs(x: ArrayLike) -> tf.Tensor:
     x = convert_to_tensor(x)
     return x if x.dtype.is_unsigned else tf.abs(x)  # tf.abs has no unsigned kernels
 
 
-def sign(x):
+def sign(x: ArrayLike) -> tf.Tensor:
     x = convert_to_tensor(x)
     if x.dtype.is_unsigned:  # tf.sign has no unsigned kernels
         return tf.cast(x > 0, x.dtype)
     return tf.sign(x)
 
 
-def square(x):
+def square(x: ArrayLike) -> tf.Tensor:
     return tf.square(convert_to_tensor(x))
 
 
@@ -267,38 +221,38 @@ erf = _unary(tf.math.erf, "erf")
 reciprocal = _unary(tf.math.reciprocal, "reciprocal")
 
 
-def isnan(x):
+def isnan(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     return tf.math.is_nan(t) if _is_float(t) else tf.zeros_like(t, dtype=tf.bool)
 
 
-def isinf(x):
+def isinf(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     return tf.math.is_inf(t) if _is_float(t) else tf.zeros_like(t, dtype=tf.bool)
 
 
-def isfinite(x):
+def isfinite(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     return tf.math.is_finite(t) if _is_float(t) else tf.ones_like(t, dtype=tf.bool)
 
 
-def floor(x):
+def floor(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     # Integers are already whole: NumPy (>= 2.1) returns them unchanged, in their dtype.
     return tf.floor(t) if _is_float(t) else t
 
 
-def ceil(x):
+def ceil(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     return tf.math.ceil(t) if _is_float(t) else t
 
 
-def trunc(x):
+def trunc(x: ArrayLike) -> tf.Tensor:
     t = convert_to_tensor(x)
     return tf.where(t < 0, tf.math.ceil(t), tf.floor(t)) if _is_float(t) else t
 
 
-def round(x, decimals=0):
+def round(x: ArrayLike, decimals: int = 0) -> tf.Tensor:
     t = convert_to_tensor(x)
     if not _is_float(t):
         if decimals >= 0:
@@ -313,7 +267,7 @@ def round(x, decimals=0):
     return tf.round(t / 10.0**-decimals) * 10.0**-decimals
 
 
-def clip(x, x_min, x_max):
+def clip(x: ArrayLike, x_min: ArrayLike | None = None, x_max: ArrayLike | None = None) -> tf.Tensor:
     t = convert_to_tensor(x)
     if x_min is None and x_max is None:
         return t
@@ -331,7 +285,7 @@ def clip(x, x_min, x_max):
         raise
 
 
-def where(condition, x1, x2):
+def where(condition: ArrayLike, x1: ArrayLike, x2: ArrayLike) -> tf.Tensor:
     condition = _as_bool(condition)
     t1, t2 = _pair(x1, x2)
     try:

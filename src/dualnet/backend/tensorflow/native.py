@@ -15,10 +15,8 @@ import tensorflow as tf
 from dualnet.backend.tensorflow.core import native_dtype
 from dualnet.errors import ArgumentError
 
-__all__ = ["native_module", "native_adapter"]
 
-
-class NativeModule(tf.Module):
+class NativeModule(tf.Module):  # type: ignore[misc]  # tensorflow is Any to mypy (not followed)
     """A ``tf.Module`` view of a dualnet model: calling it calls the model, its variables are the model's.
 
     ``weights`` maps each dotted path (``fc1.kernel``) to the model's
@@ -77,7 +75,7 @@ def _spec(entry: Any) -> tf.TensorSpec:
 def native_module(
     forward: Callable[..., Any],
     inference: Callable[..., Any],
-    set_training: Callable[[bool], None],
+    set_training: Callable[[bool], object],
     named_parameters: Sequence[tuple[str, Any]],
     trainable_mask: Sequence[bool],
     named_buffers: Sequence[tuple[str, Any]],

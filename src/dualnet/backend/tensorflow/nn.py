@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import tensorflow as tf
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, Axes
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
-
-__all__ = [
-    "relu",
-    "relu6",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "sigmoid",
-    "hard_sigmoid",
-    "softplus",
-    "softsign",
-    "log_sigmoid",
-    "softmax",
-    "log_softmax",
-    "linear",
-    "dropout",
-    "embedding",
-    "moments",
-    "batch_norm",
-    "layer_norm",
-    "group_norm",
-    "softmax_cross_entropy",
-    "sigmoid_cross_entropy",
-]
 
 _INDEX_DTYPES = (tf.int32, tf.int64)
 
@@ -61,11 +37,11 @@ def _shape(x: tf.Tensor) -> tuple[int | None, ...]:
 # ---------------------------------------------------------------- activations
 
 
-def relu(x):
+def relu(x: ArrayLike) -> tf.Tensor:
     return tf.nn.relu(convert_to_tensor(x))
 
 
-def relu6(x):
+def relu6(x: ArrayLike) -> tf.Tensor:
     x = convert_to_tensor(x)
     if x.dtype.is_floating:
         return tf.nn.relu6(x)
@@ -73,11 +49,11 @@ def relu6(x):
     return tf.clip_by_value(x, tf.zeros((), x.dtype), tf.constant(6, x.dtype))
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.2) -> tf.Tensor:
     return tf.nn.leaky_relu(_float(x), alpha=negative_slope)
 
 
-def elu(x, alpha=1.0):
+def elu(x: ArrayLike, alpha: float = 1.0) -> tf.Tensor:
     x = _float(x)
     y = tf.nn.elu(x)
     # Scaling elu's own output (not expm1 inside a where) keeps the gradient finite for large positive x.
@@ -87,40 +63,40 @@ def elu(x, alpha=1.0):
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
-def selu(x):
+def selu(x: ArrayLike) -> tf.Tensor:
     # Not tf.nn.selu: its gradient at exactly 0 is scale, torch's is scale * alpha; zero inputs are common.
     return _SELU_SCALE * elu(x, _SELU_ALPHA)
 
 
-def gelu(x, approximate=False):
+def gelu(x: ArrayLike, approximate: bool = False) -> tf.Tensor:
     return tf.nn.gelu(_float(x), approximate=approximate)
 
 
-def silu(x):
+def silu(x: ArrayLike) -> tf.Tensor:
     return tf.nn.silu(_float(x))
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> tf.Tensor:
     return tf.sigmoid(_float(x))
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: ArrayLike) -> tf.Tensor:
     return tf.nn.relu6(_float(x) + 3.0) / 6.0
 
 
-def softplus(x):
+def softplus(x: ArrayLike) -> tf.Tensor:
     return tf.nn.softplus(_float(x))
 
 
-def softsign(x):
+def softsign(x: ArrayLike) -> tf.Tensor:
     return tf.nn.softsign(_float(x))
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> tf.Tensor:
     return tf.math.log_sigmoid(_float(x))
 
 
-def _shifted(x, axes):
+def _shifted(x: tf.Tensor, axes: tuple[int, ...]) -> tuple[tf.Tensor, tf.Tensor]:
     """``x`` minus its max over ``axes`` (0 where the max is not finite), and the log-sum-exp of that.
 
     Subtracting ``logsumexp(x)`` from ``x`` instead would round away ``log(n)``
@@ -131,7 +107,7 @@ def _shifted(x, axes):
     return shifted, tf.math.log(tf.reduce_sum(tf.exp(shifted), axes, keepdims=True))
 
 
-def softmax(x, axis=-1):
+def softmax(x: ArrayLike, axis: int | Sequence[int] = -1) -> tf.Tensor:
     x = _float(x)
     axes = _axes(axis, x.shape.rank, "softmax")
     if len(axes) == 1:
@@ -140,7 +116,7 @@ def softmax(x, axis=-1):
     return tf.exp(shifted - lse)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: ArrayLike, axis: int | Sequence[int] = -1) -> tf.Tensor:
     x = _float(x)
     axes = _axes(axis, x.shape.rank, "log_softmax")
     if len(axes) == 1:
@@ -152,7 +128,7 @@ def log_softmax(x, axis=-1):
 # ---------------------------------------------------------------- linear, dropout, embedding
 
 
-def linear(x, kernel, bias=None):
+def linear(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None) -> tf.Tensor:
     x, kernel = promote(x, kernel)
     if kernel.shape.rank != 2 or x.shape.rank == 0 or not x.shape[-1:].is_compatible_with(kernel.shape[:1]):
         raise ShapeError(
@@ -171,7 +147,7 @@ def linear(x, kernel, bias=None):
     return y
 
 
-def dropout(x, rate, training=True, seed=None):
+def dropout(x: ArrayLike, rate: float, training: bool = True, seed: int | None = None) -> tf.Tensor:
     x = _float(x)
     if not training or rate == 0:
         return x
@@ -183,7 +159,7 @@ def dropout(x, rate, training=True, seed=None):
     return tf.nn.experimental.stateless_dropout(x, rate, seed=[seed, 0])
 
 
-def embedding(table, ids):
+def embedding(table: ArrayLike, ids: ArrayLike) -> tf.Tensor:
     # A variable is gathered from directly (a sparse read), not read whole into a tensor first.
     table = table if isinstance(table, tf.Variable) else convert_to_tensor(table)
     ids = convert_to_tensor(ids)
@@ -207,24 +183,49 @@ def embedding(table, ids):
 # ---------------------------------------------------------------- normalisation
 
 
-def moments(x, axes, keepdims=False):
+def moments(x: ArrayLike, axes: Axes, keepdims: bool = False) -> tuple[tf.Tensor, tf.Tensor]:
     x = _float(x)
-    return tf.nn.moments(x, list(_axes(axes, x.shape.rank, "moments")), keepdims=keepdims)
+    mean_and_variance: tuple[tf.Tensor, tf.Tensor] = tf.nn.moments(
+        x, list(_axes(axes, x.shape.rank, "moments")), keepdims=keepdims
+    )
+    return mean_and_variance
 
 
-def batch_norm(x, mean, variance, offset=None, scale=None, epsilon=1e-3):
+def batch_norm(
+    x: ArrayLike,
+    mean: ArrayLike,
+    variance: ArrayLike,
+    *,
+    scale: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    epsilon: float = 1e-3,
+) -> tf.Tensor:
     x = _float(x)
     mean, variance = tf.cast(convert_to_tensor(mean), x.dtype), tf.cast(convert_to_tensor(variance), x.dtype)
     return tf.nn.batch_normalization(x, mean, variance, _optional(offset, x), _optional(scale, x), epsilon)
 
 
-def layer_norm(x, scale=None, offset=None, axis=-1, epsilon=1e-5):
+def layer_norm(
+    x: ArrayLike,
+    axis: int | Sequence[int] = -1,
+    *,
+    scale: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    epsilon: float = 1e-5,
+) -> tf.Tensor:
     x = _float(x)
     mean, variance = tf.nn.moments(x, list(_axes(axis, x.shape.rank, "layer_norm")), keepdims=True)
     return tf.nn.batch_normalization(x, mean, variance, _optional(offset, x), _optional(scale, x), epsilon)
 
 
-def group_norm(x, groups, scale=None, offset=None, epsilon=1e-5):
+def group_norm(
+    x: ArrayLike,
+    groups: int,
+    *,
+    scale: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    epsilon: float = 1e-5,
+) -> tf.Tensor:
     x = _float(x)
     rank, channels = x.shape.rank, x.shape[-1] if x.shape.rank else None
     if rank is None or rank < 2 or channels is None or channels % groups:
@@ -246,7 +247,7 @@ def group_norm(x, groups, scale=None, offset=None, epsilon=1e-5):
 # ---------------------------------------------------------------- cross-entropy
 
 
-def softmax_cross_entropy(logits, labels, axis=-1):
+def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike, axis: int = -1) -> tf.Tensor:
     logits, labels = _float(logits), convert_to_tensor(labels)
     rank = logits.shape.rank
     axis = _axes(axis, rank, "softmax_cross_entropy")[0]
@@ -279,7 +280,7 @@ def softmax_cross_entropy(logits, labels, axis=-1):
     return -tf.reduce_sum(onehot * tf.nn.log_softmax(logits, axis=axis), axis)
 
 
-def sigmoid_cross_entropy(logits, labels):
+def sigmoid_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tf.Tensor:
     logits = _float(logits)
     labels = tf.cast(convert_to_tensor(labels), logits.dtype)
     if not labels.shape.is_compatible_with(logits.shape):

@@ -18,28 +18,33 @@ import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.backend.api.types import Tensor, Variable
 
-__all__ = ["optim_fused", "optim_clip_by_global_norm"]
 
-
-def optim_fused(name: str, params: list, states: list) -> Callable[[list, dict[str, Any]], None]:
+def optim_fused(
+    name: str, params: list[Variable], states: list[dict[str, Variable]]
+) -> Callable[[list[Tensor], dict[str, Any]], None]:
     """``apply(grads, hyper)``: the update rule ``name`` for all of ``params`` (and their ``states``) at once."""
     body, dynamic = _RULES[name]
     return _Fused(body, dynamic, list(params), list(states))
 
 
-def optim_clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, tf.Tensor]:
+def optim_clip_by_global_norm(grads: list[Tensor], max_norm: float) -> tuple[list[Tensor], tf.Tensor]:
     """``(grads * min(max_norm / (norm + 1e-6), 1), norm)`` with ``norm`` the joint 2-norm, as the reference."""
     return _clip_by_global_norm([tf.convert_to_tensor(g) for g in grads], max_norm)
 
 
-@tf.function(autograph=False, reduce_retracing=True)
-def _clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, tf.Tensor]:
+def _clip(grads: list[Tensor], max_norm: float) -> tuple[list[Tensor], tf.Tensor]:
     common = tf.as_dtype(dtypes.result_type(*[g.dtype.name for g in grads]))
     norms = [tf.cast(tf.sqrt(tf.reduce_sum(tf.square(g))), common) for g in grads]
     total = tf.sqrt(tf.reduce_sum(tf.square(tf.stack(norms))))
     factor = tf.minimum(max_norm / (total + 1e-6), 1.0)
     return [g * tf.cast(factor, g.dtype) for g in grads], total
+
+
+_clip_by_global_norm: Callable[[list[Tensor], float], tuple[list[Tensor], tf.Tensor]] = tf.function(
+    _clip, autograph=False, reduce_retracing=True
+)
 
 
 class _Fused:
@@ -49,12 +54,18 @@ class _Fused:
     concrete function: per step only the gradients and the changing scalars cross into TensorFlow.
     """
 
-    def __init__(self, body: Callable[..., None], dynamic: tuple[str, ...], params: list, states: list) -> None:
+    def __init__(
+        self,
+        body: Callable[..., None],
+        dynamic: tuple[str, ...],
+        params: list[Variable],
+        states: list[dict[str, Variable]],
+    ) -> None:
         self._body, self._dynamic = body, dynamic
         self._params, self._states = params, states
-        self._graphs: dict[tuple, Any] = {}
+        self._graphs: dict[tuple[tuple[str, Any], ...], Any] = {}
 
-    def __call__(self, grads: list, hyper: dict[str, Any]) -> None:
+    def __call__(self, grads: list[Tensor], hyper: dict[str, Any]) -> None:
         names = [k for k in self._dynamic if hyper[k] is not None]
         constants = tuple(sorted((k, v) for k, v in hyper.items() if k not in names))
         grads = [tf.convert_to_tensor(g) for g in grads]
@@ -66,8 +77,8 @@ class _Fused:
             graph = self._graphs[constants] = self._trace(dict(constants), names, grads, scalars)
         graph(grads, scalars)
 
-    def _trace(self, constants: dict[str, Any], names: list[str], grads: list, scalars: list) -> Any:
-        def update(grads: list, scalars: list) -> None:
+    def _trace(self, constants: dict[str, Any], names: list[str], grads: list[Tensor], scalars: list[Tensor]) -> Any:
+        def update(grads: list[Tensor], scalars: list[Tensor]) -> None:
             by_dtype: dict[tf.DType, dict[str, Any]] = {}
             for param, grad, state in zip(self._params, grads, self._states):
                 if param.dtype not in by_dtype:

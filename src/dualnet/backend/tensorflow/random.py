@@ -9,31 +9,26 @@ the sequence). An int seed uses the ``tf.random.stateless_*`` ops with seed
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import tensorflow as tf
 
+from dualnet.backend.api.types import ArrayLike, DTypeName, Shape
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype, placed
 from dualnet.errors import ShapeError
 
-__all__ = [
-    "random_normal",
-    "random_uniform",
-    "random_randint",
-    "random_truncated_normal",
-    "random_bernoulli",
-    "random_permutation",
-]
 
-
-def _pair(seed):
+def _pair(seed: int) -> list[int]:
     return [seed, 0]
 
 
-def _like(value, dtype):
+def _like(value: ArrayLike, dtype: tf.DType) -> Any:
     return value if isinstance(value, numbers.Real) else convert_to_tensor(value, dtype.name)
 
 
-def random_normal(shape, mean, stddev, dtype, seed):
+def random_normal(
+    shape: Shape, mean: ArrayLike = 0.0, stddev: ArrayLike = 1.0, dtype: DTypeName = "float32", seed: int | None = None
+) -> tf.Tensor:
     dtype = native_dtype(dtype)
     mean, stddev = _like(mean, dtype), _like(stddev, dtype)
     with placed():
@@ -42,7 +37,13 @@ def random_normal(shape, mean, stddev, dtype, seed):
         return tf.random.stateless_normal(shape, _pair(seed), mean, stddev, dtype=dtype)
 
 
-def random_uniform(shape, minval, maxval, dtype, seed):
+def random_uniform(
+    shape: Shape,
+    minval: ArrayLike = 0.0,
+    maxval: ArrayLike = 1.0,
+    dtype: DTypeName = "float32",
+    seed: int | None = None,
+) -> tf.Tensor:
     dtype = native_dtype(dtype)
     minval, maxval = _like(minval, dtype), _like(maxval, dtype)
     with placed():
@@ -51,7 +52,9 @@ def random_uniform(shape, minval, maxval, dtype, seed):
         return tf.random.stateless_uniform(shape, _pair(seed), minval, maxval, dtype=dtype)
 
 
-def random_randint(shape, minval, maxval, dtype, seed):
+def random_randint(
+    shape: Shape, minval: int, maxval: int, dtype: DTypeName = "int64", seed: int | None = None
+) -> tf.Tensor:
     target = native_dtype(dtype)
     # The uniform kernels draw int32/int64 only; narrower ints are drawn as int64 and cast.
     work = target if target in (tf.int32, tf.int64) else tf.int64
@@ -63,7 +66,9 @@ def random_randint(shape, minval, maxval, dtype, seed):
     return out if work == target else tf.cast(out, target)
 
 
-def random_truncated_normal(shape, mean, stddev, dtype, seed):
+def random_truncated_normal(
+    shape: Shape, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeName = "float32", seed: int | None = None
+) -> tf.Tensor:
     dtype = native_dtype(dtype)
     with placed():  # both ops truncate at 2 stddev
         if seed is None:
@@ -71,7 +76,7 @@ def random_truncated_normal(shape, mean, stddev, dtype, seed):
         return tf.random.stateless_truncated_normal(shape, _pair(seed), mean, stddev, dtype=dtype)
 
 
-def random_bernoulli(p, shape, seed):
+def random_bernoulli(p: ArrayLike, shape: Shape | None = None, seed: int | None = None) -> tf.Tensor:
     if not isinstance(p, numbers.Real):
         p = convert_to_tensor(p)
     work = p.dtype if isinstance(p, tf.Tensor) and p.dtype.is_floating else tf.float32
@@ -87,7 +92,7 @@ def random_bernoulli(p, shape, seed):
     return draw < (tf.cast(p, work) if isinstance(p, tf.Tensor) else p)
 
 
-def _shuffled_range(n, seed):
+def _shuffled_range(n: Any, seed: int | None) -> tf.Tensor:
     with placed():
         order = tf.range(n, dtype=tf.int64)
         if seed is None:
@@ -95,7 +100,7 @@ def _shuffled_range(n, seed):
         return tf.random.experimental.stateless_shuffle(order, _pair(seed))
 
 
-def random_permutation(x, seed):
+def random_permutation(x: int | ArrayLike, seed: int | None = None) -> tf.Tensor:
     if isinstance(x, int):
         return _shuffled_range(x, seed)
     x = convert_to_tensor(x)

@@ -7,31 +7,34 @@ and bool inputs are widened to int64 first, as NumPy does on Linux.
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 import tensorflow as tf
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, Axes
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ArgumentError
 
-__all__ = [
-    "sum",
-    "mean",
-    "max",
-    "min",
-    "prod",
-    "std",
-    "var",
-    "argmax",
-    "argmin",
-    "logsumexp",
-    "any",
-    "all",
-    "cumsum",
-    "cumprod",
-]
+
+class Reduction(Protocol):
+    """A reduction over ``axis`` made by :func:`_extremum` or :func:`_truth`."""
+
+    def __call__(self, x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor: ...
+
+
+class ArgReduction(Protocol):
+    """An arg-extremum made by :func:`_arg`."""
+
+    def __call__(self, x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> tf.Tensor: ...
+
+
+class Cumulative(Protocol):
+    """A running reduction made by :func:`_cumulative`."""
+
+    def __call__(self, x: ArrayLike, axis: int | None = None) -> tf.Tensor: ...
 
 
 def _axes(axis: Any, rank: int | None, op: str) -> Any:
@@ -58,7 +61,8 @@ def _axes(axis: Any, rank: int | None, op: str) -> Any:
 
 
 def _one_axis(axis: Any, rank: int | None, op: str) -> int:
-    return _axes(common.axis_index(axis, axis, op, "an int or None"), rank, op)[0]
+    index: int = _axes(common.axis_index(axis, axis, op, "an int or None"), rank, op)[0]
+    return index
 
 
 def _check_nonempty(x: tf.Tensor, axes: Any, op: str) -> None:
@@ -81,18 +85,18 @@ def _float(x: tf.Tensor) -> tf.Tensor:
     return tf.cast(x, tf.float32) if x.dtype.is_integer or x.dtype == tf.bool else x
 
 
-def sum(x, axis=None, keepdims=False):
+def sum(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor:
     x = _int64(convert_to_tensor(x))
     return tf.reduce_sum(x, axis=_axes(axis, x.shape.rank, "sum"), keepdims=keepdims)
 
 
-def mean(x, axis=None, keepdims=False):
+def mean(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor:
     x = _float(convert_to_tensor(x))
     return tf.reduce_mean(x, axis=_axes(axis, x.shape.rank, "mean"), keepdims=keepdims)
 
 
-def _extremum(fn: Any, bool_fn: Any, op: str) -> Any:
-    def extremum(x: Any, axis: Any = None, keepdims: bool = False) -> tf.Tensor:
+def _extremum(fn: Callable[..., Any], bool_fn: Callable[..., Any], op: str) -> Reduction:
+    def extremum(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor:
         x = convert_to_tensor(x)
         axes = _axes(axis, x.shape.rank, op)
         _check_nonempty(x, axes, op)
@@ -106,7 +110,7 @@ max = _extremum(tf.reduce_max, tf.reduce_any, "max")
 min = _extremum(tf.reduce_min, tf.reduce_all, "min")
 
 
-def prod(x, axis=None, keepdims=False):
+def prod(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor:
     x = _int64(convert_to_tensor(x))
     return tf.reduce_prod(x, axis=_axes(axis, x.shape.rank, "prod"), keepdims=keepdims)
 
@@ -122,7 +126,7 @@ def _count(x: tf.Tensor, axes: Any) -> Any:
     return tf.reduce_prod(shape if axes is None else tf.gather(shape, axes))
 
 
-def var(x, axis=None, ddof=0, keepdims=False):
+def var(x: ArrayLike, axis: Axes = None, ddof: int = 0, keepdims: bool = False) -> tf.Tensor:
     x = _float(convert_to_tensor(x))
     axes = _axes(axis, x.shape.rank, "var")
     centered = x - tf.reduce_mean(x, axis=axes, keepdims=True)
@@ -134,12 +138,12 @@ def var(x, axis=None, ddof=0, keepdims=False):
     return squares / tf.cast(tf.maximum(count - ddof, 0), x.dtype)
 
 
-def std(x, axis=None, ddof=0, keepdims=False):
+def std(x: ArrayLike, axis: Axes = None, ddof: int = 0, keepdims: bool = False) -> tf.Tensor:
     return tf.sqrt(var(x, axis, ddof, keepdims))
 
 
-def _arg(fn: Any, op: str) -> Any:
-    def arg(x: Any, axis: Any = None, keepdims: bool = False) -> tf.Tensor:
+def _arg(fn: Callable[..., Any], op: str) -> ArgReduction:
+    def arg(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> tf.Tensor:
         x = convert_to_tensor(x)
         rank = x.shape.rank
         if axis is None:
@@ -156,7 +160,7 @@ def _arg(fn: Any, op: str) -> Any:
     return arg
 
 
-def _first_nan_wins(fn: Any, x: tf.Tensor, axis: int) -> tf.Tensor:
+def _first_nan_wins(fn: Callable[..., Any], x: tf.Tensor, axis: int) -> tf.Tensor:
     """``fn(x, axis)``, except that a slice holding nan answers its first nan, as NumPy and torch do."""
     out = fn(x, axis=axis, output_type=tf.int64)
     if not x.dtype.is_floating:
@@ -170,14 +174,14 @@ argmax = _arg(tf.argmax, "argmax")
 argmin = _arg(tf.argmin, "argmin")
 
 
-def logsumexp(x, axis=None, keepdims=False):
+def logsumexp(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor:
     x = _float(convert_to_tensor(x))
     # reduce_logsumexp subtracts the (finite) max before exp: no overflow, and -inf rows stay -inf.
     return tf.reduce_logsumexp(x, axis=_axes(axis, x.shape.rank, "logsumexp"), keepdims=keepdims)
 
 
-def _truth(fn: Any, op: str) -> Any:
-    def truth(x: Any, axis: Any = None, keepdims: bool = False) -> tf.Tensor:
+def _truth(fn: Callable[..., Any], op: str) -> Reduction:
+    def truth(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> tf.Tensor:
         x = convert_to_tensor(x)
         if x.dtype != tf.bool:
             x = tf.cast(x, tf.bool)  # nonzero (and nan) is True
@@ -191,8 +195,8 @@ any = _truth(tf.reduce_any, "any")
 all = _truth(tf.reduce_all, "all")
 
 
-def _cumulative(fn: Any, op: str) -> Any:
-    def cumulative(x: Any, axis: Any = None) -> tf.Tensor:
+def _cumulative(fn: Callable[..., Any], op: str) -> Cumulative:
+    def cumulative(x: ArrayLike, axis: int | None = None) -> tf.Tensor:
         x = _int64(convert_to_tensor(x))
         if axis is None:
             return fn(tf.reshape(x, [-1]), axis=0)

@@ -11,17 +11,19 @@ retrace), or when XLA compiles the trace (``jit=True``), it is a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import tensorflow as tf
 
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.autograd import in_xla
 from dualnet.backend.tensorflow.core import convert_to_tensor
 
-__all__ = ["lstm", "gru"]
 
-
-def _operands(x, kernel, recurrent_kernel, bias):
+def _operands(
+    x: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike | None
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | None]:
     kernel = convert_to_tensor(kernel)
     x = convert_to_tensor(x, kernel.dtype.name)
     recurrent_kernel = convert_to_tensor(recurrent_kernel, kernel.dtype.name)
@@ -29,13 +31,17 @@ def _operands(x, kernel, recurrent_kernel, bias):
     return x, kernel, recurrent_kernel, bias
 
 
-def _state(state, x, units):
+def _state(state: ArrayLike | None, x: tf.Tensor, units: Any) -> tf.Tensor:
     if state is None:
         return tf.zeros(tf.stack([tf.shape(x)[0], units]), x.dtype)
     return convert_to_tensor(state, x.dtype.name)
 
 
-def _scan(step, projected, keep, states):
+States = tuple[tf.Tensor, ...]
+Step = Callable[[tf.Tensor, States], tuple[tf.Tensor, States]]
+
+
+def _scan(step: Step, projected: tf.Tensor, keep: tf.Tensor | None, states: States) -> tuple[tf.Tensor, States]:
     """Run ``step(x_t, states) -> (h_new, new_states)`` over axis 1 of ``projected`` (N, T, G).
 
     ``keep`` (T, N, 1) bool or None. Masked steps carry the states and output zeros.
@@ -46,7 +52,7 @@ def _scan(step, projected, keep, states):
     # LSTM(128) over 50 steps spent 3/4 of its training step there).
     steps = tf.transpose(projected, (1, 0, 2))
 
-    def advance(t, x_t, states):
+    def advance(t: Any, x_t: tf.Tensor, states: States) -> tuple[tf.Tensor, States]:
         h_new, new_states = step(x_t, states)
         if keep is None:
             return h_new, new_states
@@ -66,7 +72,7 @@ def _scan(step, projected, keep, states):
     inputs = tf.TensorArray(projected.dtype, size=size).unstack(steps)
     array = tf.TensorArray(projected.dtype, size=size)
 
-    def body(t, array, states):
+    def body(t: Any, array: Any, states: States) -> tuple[Any, Any, States]:
         out, states = advance(t, inputs.read(t), states)
         return t + 1, array.write(t, out), states
 
@@ -78,7 +84,7 @@ def _scan(step, projected, keep, states):
 _GRAPHS: dict[Any, Any] = {}  # (_lstm / _gru, weight shapes) -> its tf.function
 
 
-def _compiled(fn, *args):
+def _compiled(fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)``, run as a graph when called eagerly."""
     if not tf.executing_eagerly():
         return fn(*args)  # already being traced: the caller's graph holds the loop
@@ -92,22 +98,39 @@ def _compiled(fn, *args):
     return graph(*args)
 
 
-def _keep(mask):
+def _keep(mask: ArrayLike | None) -> tf.Tensor | None:
     return None if mask is None else tf.expand_dims(tf.transpose(tf.cast(convert_to_tensor(mask), tf.bool)), -1)
 
 
-def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
-    return _compiled(_lstm, x, kernel, recurrent_kernel, bias, h0, c0, mask)
+def lstm(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+    h0: ArrayLike | None = None,
+    c0: ArrayLike | None = None,
+    mask: ArrayLike | None = None,
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+    result: tuple[tf.Tensor, tf.Tensor, tf.Tensor] = _compiled(_lstm, x, kernel, recurrent_kernel, bias, h0, c0, mask)
+    return result
 
 
-def _lstm(x, kernel, recurrent_kernel, bias, h0, c0, mask):
+def _lstm(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None,
+    h0: ArrayLike | None,
+    c0: ArrayLike | None,
+    mask: ArrayLike | None,
+) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
     units = tf.shape(recurrent_kernel)[0]  # dynamic: shapes are relaxed after retracing
     projected = tf.matmul(x, kernel)
     if bias is not None:
         projected = projected + bias
 
-    def step(x_t, states):
+    def step(x_t: tf.Tensor, states: States) -> tuple[tf.Tensor, States]:
         h, c = states
         z = x_t + tf.matmul(h, recurrent_kernel)
         i, f, g, o = tf.split(z, 4, axis=1)
@@ -119,11 +142,28 @@ def _lstm(x, kernel, recurrent_kernel, bias, h0, c0, mask):
     return outputs, h, c
 
 
-def gru(x, kernel, recurrent_kernel, bias=None, h0=None, mask=None, reset_after=True):
-    return _compiled(_gru, x, kernel, recurrent_kernel, bias, h0, mask, reset_after)
+def gru(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+    h0: ArrayLike | None = None,
+    mask: ArrayLike | None = None,
+    reset_after: bool = True,
+) -> tuple[tf.Tensor, tf.Tensor]:
+    result: tuple[tf.Tensor, tf.Tensor] = _compiled(_gru, x, kernel, recurrent_kernel, bias, h0, mask, reset_after)
+    return result
 
 
-def _gru(x, kernel, recurrent_kernel, bias, h0, mask, reset_after):
+def _gru(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None,
+    h0: ArrayLike | None,
+    mask: ArrayLike | None,
+    reset_after: bool,
+) -> tuple[tf.Tensor, tf.Tensor]:
     x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
     units = tf.shape(recurrent_kernel)[0]  # dynamic: shapes are relaxed after retracing
     input_bias = recurrent_bias = None
@@ -133,7 +173,7 @@ def _gru(x, kernel, recurrent_kernel, bias, h0, mask, reset_after):
     if input_bias is not None:
         projected = projected + input_bias
 
-    def step(x_t, states):
+    def step(x_t: tf.Tensor, states: States) -> tuple[tf.Tensor, States]:
         (h,) = states
         x_z, x_r, x_h = tf.split(x_t, 3, axis=1)
         if reset_after:

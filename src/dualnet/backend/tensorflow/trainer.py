@@ -19,8 +19,6 @@ import tensorflow as tf
 
 from dualnet.backend.tensorflow.autograd import compiled
 
-__all__ = ["compile_step", "run_if", "leading_size"]
-
 
 def compile_step(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
     """``fn`` as a ``tf.function`` (XLA-compiled when ``jit``), called through :class:`CompiledStep`."""

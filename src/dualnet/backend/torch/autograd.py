@@ -12,8 +12,6 @@ import torch
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ShapeError
 
-__all__ = ["value_and_grad", "no_grad", "stop_gradient", "function"]
-
 
 def value_and_grad(
     fn: Callable[[list[torch.Tensor]], Any],
@@ -40,7 +38,8 @@ def value_and_grad(
 
 
 def no_grad() -> AbstractContextManager[None]:
-    return torch.no_grad()
+    scope: AbstractContextManager[None] = torch.no_grad()
+    return scope
 
 
 def stop_gradient(x: torch.Tensor) -> torch.Tensor:

@@ -10,30 +10,34 @@ to ``(N, C, W)`` and ran 2x slower than the 2-D path here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 
 from dualnet import dtypes
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.torch.core import check_same_device, convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
-__all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
+IntOrTuple = int | Sequence[int]
 
 # Keyed by the rank of the channels-first tensor: 1-D inputs arrive here as 2-D.
-_CONV = {4: F.conv2d, 5: F.conv3d}
-_CONV_T = {4: F.conv_transpose2d, 5: F.conv_transpose3d}
-_MAX_POOL = {4: F.max_pool2d, 5: F.max_pool3d}
-_AVG_POOL = {4: F.avg_pool2d, 5: F.avg_pool3d}
+_CONV: dict[int, Callable[..., Any]] = {4: F.conv2d, 5: F.conv3d}
+_CONV_T: dict[int, Callable[..., Any]] = {4: F.conv_transpose2d, 5: F.conv_transpose3d}
+_MAX_POOL: dict[int, Callable[..., Any]] = {4: F.max_pool2d, 5: F.max_pool3d}
+_AVG_POOL: dict[int, Callable[..., Any]] = {4: F.avg_pool2d, 5: F.avg_pool3d}
 
 _LAYOUTS = {3: "(N, W, C)", 4: "(N, H, W, C)", 5: "(N, D, H, W, C)"}
 
 
-def _name(t):
+def _name(t: torch.Tensor) -> str:
     return str(t.dtype).removeprefix("torch.")
 
 
-def _input(op, x, ranks=(3, 4, 5)):
+def _input(op: str, x: ArrayLike, ranks: tuple[int, ...] = (3, 4, 5)) -> torch.Tensor:
     x = convert_to_tensor(x)
     if x.ndim not in ranks:
         expected = " or ".join(_LAYOUTS[r] for r in ranks)
@@ -48,7 +52,9 @@ def _input(op, x, ranks=(3, 4, 5)):
     return x
 
 
-def _operands(op, x, kernel, ranks=(3, 4, 5)):
+def _operands(
+    op: str, x: ArrayLike, kernel: ArrayLike, ranks: tuple[int, ...] = (3, 4, 5)
+) -> tuple[torch.Tensor, torch.Tensor]:
     x = _input(op, x, ranks)
     kernel = convert_to_tensor(kernel)
     if kernel.ndim != x.ndim:
@@ -67,24 +73,32 @@ def _operands(op, x, kernel, ranks=(3, 4, 5)):
     return x, kernel
 
 
-def _tuple(op, name, value, n, one_d, unit=1):
+def _tuple(op: str, name: str, value: Any, n: int, one_d: bool, unit: int | None = 1) -> tuple[Any, ...]:
     """``value`` as one entry per spatial dim, with ``unit`` for the added height of 1-D inputs."""
     value = common.spatial_tuple(op, name, value, n)
     return (unit, *value) if one_d else value
 
 
-def _channels_first(x):
+def _channels_first(x: torch.Tensor) -> torch.Tensor:
     if x.ndim == 3:
         x = x.unsqueeze(1)
     return x.permute(0, x.ndim - 1, *range(1, x.ndim - 1))
 
 
-def _channels_last(y, one_d):
+def _channels_last(y: torch.Tensor, one_d: bool) -> torch.Tensor:
     y = y.permute(0, *range(2, y.ndim), 1)
     return y.squeeze(1) if one_d else y
 
 
-def _padded(op, xc, padding, window, strides, dilation, value):
+def _padded(
+    op: str,
+    xc: torch.Tensor,
+    padding: str,
+    window: Sequence[int],
+    strides: Sequence[int],
+    dilation: Sequence[int],
+    value: float,
+) -> tuple[torch.Tensor, int | tuple[int, ...]]:
     """``xc`` and the symmetric torch padding that give ``padding``'s output sizes.
 
     Torch pads both sides alike; TensorFlow's "same" puts an odd extra cell at the
@@ -103,7 +117,15 @@ def _padded(op, xc, padding, window, strides, dilation, value):
     return F.pad(xc, flat, value=value), 0
 
 
-def conv(x, kernel, strides, padding, dilation, groups, bias=None):
+def conv(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    bias: ArrayLike | None = None,
+) -> torch.Tensor:
     x, kernel = _operands("conv", x, kernel)
     n, one_d = x.ndim - 2, x.ndim == 3
     channels, (k_in, k_out) = x.shape[-1], kernel.shape[-2:]
@@ -136,13 +158,15 @@ def conv(x, kernel, strides, padding, dilation, groups, bias=None):
     return _channels_last(y, one_d)
 
 
-def _conv_bias(bias, out_channels, dtype):
+def _conv_bias(bias: ArrayLike, out_channels: int, dtype: torch.dtype) -> torch.Tensor:
     bias = convert_to_tensor(bias)
     common.check_conv_bias(bias.shape, out_channels)
     return bias.to(dtype)
 
 
-def depthwise_conv(x, kernel, strides, padding, dilation):
+def depthwise_conv(
+    x: ArrayLike, kernel: ArrayLike, strides: IntOrTuple = 1, padding: str = "valid", dilation: IntOrTuple = 1
+) -> torch.Tensor:
     x, kernel = _operands("depthwise_conv", x, kernel, ranks=(3, 4))
     channels = x.shape[-1]
     if kernel.shape[-2] != channels:
@@ -155,7 +179,14 @@ def depthwise_conv(x, kernel, strides, padding, dilation):
     return conv(x, merged, strides, padding, dilation, channels)
 
 
-def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
+def conv_transpose(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    output_padding: IntOrTuple | None = None,
+    dilation: IntOrTuple = 1,
+) -> torch.Tensor:
     x, kernel = _operands("conv_transpose", x, kernel)
     n, one_d = x.ndim - 2, x.ndim == 3
     if x.shape[-1] != kernel.shape[-2]:
@@ -193,19 +224,26 @@ def conv_transpose(x, kernel, strides, padding, output_padding, dilation):
     return _channels_last(y, one_d)
 
 
-def _pool_args(op, x, pool_size, strides):
+def _pool_args(
+    op: str, x: torch.Tensor, pool_size: IntOrTuple, strides: IntOrTuple | None
+) -> tuple[tuple[int, ...], tuple[int, ...], bool]:
     n, one_d = x.ndim - 2, x.ndim == 3
+    strides = pool_size if strides is None else strides
     return _tuple(op, "pool_size", pool_size, n, one_d), _tuple(op, "strides", strides, n, one_d), one_d
 
 
-def max_pool(x, pool_size, strides, padding):
+def max_pool(
+    x: ArrayLike, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid"
+) -> torch.Tensor:
     x = _input("max_pool", x)
     pool_size, strides, one_d = _pool_args("max_pool", x, pool_size, strides)
     xc, pad = _padded("max_pool", _channels_first(x), padding, pool_size, strides, (1,) * len(pool_size), float("-inf"))
     return _channels_last(_MAX_POOL[xc.ndim](xc, pool_size, strides, pad), one_d)
 
 
-def avg_pool(x, pool_size, strides, padding):
+def avg_pool(
+    x: ArrayLike, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid"
+) -> torch.Tensor:
     x = _input("avg_pool", x)
     pool_size, strides, one_d = _pool_args("avg_pool", x, pool_size, strides)
     xc = _channels_first(x)

@@ -13,31 +13,6 @@ from dualnet.backend import common
 from dualnet.backend.placement import current_device
 from dualnet.errors import DeviceError
 
-__all__ = [
-    "name",
-    "seed",
-    "devices",
-    "is_tensor",
-    "is_variable",
-    "convert_to_tensor",
-    "to_numpy",
-    "cast",
-    "dtype",
-    "shape",
-    "ndim",
-    "size",
-    "to_device",
-    "device_of",
-    "variable",
-    "buffer",
-    "set_trainable",
-    "assign",
-    "move_variable",
-    "is_tracing",
-    "rng_state",
-    "set_rng_state",
-]
-
 name = "torch"
 
 _DTYPES = {n: getattr(torch, n) for n in dtypes.NAMES}
@@ -123,7 +98,8 @@ def to_numpy(x: Any) -> np.ndarray:
         if x.dtype == torch.bfloat16:
             x = x.float()
         # .numpy() of a CPU tensor shares its memory; a copy keeps later in-place updates out.
-        return x.clone().numpy() if x.device.type == "cpu" else x.cpu().numpy()
+        array: np.ndarray = x.clone().numpy() if x.device.type == "cpu" else x.cpu().numpy()
+        return array
     return np.asarray(x)
 
 
@@ -140,11 +116,13 @@ def shape(x: Any) -> tuple[int, ...]:
 
 
 def ndim(x: Any) -> int:
-    return convert_to_tensor(x).ndim
+    rank: int = convert_to_tensor(x).ndim
+    return rank
 
 
 def size(x: Any) -> int:
-    return convert_to_tensor(x).numel()
+    count: int = convert_to_tensor(x).numel()
+    return count
 
 
 def _check_device(device: str) -> torch.device:

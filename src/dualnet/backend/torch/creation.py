@@ -11,32 +11,19 @@ from typing import Any
 import torch
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, DTypeName, ShapeLike
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
 from dualnet.dtypes import is_float, is_int, result_type
 from dualnet.errors import ShapeError
 
-__all__ = [
-    "zeros",
-    "ones",
-    "full",
-    "zeros_like",
-    "ones_like",
-    "full_like",
-    "arange",
-    "linspace",
-    "eye",
-    "tril",
-    "triu",
-]
-
 _SCALAR = (bool, int, float)
 
 
-def zeros(shape, dtype):
+def zeros(shape: ShapeLike, dtype: DTypeName = "float32") -> torch.Tensor:
     return torch.zeros(shape, dtype=native_dtype(dtype), device=target_device())
 
 
-def ones(shape, dtype):
+def ones(shape: ShapeLike, dtype: DTypeName = "float32") -> torch.Tensor:
     return torch.ones(shape, dtype=native_dtype(dtype), device=target_device())
 
 
@@ -52,22 +39,22 @@ def _filled(fill: torch.Tensor, shape: Any, op: str) -> torch.Tensor:
     return expanded.clone(memory_format=torch.contiguous_format)
 
 
-def full(shape, fill_value, dtype):
+def full(shape: ShapeLike, fill_value: ArrayLike, dtype: DTypeName | None = None) -> torch.Tensor:
     if isinstance(fill_value, _SCALAR):
         dt = native_dtype(dtype or result_type(fill_value))
         return torch.full(shape, fill_value, dtype=dt, device=target_device())
     return _filled(convert_to_tensor(fill_value, dtype).to(target_device()), shape, "full")
 
 
-def zeros_like(x, dtype):
+def zeros_like(x: ArrayLike, dtype: DTypeName | None = None) -> torch.Tensor:
     return torch.zeros_like(convert_to_tensor(x), dtype=None if dtype is None else native_dtype(dtype))
 
 
-def ones_like(x, dtype):
+def ones_like(x: ArrayLike, dtype: DTypeName | None = None) -> torch.Tensor:
     return torch.ones_like(convert_to_tensor(x), dtype=None if dtype is None else native_dtype(dtype))
 
 
-def full_like(x, fill_value, dtype):
+def full_like(x: ArrayLike, fill_value: ArrayLike, dtype: DTypeName | None = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     dt = x.dtype if dtype is None else native_dtype(dtype)
     if isinstance(fill_value, _SCALAR):
@@ -76,7 +63,8 @@ def full_like(x, fill_value, dtype):
     return _filled(fill, x.shape, "full_like")
 
 
-def arange(start, stop, step, dtype):
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTypeName | None = None) -> torch.Tensor:
+    start, stop, step, dtype = common.arange_args(start, stop, step, dtype)
     dt = native_dtype(dtype)
     n = common.arange_length(start, stop, step)
     device = target_device()
@@ -89,7 +77,9 @@ def arange(start, stop, step, dtype):
     return torch.arange(start, stop, step, dtype=dt, device=device)
 
 
-def linspace(start, stop, num, endpoint, dtype):
+def linspace(
+    start: float, stop: float, num: int = 50, endpoint: bool = True, dtype: DTypeName = "float32"
+) -> torch.Tensor:
     # NumPy's formula, in float64 (torch.linspace fills from both ends and differs in the last bits).
     start, stop = float(start), float(stop)
     div = num - 1 if endpoint else num
@@ -107,7 +97,8 @@ def linspace(start, stop, num, endpoint, dtype):
     return y.to(native_dtype(dtype))
 
 
-def eye(N, M, k, dtype):
+def eye(N: int, M: int | None = None, k: int = 0, dtype: DTypeName = "float32") -> torch.Tensor:
+    M = N if M is None else M
     dt = native_dtype(dtype)
     device = target_device()
     if k == 0:
@@ -126,9 +117,9 @@ def _matrix(x: Any, op: str) -> torch.Tensor:
     return x
 
 
-def tril(x, k):
+def tril(x: ArrayLike, k: int = 0) -> torch.Tensor:
     return torch.tril(_matrix(x, "tril"), k)
 
 
-def triu(x, k):
+def triu(x: ArrayLike, k: int = 0) -> torch.Tensor:
     return torch.triu(_matrix(x, "triu"), k)

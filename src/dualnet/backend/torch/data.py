@@ -11,8 +11,6 @@ import torch
 from dualnet.backend.torch.core import convert_to_tensor, target_device
 from dualnet.errors import ArgumentError
 
-__all__ = ["native_batches"]
-
 
 def native_batches(obj: Any) -> TorchBatches | None:
     """An iterable over a ``torch.utils.data.DataLoader``'s batches on the current device; None for other objects.

@@ -21,20 +21,12 @@ import torch.distributed as dist
 from dualnet.backend.torch.core import target_device
 from dualnet.errors import DistributedError
 
-__all__ = [
-    "distributed_setup",
-    "distributed_teardown",
-    "distributed_sum",
-    "distributed_all_reduce",
-    "distributed_barrier",
-    "distributed_failure",
-    "distributed_jit_problem",
-]
-
 _OPS = {"sum": dist.ReduceOp.SUM, "max": dist.ReduceOp.MAX, "min": dist.ReduceOp.MIN}
 
 
-def distributed_setup(rank: int, world_size: int, master_addr: str, master_port: int, timeout: float) -> None:
+def distributed_setup(
+    rank: int, world_size: int, master_addr: str | None, master_port: int | None, timeout: float
+) -> None:
     """Join the process group as ``rank`` of ``world_size`` (nccl when CUDA is the current device, else gloo)."""
     if dist.is_initialized():
         return
@@ -76,7 +68,8 @@ def distributed_all_reduce(array: np.ndarray, op: str) -> np.ndarray:
     """``array`` reduced over every rank with ``op`` (``"sum"``, ``"max"``, ``"min"``), as NumPy of the same dtype."""
     tensor = torch.tensor(array, device=target_device())  # a copy: the all-reduce works in place
     dist.all_reduce(tensor, op=_OPS[op])
-    return tensor.cpu().numpy()
+    reduced: np.ndarray = tensor.cpu().numpy()
+    return reduced
 
 
 def distributed_barrier() -> None:

@@ -16,10 +16,8 @@ import torch
 
 from dualnet.errors import UnsupportedError
 
-__all__ = ["export_onnx", "export_saved_model", "export_tflite", "export_torch_program"]
 
-
-class _Adapter(torch.nn.Module):
+class _Adapter(torch.nn.Module):  # type: ignore[misc]  # torch is Any to mypy (not followed)
     """``forward(x) = model(x)``, with the model's variables registered under escaped dotted names."""
 
     def __init__(self, model: Any) -> None:

@@ -5,29 +5,19 @@ from __future__ import annotations
 import torch
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, DTypeName
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype
 from dualnet.errors import ArgumentError, ShapeError
 
-__all__ = [
-    "take",
-    "take_along_axis",
-    "one_hot",
-    "segment_sum",
-    "scatter_add",
-    "top_k",
-    "sort",
-    "argsort",
-]
 
-
-def _index(indices):
+def _index(indices: ArrayLike) -> torch.Tensor:
     indices = convert_to_tensor(indices)
     if indices.dtype.is_floating_point or indices.dtype.is_complex or indices.dtype == torch.bool:
         raise ArgumentError(f"indices must be integers, got dtype {str(indices.dtype).removeprefix('torch.')}")
     return indices
 
 
-def take(x, indices, axis=None):
+def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
@@ -41,7 +31,7 @@ def take(x, indices, axis=None):
         raise ArgumentError(f"take: {exc}; indices must lie in [-n, n) for an axis of size n") from exc
 
 
-def take_along_axis(x, indices, axis):
+def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> torch.Tensor:
     x, indices = convert_to_tensor(x), _index(indices).long()
     if axis is None:
         x, axis = x.reshape(-1), 0
@@ -55,14 +45,14 @@ def take_along_axis(x, indices, axis):
     return torch.take_along_dim(x, indices, dim=axis)
 
 
-def one_hot(indices, num_classes, dtype="float32"):
+def one_hot(indices: ArrayLike, num_classes: int, dtype: DTypeName = "float32") -> torch.Tensor:
     indices = _index(indices)
     classes = torch.arange(num_classes, device=indices.device, dtype=indices.dtype)
     # Comparing with arange (instead of F.one_hot) gives all-zero rows for out-of-range ids, as tf.one_hot.
     return (indices.unsqueeze(-1) == classes).to(native_dtype(dtype))
 
 
-def segment_sum(data, segment_ids, num_segments):
+def segment_sum(data: ArrayLike, segment_ids: ArrayLike, num_segments: int) -> torch.Tensor:
     data, segment_ids = convert_to_tensor(data), _index(segment_ids)
     if segment_ids.ndim != 1 or data.ndim == 0 or segment_ids.shape[0] != data.shape[0]:
         raise ShapeError(
@@ -73,7 +63,7 @@ def segment_sum(data, segment_ids, num_segments):
     return out.index_add(0, segment_ids, data)
 
 
-def scatter_add(x, indices, updates):
+def scatter_add(x: ArrayLike, indices: ArrayLike, updates: ArrayLike) -> torch.Tensor:
     x, indices = convert_to_tensor(x), _index(indices)
     updates = convert_to_tensor(updates, str(x.dtype).removeprefix("torch."))
     if indices.ndim == 0 or indices.shape[-1] > x.ndim:
@@ -86,7 +76,7 @@ def scatter_add(x, indices, updates):
         raise common.scatter_shape_error(x.shape, indices.shape, updates.shape) from exc
 
 
-def top_k(x, k, sorted=True):
+def top_k(x: ArrayLike, k: int, sorted: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     x = convert_to_tensor(x)
     if x.ndim == 0 or not 0 <= k <= x.shape[-1]:
         raise ArgumentError(f"top_k: k={k} must be in [0, {x.shape[-1] if x.ndim else 0}], the size of the last axis")
@@ -94,14 +84,14 @@ def top_k(x, k, sorted=True):
     return values, indices
 
 
-def sort(x, axis=-1):
+def sort(x: ArrayLike, axis: int | None = -1) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
     return torch.sort(x, dim=common.canonical_axis(axis, max(x.ndim, 1), "sort"), stable=True).values
 
 
-def argsort(x, axis=-1):
+def argsort(x: ArrayLike, axis: int | None = -1) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         x, axis = x.reshape(-1), 0

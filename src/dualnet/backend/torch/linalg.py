@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import torch
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.torch.core import check_same_device, convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
 
-__all__ = ["matmul", "dot", "outer", "einsum", "tensordot", "norm", "trace", "diagonal"]
 
-
-def _promoted(*xs):
+def _promoted(*xs: ArrayLike) -> list[torch.Tensor]:
     """Tensors of one common dtype: torch's matmul family does not promote by itself."""
     tensors = [convert_to_tensor(x) for x in xs]
     common = tensors[0].dtype
@@ -20,7 +22,7 @@ def _promoted(*xs):
     return [t if t.dtype == common else t.to(common) for t in tensors]
 
 
-def matmul(x1, x2):
+def matmul(x1: ArrayLike, x2: ArrayLike) -> torch.Tensor:
     a, b = _promoted(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(
@@ -34,7 +36,7 @@ def matmul(x1, x2):
         raise common.operand_shape_error("matmul", (a, b), exc) from exc
 
 
-def dot(a, b):
+def dot(a: ArrayLike, b: ArrayLike) -> torch.Tensor:
     a, b = _promoted(a, b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
@@ -47,12 +49,12 @@ def dot(a, b):
         raise common.operand_shape_error("dot", (a, b), exc) from exc
 
 
-def outer(a, b):
+def outer(a: ArrayLike, b: ArrayLike) -> torch.Tensor:
     a, b = _promoted(a, b)
     return torch.outer(a.reshape(-1), b.reshape(-1))
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts: str, *operands: ArrayLike) -> torch.Tensor:
     tensors = _promoted(*operands)
     try:
         return torch.einsum(subscripts, *tensors)
@@ -61,7 +63,7 @@ def einsum(subscripts, *operands):
         raise common.operand_shape_error(f"einsum({subscripts!r})", tensors, exc) from exc
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Any] = 2) -> torch.Tensor:
     a, b = _promoted(a, b)
     if not isinstance(axes, int):
         axes_a, axes_b = ([ax] if isinstance(ax, int) else list(ax) for ax in axes)
@@ -73,7 +75,9 @@ def tensordot(a, b, axes=2):
         raise common.operand_shape_error("tensordot", (a, b), exc) from exc
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(
+    x: ArrayLike, ord: float | str | None = None, axis: int | Sequence[int] | None = None, keepdims: bool = False
+) -> torch.Tensor:
     x = convert_to_tensor(x)
     if not (x.dtype.is_floating_point or x.dtype.is_complex):
         x = x.to(torch.float32)  # norms of ints are float32 (NumPy gives float64)
@@ -96,12 +100,12 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return torch.linalg.vector_norm(x, 2 if ord is None else ord, dim=axis, keepdim=keepdims)
 
 
-def trace(x, offset=0, axis1=0, axis2=1):
+def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> torch.Tensor:
     d = diagonal(x, offset, axis1, axis2)
     return d.sum(-1)  # ints and bools sum to int64, as NumPy
 
 
-def diagonal(x, offset=0, axis1=0, axis2=1):
+def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> torch.Tensor:
     x = convert_to_tensor(x)
     if x.ndim < 2:
         raise ShapeError(f"diagonal: needs at least 2 dimensions, got shape {tuple(x.shape)}")

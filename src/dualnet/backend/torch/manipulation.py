@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, Axes, ShapeLike
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError
 
-__all__ = [
-    "reshape",
-    "transpose",
-    "moveaxis",
-    "swapaxes",
-    "expand_dims",
-    "squeeze",
-    "ravel",
-    "concatenate",
-    "stack",
-    "split",
-    "tile",
-    "repeat",
-    "broadcast_to",
-    "pad",
-    "flip",
-    "roll",
-]
 
-
-def reshape(x, newshape):
+def reshape(x: ArrayLike, newshape: ShapeLike) -> torch.Tensor:
     x = convert_to_tensor(x)
     try:
         return torch.reshape(x, common.as_shape(newshape))
@@ -43,7 +27,7 @@ def reshape(x, newshape):
         ) from exc
 
 
-def transpose(x, axes=None):
+def transpose(x: ArrayLike, axes: Sequence[int] | None = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axes is None:
         return x.permute(tuple(reversed(range(x.ndim))))  # a tuple: permute() with no arguments fails on 0-d
@@ -53,7 +37,7 @@ def transpose(x, axes=None):
     return x.permute(tuple(order))
 
 
-def moveaxis(x, source, destination):
+def moveaxis(x: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> torch.Tensor:
     x = convert_to_tensor(x)
     source, destination = (
         common.canonical_axes(source, x.ndim, "moveaxis"),
@@ -66,13 +50,13 @@ def moveaxis(x, source, destination):
     return torch.movedim(x, source, destination)
 
 
-def swapaxes(x, axis1, axis2):
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> torch.Tensor:
     x = convert_to_tensor(x)
     (axis1, axis2) = common.canonical_axes((axis1, axis2), x.ndim, "swapaxes")
     return torch.swapaxes(x, axis1, axis2)
 
 
-def expand_dims(x, axis):
+def expand_dims(x: ArrayLike, axis: int | Sequence[int]) -> torch.Tensor:
     x = convert_to_tensor(x)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     # NumPy places each new axis relative to the OUTPUT rank; inserting in increasing order does that.
@@ -81,7 +65,7 @@ def expand_dims(x, axis):
     return x
 
 
-def squeeze(x, axis=None):
+def squeeze(x: ArrayLike, axis: Axes = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         return torch.squeeze(x)
@@ -95,11 +79,11 @@ def squeeze(x, axis=None):
     return torch.squeeze(x, axes)
 
 
-def ravel(x):
+def ravel(x: ArrayLike) -> torch.Tensor:
     return torch.reshape(convert_to_tensor(x), (-1,))
 
 
-def _joined(fn, op, tensors, axis):
+def _joined(fn: Callable[..., Any], op: str, tensors: list[torch.Tensor], axis: int) -> torch.Tensor:
     try:
         return fn(tensors, dim=axis)  # promotes mixed dtypes the way dualnet's rule does
     except (RuntimeError, IndexError) as exc:
@@ -107,18 +91,18 @@ def _joined(fn, op, tensors, axis):
         raise ShapeError(f"{op}: cannot join tensors of shapes {shapes} along axis {axis}: {exc}") from exc
 
 
-def concatenate(xs, axis=0):
+def concatenate(xs: Sequence[ArrayLike], axis: int | None = 0) -> torch.Tensor:
     tensors = [convert_to_tensor(x) for x in xs]
     if axis is None:
         return _joined(torch.cat, "concatenate", [t.reshape(-1) for t in tensors], 0)
     return _joined(torch.cat, "concatenate", tensors, axis)
 
 
-def stack(xs, axis=0):
+def stack(xs: Sequence[ArrayLike], axis: int = 0) -> torch.Tensor:
     return _joined(torch.stack, "stack", [convert_to_tensor(x) for x in xs], axis)
 
 
-def split(x, indices_or_sections, axis=0):
+def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[torch.Tensor]:
     x = convert_to_tensor(x)
     (axis,) = common.canonical_axes(axis, x.ndim, "split")
     n = x.shape[axis]
@@ -135,11 +119,11 @@ def split(x, indices_or_sections, axis=0):
     return [x.narrow(axis, start, max(0, stop - start)) for start, stop in pairwise(bounds)]
 
 
-def tile(x, reps):
+def tile(x: ArrayLike, reps: int | Sequence[int]) -> torch.Tensor:
     return torch.tile(convert_to_tensor(x), common.tile_reps(reps))
 
 
-def repeat(x, repeats, axis=None):
+def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: int | None = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     if not isinstance(repeats, int):
         repeats = convert_to_tensor(repeats, "int64")
@@ -148,7 +132,7 @@ def repeat(x, repeats, axis=None):
     return torch.repeat_interleave(x, repeats, dim=axis)
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: ArrayLike, shape: ShapeLike) -> torch.Tensor:
     x = convert_to_tensor(x)
     try:
         return torch.broadcast_to(x, common.as_shape(shape))
@@ -159,7 +143,7 @@ def broadcast_to(x, shape):
         ) from exc
 
 
-def pad(x, pad_width, mode="constant", constant_values=0):
+def pad(x: ArrayLike, pad_width: ArrayLike, mode: str = "constant", constant_values: float = 0) -> torch.Tensor:
     x = convert_to_tensor(x)
     pairs = common.pad_pairs(pad_width, x.ndim)
     if mode == "constant":
@@ -177,12 +161,12 @@ def pad(x, pad_width, mode="constant", constant_values=0):
     return x
 
 
-def flip(x, axis=None):
+def flip(x: ArrayLike, axis: Axes = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     return torch.flip(x, tuple(range(x.ndim)) if axis is None else common.canonical_axes(axis, x.ndim, "flip"))
 
 
-def roll(x, shift, axis=None):
+def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axes = None) -> torch.Tensor:
     x = convert_to_tensor(x)
     if axis is None:
         return torch.roll(x.reshape(-1), int(np.sum(shift))).reshape(x.shape)

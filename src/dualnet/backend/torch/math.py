@@ -9,68 +9,22 @@ tensor as weak, NumPy and dualnet do not).
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import numpy as np
 import torch
 
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.torch.core import check_same_device, convert_to_tensor, native_dtype, target_device
 from dualnet.dtypes import result_type
 from dualnet.errors import DTypeError, ShapeError
 
-__all__ = [
-    "add",
-    "subtract",
-    "multiply",
-    "divide",
-    "floor_divide",
-    "mod",
-    "power",
-    "negative",
-    "abs",
-    "sign",
-    "square",
-    "sqrt",
-    "exp",
-    "expm1",
-    "log",
-    "log1p",
-    "log2",
-    "log10",
-    "sin",
-    "cos",
-    "tan",
-    "arctan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "erf",
-    "reciprocal",
-    "clip",
-    "where",
-    "maximum",
-    "minimum",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "equal",
-    "not_equal",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-    "logical_and",
-    "logical_or",
-    "logical_not",
-    "logical_xor",
-]
-
 _SCALAR = (bool, int, float)
+
+Binary = Callable[[ArrayLike, ArrayLike], torch.Tensor]
+Unary = Callable[[ArrayLike], torch.Tensor]
 
 
 def _name(dtype: torch.dtype) -> str:
@@ -111,8 +65,8 @@ def _check_broadcast(op: str, *operands: Any) -> None:
         ) from None
 
 
-def _binary(fn: Any, op: str) -> Any:
-    def binary(x1: Any, x2: Any) -> torch.Tensor:
+def _binary(fn: Callable[[Any, Any], Any], op: str) -> Binary:
+    def binary(x1: ArrayLike, x2: ArrayLike) -> torch.Tensor:
         t1, t2 = _operands(x1, x2)
         try:
             return fn(t1, t2)
@@ -125,9 +79,9 @@ def _binary(fn: Any, op: str) -> Any:
     return binary
 
 
-def _unary(fn: Any, op: str) -> Any:
+def _unary(fn: Callable[[Any], Any], op: str) -> Unary:
     # torch computes integer and bool inputs of float functions in float32 already.
-    def unary(x: Any) -> torch.Tensor:
+    def unary(x: ArrayLike) -> torch.Tensor:
         return fn(convert_to_tensor(x))
 
     unary.__name__ = unary.__qualname__ = op
@@ -201,9 +155,9 @@ def _as_tensor(x: Any) -> torch.Tensor:
     return torch.tensor(bool(x), device=target_device()) if isinstance(x, _SCALAR) else convert_to_tensor(x)
 
 
-def _logical(fn: Any, op: str) -> Any:
+def _logical(fn: Callable[[Any, Any], Any], op: str) -> Binary:
     # Each operand is truth-tested on its own: no promotion, which could wrap a Python int around.
-    def logical(x1: Any, x2: Any) -> torch.Tensor:
+    def logical(x1: ArrayLike, x2: ArrayLike) -> torch.Tensor:
         t1, t2 = _as_tensor(x1), _as_tensor(x2)
         try:
             return fn(t1, t2)
@@ -244,14 +198,14 @@ isinf = _unary(torch.isinf, "isinf")
 isfinite = _unary(torch.isfinite, "isfinite")
 
 
-def negative(x):
+def negative(x: ArrayLike) -> torch.Tensor:
     x = convert_to_tensor(x)
     if x.dtype == torch.bool:
         raise DTypeError("negative: a bool tensor cannot be negated; use dn.ops.logical_not, or cast to int first")
     return torch.negative(x)
 
 
-def sign(x):
+def sign(x: ArrayLike) -> torch.Tensor:
     x = convert_to_tensor(x)
     if x.dtype.is_floating_point:
         # torch.sign(nan) is 0; NumPy keeps nan.
@@ -259,8 +213,8 @@ def sign(x):
     return torch.sign(x)
 
 
-def _rounding(fn: Any, op: str) -> Any:
-    def rounding(x: Any) -> torch.Tensor:
+def _rounding(fn: Callable[[Any], Any], op: str) -> Unary:
+    def rounding(x: ArrayLike) -> torch.Tensor:
         x = convert_to_tensor(x)
         # Integers are already whole: NumPy (>= 2.1) returns them unchanged, in their dtype.
         return fn(x) if x.dtype.is_floating_point else x
@@ -274,7 +228,7 @@ ceil = _rounding(torch.ceil, "ceil")
 trunc = _rounding(torch.trunc, "trunc")
 
 
-def round(x, decimals=0):
+def round(x: ArrayLike, decimals: int = 0) -> torch.Tensor:
     x = convert_to_tensor(x)
     if x.dtype.is_floating_point:
         return torch.round(x, decimals=decimals) if decimals else torch.round(x)
@@ -284,7 +238,7 @@ def round(x, decimals=0):
     return torch.round(x.double(), decimals=decimals).to(x.dtype)
 
 
-def clip(x, x_min, x_max):
+def clip(x: ArrayLike, x_min: ArrayLike | None = None, x_max: ArrayLike | None = None) -> torch.Tensor:
     t = convert_to_tensor(x)
     if x_min is None and x_max is None:
         return t
@@ -303,7 +257,7 @@ def clip(x, x_min, x_max):
         raise
 
 
-def where(condition, x1, x2):
+def where(condition: ArrayLike, x1: ArrayLike, x2: ArrayLike) -> torch.Tensor:
     condition = convert_to_tensor(condition)
     if condition.dtype != torch.bool:
         condition = condition != 0  # NumPy truthiness: nonzero (and nan) is True

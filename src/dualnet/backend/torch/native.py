@@ -13,10 +13,8 @@ import torch
 
 from dualnet.errors import ArgumentError
 
-__all__ = ["native_module", "native_adapter"]
 
-
-class NativeModule(torch.nn.Module):
+class NativeModule(torch.nn.Module):  # type: ignore[misc]  # torch is Any to mypy (not followed)
     """A ``torch.nn.Module`` view of a dualnet model: ``forward`` calls the model, parameters are its own.
 
     Parameters and buffers are registered under the model's dotted paths
@@ -24,7 +22,7 @@ class NativeModule(torch.nn.Module):
     ``named_parameters()`` and ``state_dict()`` keys equal the dualnet ones.
     """
 
-    def __init__(self, forward: Callable[..., Any], set_training: Callable[[bool], None], name: str) -> None:
+    def __init__(self, forward: Callable[..., Any], set_training: Callable[[bool], object], name: str) -> None:
         super().__init__()
         self._dn_forward = forward
         self._dn_set_training = set_training
@@ -72,7 +70,7 @@ def _node(root: torch.nn.Module, parts: list[str]) -> torch.nn.Module:
 def native_module(
     forward: Callable[..., Any],
     inference: Callable[..., Any],
-    set_training: Callable[[bool], None],
+    set_training: Callable[[bool], object],
     named_parameters: Sequence[tuple[str, Any]],
     trainable_mask: Sequence[bool],
     named_buffers: Sequence[tuple[str, Any]],

@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, Axes
 from dualnet.backend.torch.core import check_same_device, convert_to_tensor
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
-
-__all__ = [
-    "relu",
-    "relu6",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "silu",
-    "sigmoid",
-    "hard_sigmoid",
-    "softplus",
-    "softsign",
-    "log_sigmoid",
-    "softmax",
-    "log_softmax",
-    "linear",
-    "dropout",
-    "embedding",
-    "moments",
-    "batch_norm",
-    "layer_norm",
-    "group_norm",
-    "softmax_cross_entropy",
-    "sigmoid_cross_entropy",
-]
 
 _INDEX_DTYPES = (torch.int32, torch.int64)
 _NO_INDEX = -(2**63)  # an ignore_index no label can equal
@@ -59,58 +35,58 @@ def _optional(p: Any, like: torch.Tensor) -> torch.Tensor | None:
 # ---------------------------------------------------------------- activations
 
 
-def relu(x):
+def relu(x: ArrayLike) -> torch.Tensor:
     return torch.relu(convert_to_tensor(x))
 
 
-def relu6(x):
+def relu6(x: ArrayLike) -> torch.Tensor:
     x = convert_to_tensor(x)
     # clamp would pass gradient 1 at x = 0 and 6 (TensorFlow gives 0), so it serves integer inputs only.
     return F.relu6(x) if x.is_floating_point() else torch.clamp(x, 0, 6)
 
 
-def leaky_relu(x, negative_slope=0.2):
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.2) -> torch.Tensor:
     return F.leaky_relu(_float(x), negative_slope)
 
 
-def elu(x, alpha=1.0):
+def elu(x: ArrayLike, alpha: float = 1.0) -> torch.Tensor:
     return F.elu(_float(x), alpha)
 
 
-def selu(x):
+def selu(x: ArrayLike) -> torch.Tensor:
     return F.selu(_float(x))
 
 
-def gelu(x, approximate=False):
+def gelu(x: ArrayLike, approximate: bool = False) -> torch.Tensor:
     return F.gelu(_float(x), approximate="tanh" if approximate else "none")
 
 
-def silu(x):
+def silu(x: ArrayLike) -> torch.Tensor:
     return F.silu(_float(x))
 
 
-def sigmoid(x):
+def sigmoid(x: ArrayLike) -> torch.Tensor:
     return torch.sigmoid(_float(x))
 
 
-def hard_sigmoid(x):
+def hard_sigmoid(x: ArrayLike) -> torch.Tensor:
     # torch's hardsigmoid is exactly Keras 3's relu6(x + 3) / 6.
     return F.hardsigmoid(_float(x))
 
 
-def softplus(x):
+def softplus(x: ArrayLike) -> torch.Tensor:
     return F.softplus(_float(x))
 
 
-def softsign(x):
+def softsign(x: ArrayLike) -> torch.Tensor:
     return F.softsign(_float(x))
 
 
-def log_sigmoid(x):
+def log_sigmoid(x: ArrayLike) -> torch.Tensor:
     return F.logsigmoid(_float(x))
 
 
-def _shifted(x, axes):
+def _shifted(x: torch.Tensor, axes: tuple[int, ...]) -> tuple[torch.Tensor, torch.Tensor]:
     """``x`` minus its max over ``axes`` (0 where the max is not finite), and the log-sum-exp of that.
 
     Subtracting ``logsumexp(x)`` from ``x`` instead would round away ``log(n)``
@@ -121,7 +97,7 @@ def _shifted(x, axes):
     return shifted, torch.log(torch.sum(torch.exp(shifted), axes, keepdim=True))
 
 
-def softmax(x, axis=-1):
+def softmax(x: ArrayLike, axis: int | Sequence[int] = -1) -> torch.Tensor:
     x = _float(x)
     axes = _axes(axis, x.ndim, "softmax")
     if len(axes) == 1:
@@ -132,7 +108,7 @@ def softmax(x, axis=-1):
     return torch.exp(shifted - lse)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: ArrayLike, axis: int | Sequence[int] = -1) -> torch.Tensor:
     x = _float(x)
     axes = _axes(axis, x.ndim, "log_softmax")
     if len(axes) == 1:
@@ -146,7 +122,7 @@ def log_softmax(x, axis=-1):
 # ---------------------------------------------------------------- linear, dropout, embedding
 
 
-def linear(x, kernel, bias=None):
+def linear(x: ArrayLike, kernel: ArrayLike, bias: ArrayLike | None = None) -> torch.Tensor:
     x, kernel = convert_to_tensor(x), convert_to_tensor(kernel)
     if kernel.ndim != 2 or x.ndim < 1 or x.shape[-1] != kernel.shape[0]:
         raise ShapeError(
@@ -166,7 +142,7 @@ def linear(x, kernel, bias=None):
         raise
 
 
-def dropout(x, rate, training=True, seed=None):
+def dropout(x: ArrayLike, rate: float, training: bool = True, seed: int | None = None) -> torch.Tensor:
     x = _float(x)
     if not training or rate == 0:
         return x
@@ -178,7 +154,7 @@ def dropout(x, rate, training=True, seed=None):
     return x * keep * (1.0 / (1.0 - rate))
 
 
-def embedding(table, ids):
+def embedding(table: ArrayLike, ids: ArrayLike) -> torch.Tensor:
     table, ids = convert_to_tensor(table), convert_to_tensor(ids)
     if ids.dtype not in _INDEX_DTYPES:
         if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
@@ -204,13 +180,21 @@ def embedding(table, ids):
 # ---------------------------------------------------------------- normalisation
 
 
-def moments(x, axes, keepdims=False):
+def moments(x: ArrayLike, axes: Axes, keepdims: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     x = _float(x)
     variance, mean = torch.var_mean(x, _axes(axes, x.ndim, "moments"), correction=0, keepdim=keepdims)
     return mean, variance
 
 
-def batch_norm(x, mean, variance, offset=None, scale=None, epsilon=1e-3):
+def batch_norm(
+    x: ArrayLike,
+    mean: ArrayLike,
+    variance: ArrayLike,
+    *,
+    scale: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    epsilon: float = 1e-3,
+) -> torch.Tensor:
     x = _float(x)
     inv = torch.rsqrt(convert_to_tensor(variance).to(x.dtype) + epsilon)
     if scale is not None:
@@ -222,7 +206,14 @@ def batch_norm(x, mean, variance, offset=None, scale=None, epsilon=1e-3):
     return torch.addcmul(shift, x, inv)
 
 
-def layer_norm(x, scale=None, offset=None, axis=-1, epsilon=1e-5):
+def layer_norm(
+    x: ArrayLike,
+    axis: int | Sequence[int] = -1,
+    *,
+    scale: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    epsilon: float = 1e-5,
+) -> torch.Tensor:
     x = _float(x)
     axes = _axes(axis, x.ndim, "layer_norm")
     scale, offset = _optional(scale, x), _optional(offset, x)
@@ -241,7 +232,14 @@ def layer_norm(x, scale=None, offset=None, axis=-1, epsilon=1e-5):
     return y if offset is None else y + offset
 
 
-def group_norm(x, groups, scale=None, offset=None, epsilon=1e-5):
+def group_norm(
+    x: ArrayLike,
+    groups: int,
+    *,
+    scale: ArrayLike | None = None,
+    offset: ArrayLike | None = None,
+    epsilon: float = 1e-5,
+) -> torch.Tensor:
     x = _float(x)
     if x.ndim < 2 or x.shape[-1] % groups:
         raise ShapeError(
@@ -267,7 +265,7 @@ def group_norm(x, groups, scale=None, offset=None, epsilon=1e-5):
 # ---------------------------------------------------------------- cross-entropy
 
 
-def softmax_cross_entropy(logits, labels, axis=-1):
+def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike, axis: int = -1) -> torch.Tensor:
     logits, labels = _float(logits), convert_to_tensor(labels)
     axis = _axes(axis, logits.ndim, "softmax_cross_entropy")[0]
     sparse = not (labels.is_floating_point() or labels.is_complex())
@@ -301,7 +299,7 @@ def softmax_cross_entropy(logits, labels, axis=-1):
         ) from err
 
 
-def sigmoid_cross_entropy(logits, labels):
+def sigmoid_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> torch.Tensor:
     logits = _float(logits)
     labels = convert_to_tensor(labels).to(logits.dtype)
     if labels.shape != logits.shape:

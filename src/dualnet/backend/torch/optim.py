@@ -15,11 +15,12 @@ from typing import Any
 import torch
 
 from dualnet import dtypes
+from dualnet.backend.api.types import Tensor, Variable
 
-__all__ = ["optim_fused", "optim_clip_by_global_norm"]
 
-
-def optim_fused(name: str, params: list, states: list) -> Callable[[list, dict[str, Any]], None]:
+def optim_fused(
+    name: str, params: list[Variable], states: list[dict[str, Variable]]
+) -> Callable[[list[Tensor], dict[str, Any]], None]:
     """``apply(grads, hyper)``: the update rule ``name`` for all of ``params`` (and their ``states``) at once."""
     rule = _RULES[name]
     groups: dict[tuple[Any, Any], list[int]] = {}
@@ -30,14 +31,14 @@ def optim_fused(name: str, params: list, states: list) -> Callable[[list, dict[s
     # foreach kernels take one device and dtype per call
     split = [([params[i] for i in idx], [states[i] for i in idx], idx) for idx in groups.values()]
 
-    def apply(grads: list, hyper: dict[str, Any]) -> None:
+    def apply(grads: list[Tensor], hyper: dict[str, Any]) -> None:
         for ps, ss, idx in split:
             rule(ps, [grads[i] for i in idx], ss, hyper)
 
     return apply
 
 
-def optim_clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, torch.Tensor]:
+def optim_clip_by_global_norm(grads: list[Tensor], max_norm: float) -> tuple[list[Tensor], torch.Tensor]:
     """``(grads * min(max_norm / (norm + 1e-6), 1), norm)`` with ``norm`` the joint 2-norm, as the reference."""
     norms = torch._foreach_norm(grads)
     common = dtypes.result_type(*[str(g.dtype).removeprefix("torch.") for g in grads])
@@ -48,11 +49,11 @@ def optim_clip_by_global_norm(grads: list, max_norm: float) -> tuple[list, torch
     return [g * factor.to(g.device, g.dtype) for g in grads], total
 
 
-def _with_weight_decay(params: list, grads: list, weight_decay: float | None) -> list:
+def _with_weight_decay(params: list[Variable], grads: list[Tensor], weight_decay: float | None) -> list[Tensor]:
     return list(grads) if weight_decay is None else list(torch._foreach_add(grads, params, alpha=weight_decay))
 
 
-def _sgd(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
+def _sgd(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], hyper: dict[str, Any]) -> None:
     gs = _with_weight_decay(ps, gs, hyper["weight_decay"])
     momentum = hyper["momentum"]
     if momentum is not None:
@@ -63,7 +64,7 @@ def _sgd(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
     torch._foreach_add_(ps, gs, alpha=-hyper["lr"])
 
 
-def _adam(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
+def _adam(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], hyper: dict[str, Any]) -> None:
     gs = _with_weight_decay(ps, gs, hyper["weight_decay"])
     if hyper["decay"] is not None:
         torch._foreach_mul_(ps, hyper["decay"])
@@ -82,7 +83,7 @@ def _adam(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
     torch._foreach_addcdiv_(ps, exp_avgs, denom, -hyper["step_size"])
 
 
-def _rmsprop(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
+def _rmsprop(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], hyper: dict[str, Any]) -> None:
     alpha = hyper["alpha"]
     gs = _with_weight_decay(ps, gs, hyper["weight_decay"])
     square_avgs = [s["square_avg"] for s in ss]
@@ -105,7 +106,7 @@ def _rmsprop(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
         torch._foreach_addcdiv_(ps, gs, avg, -hyper["lr"])
 
 
-def _adagrad(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
+def _adagrad(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], hyper: dict[str, Any]) -> None:
     gs = _with_weight_decay(ps, gs, hyper["weight_decay"])
     sums = [s["sum"] for s in ss]
     torch._foreach_addcmul_(sums, gs, gs, 1)
@@ -114,7 +115,7 @@ def _adagrad(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
     torch._foreach_addcdiv_(ps, gs, std, -hyper["clr"])
 
 
-def _lion(ps: list, gs: list, ss: list, hyper: dict[str, Any]) -> None:
+def _lion(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], hyper: dict[str, Any]) -> None:
     beta1, beta2 = hyper["beta1"], hyper["beta2"]
     if hyper["decay"] is not None:
         torch._foreach_mul_(ps, hyper["decay"])

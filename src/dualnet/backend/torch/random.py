@@ -8,31 +8,26 @@ target device, so the call is deterministic on its own.
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import torch
 
+from dualnet.backend.api.types import ArrayLike, DTypeName, Shape
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
 from dualnet.errors import ShapeError
 
-__all__ = [
-    "random_normal",
-    "random_uniform",
-    "random_randint",
-    "random_truncated_normal",
-    "random_bernoulli",
-    "random_permutation",
-]
 
-
-def _generator(seed, device):
+def _generator(seed: int | None, device: Any) -> torch.Generator | None:
     return None if seed is None else torch.Generator(device=device).manual_seed(seed)
 
 
-def _scalars(*values):
+def _scalars(*values: Any) -> bool:
     return all(isinstance(v, numbers.Real) for v in values)
 
 
-def random_normal(shape, mean, stddev, dtype, seed):
+def random_normal(
+    shape: Shape, mean: ArrayLike = 0.0, stddev: ArrayLike = 1.0, dtype: DTypeName = "float32", seed: int | None = None
+) -> torch.Tensor:
     device = target_device()
     out = torch.randn(shape, generator=_generator(seed, device), dtype=native_dtype(dtype), device=device)
     if _scalars(mean, stddev):
@@ -40,7 +35,13 @@ def random_normal(shape, mean, stddev, dtype, seed):
     return out * convert_to_tensor(stddev) + convert_to_tensor(mean)
 
 
-def random_uniform(shape, minval, maxval, dtype, seed):
+def random_uniform(
+    shape: Shape,
+    minval: ArrayLike = 0.0,
+    maxval: ArrayLike = 1.0,
+    dtype: DTypeName = "float32",
+    seed: int | None = None,
+) -> torch.Tensor:
     device = target_device()
     out = torch.rand(shape, generator=_generator(seed, device), dtype=native_dtype(dtype), device=device)
     if _scalars(minval, maxval):
@@ -49,14 +50,18 @@ def random_uniform(shape, minval, maxval, dtype, seed):
     return out * (convert_to_tensor(maxval) - minval) + minval
 
 
-def random_randint(shape, minval, maxval, dtype, seed):
+def random_randint(
+    shape: Shape, minval: int, maxval: int, dtype: DTypeName = "int64", seed: int | None = None
+) -> torch.Tensor:
     device = target_device()
     return torch.randint(
         minval, maxval, shape, generator=_generator(seed, device), dtype=native_dtype(dtype), device=device
     )
 
 
-def random_truncated_normal(shape, mean, stddev, dtype, seed):
+def random_truncated_normal(
+    shape: Shape, mean: float = 0.0, stddev: float = 1.0, dtype: DTypeName = "float32", seed: int | None = None
+) -> torch.Tensor:
     device = target_device()
     target = native_dtype(dtype)
     # Inverse-CDF sampling needs erfinv, which half precisions lack on some devices: sample in float32.
@@ -67,7 +72,7 @@ def random_truncated_normal(shape, mean, stddev, dtype, seed):
     return out.to(target)
 
 
-def random_bernoulli(p, shape, seed):
+def random_bernoulli(p: ArrayLike, shape: Shape | None = None, seed: int | None = None) -> torch.Tensor:
     p = p if isinstance(p, numbers.Real) else convert_to_tensor(p)
     work = p.dtype if isinstance(p, torch.Tensor) and p.dtype.is_floating_point else torch.float32
     device = p.device if isinstance(p, torch.Tensor) else target_device()
@@ -76,7 +81,7 @@ def random_bernoulli(p, shape, seed):
     return torch.rand(shape, generator=_generator(seed, device), dtype=work, device=device) < p
 
 
-def random_permutation(x, seed):
+def random_permutation(x: int | ArrayLike, seed: int | None = None) -> torch.Tensor:
     if isinstance(x, int):
         device = target_device()
         return torch.randperm(x, generator=_generator(seed, device), dtype=torch.int64, device=device)

@@ -7,30 +7,34 @@ torch reads ``dim=()`` as "all dimensions" where NumPy reads ``axis=()`` as
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import torch
 
 from dualnet.backend import common
+from dualnet.backend.api.types import ArrayLike, Axes
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ArgumentError
 
-__all__ = [
-    "sum",
-    "mean",
-    "max",
-    "min",
-    "prod",
-    "std",
-    "var",
-    "argmax",
-    "argmin",
-    "logsumexp",
-    "any",
-    "all",
-    "cumsum",
-    "cumprod",
-]
+
+class Reduction(Protocol):
+    """A reduction over ``axis`` made by :func:`_extremum` or :func:`_truth`."""
+
+    def __call__(self, x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor: ...
+
+
+class ArgReduction(Protocol):
+    """An arg-extremum made by :func:`_arg`."""
+
+    def __call__(self, x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> torch.Tensor: ...
+
+
+class Cumulative(Protocol):
+    """A running reduction made by :func:`_cumulative`."""
+
+    def __call__(self, x: ArrayLike, axis: int | None = None) -> torch.Tensor: ...
+
 
 _INTS = (torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
@@ -76,7 +80,7 @@ def _float(x: torch.Tensor) -> torch.Tensor:
     return x.to(torch.float32) if x.dtype in _INTS else x
 
 
-def sum(x, axis=None, keepdims=False):
+def sum(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor:
     x = convert_to_tensor(x)
     axes = _axes(axis, x.ndim, "sum")
     if axes == ():
@@ -84,14 +88,14 @@ def sum(x, axis=None, keepdims=False):
     return torch.sum(x, dim=axes, keepdim=keepdims)  # torch already sums integers and bools in int64
 
 
-def mean(x, axis=None, keepdims=False):
+def mean(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor:
     x = _float(convert_to_tensor(x))
     axes = _axes(axis, x.ndim, "mean")
     return x if axes == () else torch.mean(x, dim=axes, keepdim=keepdims)
 
 
-def _extremum(fn: Any, op: str) -> Any:
-    def extremum(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+def _extremum(fn: Callable[..., Any], op: str) -> Reduction:
+    def extremum(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor:
         x = convert_to_tensor(x)
         axes = _axes(axis, x.ndim, op)
         _check_nonempty(x, axes, op)
@@ -107,7 +111,7 @@ max = _extremum(torch.amax, "max")
 min = _extremum(torch.amin, "min")
 
 
-def prod(x, axis=None, keepdims=False):
+def prod(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor:
     x = convert_to_tensor(x)
     axes = _axes(axis, x.ndim, "prod")
     if axes is None:
@@ -120,7 +124,7 @@ def prod(x, axis=None, keepdims=False):
     return x
 
 
-def var(x, axis=None, ddof=0, keepdims=False):
+def var(x: ArrayLike, axis: Axes = None, ddof: int = 0, keepdims: bool = False) -> torch.Tensor:
     x = _float(convert_to_tensor(x))
     axes = _axes(axis, x.ndim, "var")
     if axes == ():
@@ -129,7 +133,7 @@ def var(x, axis=None, ddof=0, keepdims=False):
     return torch.var(x, dim=axes, correction=ddof, keepdim=keepdims)
 
 
-def std(x, axis=None, ddof=0, keepdims=False):
+def std(x: ArrayLike, axis: Axes = None, ddof: int = 0, keepdims: bool = False) -> torch.Tensor:
     x = _float(convert_to_tensor(x))
     axes = _axes(axis, x.ndim, "std")
     if axes == ():
@@ -137,9 +141,9 @@ def std(x, axis=None, ddof=0, keepdims=False):
     return torch.std(x, dim=axes, correction=ddof, keepdim=keepdims)
 
 
-def _arg(fn: Any, op: str) -> Any:
+def _arg(fn: Callable[..., Any], op: str) -> ArgReduction:
     # Ties and nan: torch, like NumPy, returns the first maximum, and a nan counts as the maximum.
-    def arg(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+    def arg(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> torch.Tensor:
         x = convert_to_tensor(x)
         if x.dtype == torch.bool:
             x = x.to(torch.uint8)  # torch has no bool kernel
@@ -159,7 +163,7 @@ argmax = _arg(torch.argmax, "argmax")
 argmin = _arg(torch.argmin, "argmin")
 
 
-def logsumexp(x, axis=None, keepdims=False):
+def logsumexp(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor:
     x = _float(convert_to_tensor(x))
     axes = _axes(axis, x.ndim, "logsumexp")
     if axes == ():
@@ -169,8 +173,8 @@ def logsumexp(x, axis=None, keepdims=False):
     return torch.logsumexp(x, dim=axes, keepdim=keepdims)  # subtracts the max first: no overflow
 
 
-def _truth(fn: Any, op: str) -> Any:
-    def truth(x: Any, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+def _truth(fn: Callable[..., Any], op: str) -> Reduction:
+    def truth(x: ArrayLike, axis: Axes = None, keepdims: bool = False) -> torch.Tensor:
         x = convert_to_tensor(x)
         if x.dtype == torch.uint8:
             x = x.to(torch.bool)  # torch answers uint8 for uint8 inputs
@@ -187,9 +191,9 @@ any = _truth(torch.any, "any")
 all = _truth(torch.all, "all")
 
 
-def _cumulative(fn: Any, op: str) -> Any:
+def _cumulative(fn: Callable[..., Any], op: str) -> Cumulative:
     # torch accumulates integers and bools in int64 already, as NumPy does.
-    def cumulative(x: Any, axis: Any = None) -> torch.Tensor:
+    def cumulative(x: ArrayLike, axis: int | None = None) -> torch.Tensor:
         x = convert_to_tensor(x)
         if axis is None:
             return fn(x.reshape(-1), 0)

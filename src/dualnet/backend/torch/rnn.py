@@ -11,16 +11,17 @@ loop over time computes the same math step by step.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
 
 import torch
 
+from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.torch.core import convert_to_tensor
 
-__all__ = ["lstm", "gru"]
 
-
-def _operands(x, kernel, recurrent_kernel, bias):
+def _operands(
+    x: ArrayLike, kernel: ArrayLike, recurrent_kernel: ArrayLike, bias: ArrayLike | None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor | None]:
     kernel = convert_to_tensor(kernel)
     x = convert_to_tensor(x).to(kernel.dtype)
     recurrent_kernel = convert_to_tensor(recurrent_kernel).to(kernel.dtype)
@@ -30,25 +31,32 @@ def _operands(x, kernel, recurrent_kernel, bias):
     return x, kernel, recurrent_kernel, bias
 
 
-def _state(state, x, units):
+def _state(state: ArrayLike | None, x: torch.Tensor, units: int) -> torch.Tensor:
     if state is None:
         return x.new_zeros((x.shape[0], units))
     return convert_to_tensor(state).to(x.dtype)
 
 
-def _keep(mask):
+def _keep(mask: ArrayLike) -> torch.Tensor:
     # (N, T) -> (T, N, 1) bools, one (N, 1) slice per step.
     return convert_to_tensor(mask).to(torch.bool).transpose(0, 1).unsqueeze(-1)
 
 
-def _fused_lstm_kernel(x, state, weights, has_bias):
-    return torch._VF.lstm(x, state, weights, has_bias, 1, 0.0, False, False, True)
+def _fused_lstm_kernel(
+    x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weights: list[torch.Tensor], has_bias: bool
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    out, h_n, c_n = torch._VF.lstm(x, state, weights, has_bias, 1, 0.0, False, False, True)
+    return out, h_n, c_n
 
 
-_uncompiled_lstm: list[Any] = []  # the kernel behind torch.compiler.disable, made when a compiler is loaded
+_uncompiled_lstm: list[
+    Callable[..., tuple[torch.Tensor, torch.Tensor, torch.Tensor]]
+] = []  # the kernel behind torch.compiler.disable, made when a compiler is loaded
 
 
-def _fused_lstm(x, state, weights, has_bias):
+def _fused_lstm(
+    x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor], weights: list[torch.Tensor], has_bias: bool
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The fused kernel, which torch.compile must run as it is.
 
     Inductor lowers it to mkldnn_rnn_layer and then fails on that op's outputs for some sizes (torch 2.13:
@@ -62,7 +70,15 @@ def _fused_lstm(x, state, weights, has_bias):
     return _uncompiled_lstm[0](x, state, weights, has_bias)
 
 
-def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
+def lstm(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+    h0: ArrayLike | None = None,
+    c0: ArrayLike | None = None,
+    mask: ArrayLike | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
     units = recurrent_kernel.shape[0]
     h, c = _state(h0, x, units), _state(c0, x, units)
@@ -88,12 +104,20 @@ def lstm(x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None):
     return torch.stack(outputs, 1), h, c
 
 
-def _torch_gate_order(w, units):
+def _torch_gate_order(w: torch.Tensor, units: int) -> torch.Tensor:
     # Keras z, r, h along the last axis -> torch r, z, n.
     return torch.cat([w[..., units : 2 * units], w[..., :units], w[..., 2 * units :]], -1)
 
 
-def gru(x, kernel, recurrent_kernel, bias=None, h0=None, mask=None, reset_after=True):
+def gru(
+    x: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+    h0: ArrayLike | None = None,
+    mask: ArrayLike | None = None,
+    reset_after: bool = True,
+) -> tuple[torch.Tensor, torch.Tensor]:
     x, kernel, recurrent_kernel, bias = _operands(x, kernel, recurrent_kernel, bias)
     units = recurrent_kernel.shape[0]
     h = _state(h0, x, units)

@@ -14,8 +14,6 @@ from typing import Any
 
 from dualnet.backend.torch.autograd import compiled
 
-__all__ = ["compile_step", "run_if", "leading_size"]
-
 
 def compile_step(fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
     """``fn`` itself (eager) or, when ``jit``, ``torch.compile(fn)`` with its gradients in the graph."""
