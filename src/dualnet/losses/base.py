@@ -55,7 +55,7 @@ def integer_class_ids(where: str, labels: Any) -> Any:
         )
         if found is not None and found[0]:
             raise ArgumentError(
-                f"{where}: class ids must be whole numbers, got the float label {float(found[1])!r}, which would be "
+                f"{where}: class ids must be whole numbers, got the float label {float(found[1]):g}, which would be "
                 "truncated; cast the labels to int (e.g. y.astype('int64')) if they are class ids, or pass "
                 "probabilities / one-hot rows of y_pred's shape"
             )

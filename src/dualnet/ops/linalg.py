@@ -120,6 +120,8 @@ def norm(x: Any, ord: Any = None, axis: int | Sequence[int] | None = None, keepd
     """
     if ord is not None and ord not in ("fro", "nuc") and not isinstance(ord, numbers.Real):
         raise ArgumentError(f"norm: ord={ord!r} is not a valid norm order; use None, 'fro', a number or inf")
+    if is_integer(axis):
+        axis = int(axis)
     if axis is not None and not isinstance(axis, int):
         axis = tuple(axis)
         if len(axis) not in (1, 2):

@@ -159,7 +159,7 @@ def _class_ids_of(labels: np.ndarray) -> np.ndarray:
         bad = ~np.isfinite(labels) | (labels != np.floor(labels))
         if bad.any():
             raise ArgumentError(
-                f"fit(class_weight=...): y holds the label {float(labels[bad][0])!r}, which is not a class id; "
+                f"fit(class_weight=...): y holds the label {float(labels[bad][0]):g}, which is not a class id; "
                 "class_weight needs integer class ids (cast y to int, e.g. y.astype('int64')) or one-hot rows"
             )
     elif labels.dtype.kind not in "iub":
