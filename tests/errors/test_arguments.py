@@ -101,6 +101,14 @@ FLAGS = cases(
     Case(
         "ops.dropout training", lambda: dn.ops.dropout(tensor(X), 0.5, training="no"), dn.ArgumentError, ("training",)
     ),
+    Case("Module.train mode", lambda: mlp().train("no"), dn.ArgumentError, ("Sequential.train(mode='no')",)),
+    Case("Module.trainable", lambda: setattr(mlp(), "trainable", "no"), dn.ArgumentError, ("trainable='no'",)),
+    Case(
+        "check_numerics gradients",
+        lambda: dn.debug.check_numerics(gradients="no"),
+        dn.ArgumentError,
+        ("check_numerics(gradients='no')",),
+    ),
 )
 
 BOOLS_AS_COUNTS = cases(

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
+from dualnet.arguments import check_bool
 from dualnet.backend.dispatch import B
 from dualnet.errors import NumericsError
 
@@ -48,7 +49,7 @@ class NumericsCheck:
     """
 
     def __init__(self, gradients: bool = True) -> None:
-        self.gradients = bool(gradients)
+        self.gradients = check_bool("check_numerics", "gradients", gradients)
         self.step = 1
         self.location: str | None = None
         self._previous: NumericsCheck | None = None

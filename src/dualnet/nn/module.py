@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from dualnet import seeding
+from dualnet.arguments import check_bool
 from dualnet.backend.dispatch import B
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
@@ -389,6 +390,7 @@ class Module:
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
+        value = check_bool(type(self).__name__, "trainable", value)
         for module in self.modules():
             for name, var in module._params.items():
                 module._trainable[name] = bool(value)
@@ -397,6 +399,7 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout active, batch statistics used) for this module and its submodules."""
+        mode = check_bool(f"{type(self).__name__}.train", "mode", mode)
         for module in self.modules():
             module.__dict__["training"] = mode
         return self
