@@ -118,6 +118,7 @@ BOOLS_AS_COUNTS = cases(
     Case("Trainer grad_accumulation", lambda: _trainer(grad_accumulation=True), dn.ArgumentError, ("=True",)),
     Case("DataLoader batch_size", lambda: dn.data.DataLoader(XT, batch_size=True), dn.ArgumentError, ("=True",)),
     Case("fit epochs", lambda: _fit(epochs=np.True_), dn.ArgumentError, ("fit(epochs=np.True_)", "epochs=10")),
+    Case("ops.zeros size", lambda: dn.ops.zeros((2, True)), dn.ArgumentError, ("zeros", "True", "must be an int")),
     Case("callback verbose", lambda: cb.ProgressBar(verbose=True), dn.ArgumentError, ("verbose=True", "0, 1, 2")),
 )
 

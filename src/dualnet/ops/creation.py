@@ -13,7 +13,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from dualnet.arguments import is_integer, is_number
+from dualnet.arguments import is_bool, is_integer, is_number
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError
@@ -38,6 +38,8 @@ Shape = int | Sequence[int]
 
 def _size(value: Any, what: str, op: str) -> int:
     try:
+        if is_bool(value):
+            raise TypeError  # bools are not sizes
         size = operator.index(value)
     except TypeError:
         raise ArgumentError(f"{op}: {what} must be an int, got {value!r}; pass Python ints") from None
