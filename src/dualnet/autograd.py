@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from dualnet.arguments import is_integer
 from dualnet.backend.dispatch import B
 from dualnet.debug import numerics as _numerics
 from dualnet.errors import ArgumentError
@@ -29,10 +30,10 @@ def _check_callable(name: str, fn: Any) -> None:
 def _positions(wrt: int | Sequence[int] | None) -> tuple[list[int], bool]:
     if wrt is None:
         return [0], True
-    if isinstance(wrt, int) and not isinstance(wrt, bool):
-        return [wrt], True
-    if isinstance(wrt, Sequence) and all(isinstance(i, int) for i in wrt):
-        return list(wrt), False
+    if is_integer(wrt):
+        return [int(wrt)], True
+    if isinstance(wrt, Sequence) and all(is_integer(i) for i in wrt):
+        return [int(i) for i in wrt], False
     raise ArgumentError(
         f"value_and_grad(wrt={wrt!r}): expected an argument position or a tuple of them, e.g. wrt=(0, 1)"
     )

@@ -8,8 +8,6 @@ what came, and how to fix it; :func:`message` builds them in that order.
 
 from __future__ import annotations
 
-import operator
-
 
 class DualnetError(Exception):
     """Base class of every error raised by dualnet."""
@@ -70,22 +68,3 @@ def message(where: str, what: str, fix: str) -> str:
     and what came, ``fix`` tells the user what to change.
     """
     return f"{where}: {what}; {fix}"
-
-
-def as_int_at_least(value: object, minimum: int) -> int | None:
-    """``value`` as an int if it is one (NumPy integers too, bools not) and ``>= minimum``, else None.
-
-    Callers raise their own ArgumentError with the argument's name when this returns None.
-    """
-    if isinstance(value, bool):
-        return None
-    try:
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-    return number if number >= minimum else None
-
-
-def int_bound(minimum: int) -> str:
-    """Words for "an int >= minimum" in error messages."""
-    return "a positive int" if minimum == 1 else f"an int >= {minimum}"

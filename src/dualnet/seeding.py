@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import secrets
 
+from dualnet.arguments import check_int
 from dualnet.backend import dispatch, selection
-from dualnet.errors import ArgumentError
 
 __all__ = ["seed"]
 
@@ -27,8 +27,7 @@ def seed(value: int) -> None:
         ArgumentError: ``value`` is not a non-negative int.
     """
 
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ArgumentError(f"dn.seed(value): expected a non-negative int, got {value!r}; pass e.g. dn.seed(0)")
+    value = check_int("dn.seed", "value", value, low=0, example="dn.seed(0)")
     _state.update(seed=value, stream=0, explicit=True)
     reseed_active_backend()
 

@@ -11,8 +11,8 @@ import dualnet as dn
 from dualnet import callbacks as cb
 
 CASES: list[tuple[Callable[[], Any], str]] = [
-    (lambda: cb.EarlyStopping(mode="maximum"), r"EarlyStopping\(mode='maximum'\): mode must be 'auto', 'min' or 'max'"),
-    (lambda: cb.EarlyStopping(patience=-1), r"EarlyStopping\(patience=-1\): patience must be an integer >= 0"),
+    (lambda: cb.EarlyStopping(mode="maximum"), r"EarlyStopping\(mode='maximum'\): mode must be one of 'auto', 'min'"),
+    (lambda: cb.EarlyStopping(patience=-1), r"EarlyStopping\(patience=-1\): patience must be an int >= 0"),
     (lambda: cb.EarlyStopping(patience=1.5), r"EarlyStopping\(patience=1.5\)"),
     (lambda: cb.EarlyStopping(min_delta=float("nan")), r"EarlyStopping\(min_delta=nan\)"),
     (lambda: cb.EarlyStopping(monitor=""), r"EarlyStopping\(monitor=''\): monitor must be the name"),

@@ -118,7 +118,7 @@ def test_bad_leaves_in_a_generator_batch(backend: str) -> None:
 
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, True, "8"])
 def test_bad_batch_size(backend: str, batch_size: object) -> None:
-    with pytest.raises(dn.ArgumentError, match="batch_size: expected a positive int"):
+    with pytest.raises(dn.ArgumentError, match="batch_size must be a positive int"):
         adapt(np.zeros(4), batch_size=batch_size, shuffle=False)  # type: ignore[arg-type]
     with pytest.raises(dn.ArgumentError, match="batch_size"):
         adapt(_batches(1), batch_size=batch_size, shuffle=False)  # type: ignore[arg-type]

@@ -45,10 +45,10 @@ def test_drop_last_with_fewer_samples_than_a_batch(backend: str) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"batch_size": 0}, "batch_size: expected a positive int, got 0"),
-        ({"prefetch": -1}, "prefetch: expected an int >= 0, got -1"),
-        ({"seed": -3}, "seed: expected an int >= 0, got -3"),
-        ({"seed": 1.5}, "seed: expected an int >= 0"),
+        ({"batch_size": 0}, r"DataLoader\(batch_size=0\): batch_size must be a positive int"),
+        ({"prefetch": -1}, r"DataLoader\(prefetch=-1\): prefetch must be an int >= 0"),
+        ({"seed": -3}, r"DataLoader\(seed=-3\): seed must be an int >= 0"),
+        ({"seed": 1.5}, r"DataLoader\(seed=1.5\): seed must be an int >= 0"),
     ],
 )
 def test_bad_arguments(backend: str, kwargs: dict[str, object], match: str) -> None:
@@ -58,5 +58,5 @@ def test_bad_arguments(backend: str, kwargs: dict[str, object], match: str) -> N
 
 def test_bad_epoch(backend: str) -> None:
     loader = DataLoader(np.zeros(4))
-    with pytest.raises(dn.ArgumentError, match="epoch: expected an int >= 0"):
+    with pytest.raises(dn.ArgumentError, match=r"set_epoch\(epoch=-1\): epoch must be an int >= 0"):
         loader.set_epoch(-1)

@@ -129,5 +129,5 @@ def test_a_good_run_is_identical_with_and_without_the_flag(backend: str) -> None
 
 def test_trainer_flag_must_be_a_bool(backend: str) -> None:
     model = _mlp()
-    with pytest.raises(dn.ArgumentError, match=r"check_numerics='yes'\): expected True or False"):
+    with pytest.raises(dn.ArgumentError, match=r"check_numerics='yes'\): check_numerics must be True or False"):
         dn.Trainer(model, dn.optim.SGD(model.parameters()), "mse", check_numerics="yes")  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ def _fit_generator(batches: list[object]) -> None:
 
 
 CASES = cases(
-    Case("split fraction", lambda: dn.data.split(XT, 1.5), dn.ArgumentError, ("got 1.5", "pass e.g. 0.2")),
+    Case("split fraction", lambda: dn.data.split(XT, 1.5), dn.ArgumentError, ("fraction=1.5", "(0, 1)", "e.g. 0.2")),
     Case(
         "split fraction as text",
         lambda: dn.data.split(XT, "half"),

@@ -55,7 +55,7 @@ from tests.errors.catalogue import Case, X, check, mlp
                 "onnx opset",
                 lambda: dn.export.onnx(mlp(), X, tmp / "m.onnx", opset=5),
                 dn.ArgumentError,
-                ("opset=5", "pass e.g. 18"),
+                ("opset=5", "an int in [13, 23]", "pass e.g. opset=18"),
             ),
             id="opset",
         ),

@@ -28,7 +28,7 @@ CASES = cases(
         "unknown reduction",
         lambda: losses.MeanSquaredError(reduction="avg"),
         dn.ArgumentError,
-        ("reduction='avg'", "mean, sum, none"),
+        ("reduction='avg'", "one of 'mean', 'sum', 'none'"),
     ),
     Case("Huber delta", lambda: losses.Huber(delta=0), dn.ArgumentError, ("Huber(delta=0)", "delta=1.0")),
     Case(
@@ -108,10 +108,10 @@ CASES = cases(
         "Recall average",
         lambda: metrics.Recall(average="weird"),
         dn.ArgumentError,
-        ("average='weird'", "'macro' or 'micro'"),
+        ("average='weird'", "one of 'macro', 'micro'"),
     ),
-    Case("AUC thresholds", lambda: metrics.AUC(num_thresholds=1), dn.ArgumentError, ("num_thresholds=1", "e.g. 200")),
-    Case("AUC curve", lambda: metrics.AUC(curve="XY"), dn.ArgumentError, ("curve='XY'", "'ROC' or 'PR'")),
+    Case("AUC thresholds", lambda: metrics.AUC(num_thresholds=1), dn.ArgumentError, ("num_thresholds=1", "=200")),
+    Case("AUC curve", lambda: metrics.AUC(curve="XY"), dn.ArgumentError, ("curve='XY'", "one of 'ROC', 'PR'")),
     Case("MeanOf non-function", lambda: metrics.MeanOf(3), dn.ArgumentError, ("MeanOf(fn=3)", "MeanOf(lambda")),  # type: ignore[arg-type]
     Case(
         "Accuracy targets",

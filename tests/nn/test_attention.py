@@ -185,7 +185,7 @@ def test_changed_feature_size_after_build(backend: str) -> None:
     [
         ({"num_heads": 0, "key_dim": 2}, r"num_heads=0\): num_heads must be a positive int"),
         ({"num_heads": 2, "key_dim": 2.5}, r"key_dim=2.5\): key_dim must be a positive int"),
-        ({"num_heads": 2, "key_dim": 2, "dropout": 1.0}, r"dropout=1.0\): must be a number in \[0, 1\)"),
+        ({"num_heads": 2, "key_dim": 2, "dropout": 1.0}, r"dropout=1.0\): dropout must be a number in \[0, 1\)"),
         ({"num_heads": 2, "key_dim": 2, "kernel_initializer": "x"}, r"kernel_initializer='x'\): unknown initializer"),
     ],
 )

@@ -262,9 +262,9 @@ def test_layer_norm_changed_sizes_name_the_layer(backend: str) -> None:
     ("factory", "match"),
     [
         (lambda: BatchNorm(momentum=1.5), r"BatchNorm\(momentum=1.5\): momentum must be a number in \[0, 1\]"),
-        (lambda: BatchNorm(epsilon=0), r"BatchNorm\(epsilon=0\): epsilon must be a positive number"),
+        (lambda: BatchNorm(epsilon=0), r"BatchNorm\(epsilon=0\): epsilon must be a number > 0"),
         (lambda: BatchNorm(axis=1.0), r"BatchNorm\(axis=1.0\): axis must be an int"),
-        (lambda: BatchNorm(num_features=0), r"BatchNorm\(num_features=0\): must be a positive int"),
+        (lambda: BatchNorm(num_features=0), r"BatchNorm\(num_features=0\): num_features must be a positive int or"),
         (lambda: LayerNorm(axis=()), r"LayerNorm\(axis=\(\)\): give at least one axis"),
         (lambda: LayerNorm(epsilon=-1.0), r"LayerNorm\(epsilon=-1.0\)"),
         (lambda: GroupNorm(groups=0), r"GroupNorm\(groups=0\): groups must be a positive int"),

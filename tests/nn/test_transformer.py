@@ -151,7 +151,7 @@ def test_bad_padding_mask_names_the_attention_layer(backend: str) -> None:
     ("kwargs", "match"),
     [
         ({"d_model": 10, "num_heads": 3}, r"d_model=10, num_heads=3\): d_model must be divisible by num_heads"),
-        ({"d_model": 8, "num_heads": 2, "dropout": -0.1}, r"dropout=-0.1\): must be a number in \[0, 1\)"),
+        ({"d_model": 8, "num_heads": 2, "dropout": -0.1}, r"dropout=-0.1\): dropout must be a number in \[0, 1\)"),
         ({"d_model": 8, "num_heads": 2, "activation": "nope"}, r"activation='nope'\): unknown activation"),
         ({"d_model": 0, "num_heads": 2}, r"d_model=0\): d_model must be a positive int"),
     ],

@@ -49,7 +49,7 @@ def test_learning_rate_and_step_count(backend: str) -> None:
     np.testing.assert_allclose(dn.ops.to_numpy(p), [-1.11] * 3, rtol=1e-6)
     opt.iterations = 7
     assert opt.iterations == 7
-    with pytest.raises(ArgumentError, match=r"SGD\(lr=-0.5\): the learning rate must be a number >= 0"):
+    with pytest.raises(ArgumentError, match=r"SGD\(lr=-0.5\): lr must be a number >= 0 or a schedule"):
         opt.lr = -0.5
 
 
@@ -121,29 +121,29 @@ def test_step_checks_the_gradients(backend: str) -> None:
 
 
 BAD_ARGUMENTS: list[tuple[Callable[[list[Any]], Any], str]] = [
-    (lambda p: optim.SGD(p, lr=-1.0), r"SGD\(lr=-1.0\): the learning rate must be a number >= 0"),
+    (lambda p: optim.SGD(p, lr=-1.0), r"SGD\(lr=-1.0\): lr must be a number >= 0 or a schedule"),
     (lambda p: optim.Adam(p, lr=float("nan")), r"Adam\(lr=nan\)"),
     (lambda p: optim.Lion(p, lr="fast"), r"Lion\(lr='fast'\)"),
     (
         lambda p: optim.Adam(p, betas=(1.0, 0.999)),
-        r"Adam\(betas=\(1.0, 0.999\)\): betas must be two numbers in \[0, 1\)",
+        r"Adam\(betas=\(1.0, 0.999\)\): betas must be 2 numbers in \[0, 1\)",
     ),
     (lambda p: optim.AdamW(p, betas=(0.9, -0.1)), r"AdamW\(betas=\(0.9, -0.1\)\)"),
     (lambda p: optim.Adam(p, betas=0.9), r"Adam\(betas=0.9\)"),
     (lambda p: optim.Lion(p, betas=(0.9, 1.5)), r"Lion\(betas=\(0.9, 1.5\)\).*betas=\(0.9, 0.99\)"),
-    (lambda p: optim.Adam(p, eps=-1e-8), r"Adam\(eps=-1e-08\): eps must be a number >= 0"),
+    (lambda p: optim.Adam(p, eps=-1e-8), r"Adam\(eps=-1e-08\): eps must be a number > 0"),
     (lambda p: optim.RMSprop(p, eps=float("nan")), r"RMSprop\(eps=nan\)"),
     (lambda p: optim.Adagrad(p, eps=-1.0), r"Adagrad\(eps=-1.0\)"),
     (lambda p: optim.SGD(p, momentum=-0.1), r"SGD\(momentum=-0.1\): momentum must be a number >= 0"),
     (lambda p: optim.SGD(p, dampening=1.5), r"SGD\(dampening=1.5\): dampening must be a number in \[0, 1\]"),
-    (lambda p: optim.SGD(p, nesterov=True), r"SGD\(nesterov=True\): needs momentum > 0 and dampening == 0"),
+    (lambda p: optim.SGD(p, nesterov=True), r"SGD\(nesterov=True\): nesterov must be False unless momentum > 0 and"),
     (lambda p: optim.AdamW(p, weight_decay=-0.1), r"AdamW\(weight_decay=-0.1\)"),
     (lambda p: optim.RMSprop(p, alpha=1.0), r"RMSprop\(alpha=1.0\): alpha must be a number in \[0, 1\)"),
     (lambda p: optim.RMSprop(p, momentum=-1), r"RMSprop\(momentum=-1\)"),
     (lambda p: optim.Adagrad(p, lr_decay=-1), r"Adagrad\(lr_decay=-1\)"),
     (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), r"Adagrad\(initial_accumulator_value=-1\)"),
     (lambda p: optim.Lion(p, weight_decay=float("nan")), r"Lion\(weight_decay=nan\)"),
-    (lambda p: optim.Adam(p, foreach="yes"), r"Adam\(foreach='yes'\): must be None, True or False"),
+    (lambda p: optim.Adam(p, foreach="yes"), r"Adam\(foreach='yes'\): foreach must be None, True or False"),
     (
         lambda p: optim.Adam([{"params": p[:1]}, {"params": p[1:], "betas": (2, 0)}]),
         r"Adam param group 1 \(betas=\(2, 0\)\): betas must be",

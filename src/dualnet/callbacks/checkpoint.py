@@ -6,8 +6,8 @@ import os
 import string
 from pathlib import Path
 
+from dualnet.arguments import argument_error, check_bool, check_float, check_int
 from dualnet.callbacks.base import Callback, Logs
-from dualnet.callbacks.checks import check_int, check_optional_number, check_verbose, fail
 from dualnet.callbacks.monitor import Monitor
 from dualnet.errors import ArgumentError
 from dualnet.io.checkpoint import save_checkpoint
@@ -62,17 +62,23 @@ class ModelCheckpoint(Callback):
         super().__init__()
         name = "ModelCheckpoint"
         if not isinstance(filepath, str | os.PathLike) or not os.fspath(filepath):
-            raise fail(name, "filepath", filepath, "must be a file path", "filepath='ckpt/e{epoch:02d}.safetensors'")
+            raise argument_error(
+                name, "filepath", filepath, "a file path", "pass e.g. filepath='ckpt/e{epoch:02d}.safetensors'"
+            )
         self.filepath = os.fspath(filepath)
         self._fields = _fields(self.filepath)
         self.monitor = Monitor(name, monitor, mode)
-        self.save_best_only = bool(save_best_only)
-        self.save_weights_only = bool(save_weights_only)
-        self.keep_last = None if keep_last is None else check_int(name, "keep_last", keep_last, 1, "keep_last=3")
-        self.initial_value_threshold = check_optional_number(
-            name, "initial_value_threshold", initial_value_threshold, "initial_value_threshold=0.5"
+        self.save_best_only = check_bool(name, "save_best_only", save_best_only)
+        self.save_weights_only = check_bool(name, "save_weights_only", save_weights_only)
+        self.keep_last = check_int(name, "keep_last", keep_last, low=1, or_none=True, example="keep_last=3")
+        self.initial_value_threshold = check_float(
+            name,
+            "initial_value_threshold",
+            initial_value_threshold,
+            or_none=True,
+            example="initial_value_threshold=0.5",
         )
-        self.verbose = check_verbose(name, verbose)
+        self.verbose = check_int(name, "verbose", verbose, low=0, high=1, example="verbose=1")
         self.best: float | None = self.initial_value_threshold
         self.paths: list[Path] = []
         self.last_path: Path | None = None

@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from dualnet.arguments import argument_error, check_bool
 from dualnet.callbacks.base import Callback, Logs
-from dualnet.callbacks.checks import fail
 from dualnet.io.atomic import WriteError
 
 __all__ = ["CSVLogger"]
@@ -35,12 +35,14 @@ class CSVLogger(Callback):
         super().__init__()
         name = "CSVLogger"
         if not isinstance(filename, str | os.PathLike) or not os.fspath(filename):
-            raise fail(name, "filename", filename, "must be a file path", "filename='training.csv'")
+            raise argument_error(name, "filename", filename, "a file path", "pass e.g. filename='training.csv'")
         if not isinstance(separator, str) or len(separator) != 1 or separator in '\r\n"':
-            raise fail(name, "separator", separator, "must be one character (not a quote or newline)", "';'")
+            raise argument_error(
+                name, "separator", separator, "one character (not a quote or newline)", "pass e.g. separator=';'"
+            )
         self.filename = Path(filename)
         self.separator = separator
-        self.append = bool(append)
+        self.append = check_bool(name, "append", append)
         self.keys: list[str] | None = None
         self._file: IO[str] | None = None
         self._writer: Any = None

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from dualnet.arguments import check_bool, check_float, check_int
 from dualnet.callbacks.base import Callback, Logs
-from dualnet.callbacks.checks import check_int, check_non_negative, check_optional_number, check_verbose
 from dualnet.callbacks.monitor import Monitor
 
 __all__ = ["EarlyStopping"]
@@ -49,13 +47,15 @@ class EarlyStopping(Callback):
     ) -> None:
         super().__init__()
         name = "EarlyStopping"
-        self.patience = check_int(name, "patience", patience, 0, "patience=3")
-        self.start_from_epoch = check_int(name, "start_from_epoch", start_from_epoch, 0, "start_from_epoch=5")
-        delta = check_non_negative(name, "min_delta", abs(min_delta) if _real(min_delta) else min_delta, "1e-4")
+        self.patience = check_int(name, "patience", patience, low=0, example="patience=3")
+        self.start_from_epoch = check_int(
+            name, "start_from_epoch", start_from_epoch, low=0, example="start_from_epoch=5"
+        )
+        delta = abs(check_float(name, "min_delta", min_delta, example="min_delta=1e-4"))  # its size, as Keras
         self.monitor = Monitor(name, monitor, mode, delta)
-        self.baseline = check_optional_number(name, "baseline", baseline, "baseline=0.9")
-        self.restore_best_weights = bool(restore_best_weights)
-        self.verbose = check_verbose(name, verbose)
+        self.baseline = check_float(name, "baseline", baseline, or_none=True, example="baseline=0.9")
+        self.restore_best_weights = check_bool(name, "restore_best_weights", restore_best_weights)
+        self.verbose = check_int(name, "verbose", verbose, low=0, high=1, example="verbose=1")
         self._reset()
 
     def _reset(self) -> None:
@@ -101,7 +101,3 @@ class EarlyStopping(Callback):
             f"EarlyStopping(monitor={self.monitor.monitor!r}, mode={self.monitor.mode!r}, patience={self.patience}, "
             f"restore_best_weights={self.restore_best_weights})"
         )
-
-
-def _real(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -15,8 +15,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from dualnet.arguments import check_callable, check_float, check_int
 from dualnet.callbacks.base import Callback, Logs
-from dualnet.callbacks.checks import check_int, check_non_negative, check_number, check_verbose, fail
 from dualnet.callbacks.monitor import Monitor
 from dualnet.errors import ArgumentError
 
@@ -59,11 +59,11 @@ class LearningRateScheduler(Callback):
     def __init__(self, schedule: Callable[..., float], verbose: int = 0) -> None:
         super().__init__()
         name = "LearningRateScheduler"
-        if not callable(schedule):
-            raise fail(name, "schedule", schedule, "must be a function (epoch, lr) -> lr", "lambda epoch, lr: lr * 0.9")
-        self.schedule = schedule
+        self.schedule = check_callable(
+            name, "schedule", schedule, what="a function (epoch, lr) -> lr", example="lambda epoch, lr: lr * 0.9"
+        )
         self._takes_lr = _takes_two_arguments(schedule)
-        self.verbose = check_verbose(name, verbose)
+        self.verbose = check_int(name, "verbose", verbose, low=0, high=1, example="verbose=1")
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
         optimizers_of("LearningRateScheduler", self.trainer)
@@ -116,12 +116,15 @@ class ReduceLROnPlateau(Callback):
     ) -> None:
         super().__init__()
         name = "ReduceLROnPlateau"
-        self.factor = check_number(name, "factor", factor, "factor=0.5", low=0.0, high=1.0)
-        self.patience = check_int(name, "patience", patience, 0, "patience=5")
-        self.cooldown = check_int(name, "cooldown", cooldown, 0, "cooldown=2")
-        self.min_lr = check_non_negative(name, "min_lr", min_lr, "min_lr=1e-6")
-        self.monitor = Monitor(name, monitor, mode, check_non_negative(name, "min_delta", min_delta, "1e-4"))
-        self.verbose = check_verbose(name, verbose)
+        self.factor = check_float(
+            name, "factor", factor, low=0.0, high=1.0, low_open=True, high_open=True, example="factor=0.5"
+        )
+        self.patience = check_int(name, "patience", patience, low=0, example="patience=5")
+        self.cooldown = check_int(name, "cooldown", cooldown, low=0, example="cooldown=2")
+        self.min_lr = check_float(name, "min_lr", min_lr, low=0.0, example="min_lr=1e-6")
+        min_delta = check_float(name, "min_delta", min_delta, low=0.0, example="min_delta=1e-4")
+        self.monitor = Monitor(name, monitor, mode, min_delta)
+        self.verbose = check_int(name, "verbose", verbose, low=0, high=1, example="verbose=1")
         self._reset()
 
     def _reset(self) -> None:

@@ -8,7 +8,9 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from dualnet.callbacks.checks import check_mode, check_monitor
+from dualnet.arguments import argument_error, check_choice
+
+MODES = ("auto", "min", "max")
 
 __all__: list[str] = []
 
@@ -34,8 +36,12 @@ class Monitor:
 
     def __init__(self, owner: str, monitor: str, mode: str, min_delta: float = 0.0) -> None:
         self.owner = owner
-        self.monitor = check_monitor(owner, monitor)
-        mode = check_mode(owner, mode)
+        if not isinstance(monitor, str) or not monitor:
+            raise argument_error(
+                owner, "monitor", monitor, "the name of a logged value", "pass e.g. monitor='val_loss'"
+            )
+        self.monitor = monitor
+        mode = check_choice(owner, "mode", mode, MODES, fix="pass e.g. mode='min' for a loss, 'max' for accuracy")
         self.mode = auto_mode(self.monitor) if mode == "auto" else mode
         self.min_delta = abs(min_delta)
 

@@ -8,8 +8,32 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from dualnet.arguments import argument_error, is_integer
 from dualnet.callbacks.base import Callback, Logs, global_step
-from dualnet.callbacks.checks import fail
+
+
+def check_verbose(where: str, verbose: Any) -> int | str:
+    """``verbose`` as 0 (silent), 1 (a progress bar), 2 (one line per epoch) or ``"auto"``; bools are refused."""
+    if isinstance(verbose, str) and verbose == "auto":
+        return "auto"
+    if is_integer(verbose) and 0 <= verbose <= 2:
+        return int(verbose)
+    raise argument_error(
+        where,
+        "verbose",
+        verbose,
+        "0, 1, 2 or 'auto'",
+        "pass e.g. verbose=2 (0 silent, 1 a progress bar, 2 a line per epoch)",
+    )
+
+
+def resolve_verbose(verbose: int | str) -> int:
+    """A checked ``verbose`` as 0, 1 or 2: ``"auto"`` is 1 when stdout is a terminal, else 2."""
+    if verbose == "auto":
+        isatty = getattr(sys.stdout, "isatty", None)
+        return 1 if isatty is not None and isatty() else 2
+    return int(verbose)
+
 
 __all__ = ["ProgressBar"]
 
@@ -48,9 +72,7 @@ class ProgressBar(Callback):
 
     def __init__(self, verbose: int | str = 1) -> None:
         super().__init__()
-        if verbose not in (0, 1, 2, "auto") or isinstance(verbose, bool):
-            raise fail("ProgressBar", "verbose", verbose, "must be 0, 1, 2 or 'auto'", "verbose=2")
-        self.verbose = verbose
+        self.verbose = check_verbose("ProgressBar", verbose)
         self._mode = self._resolve()
         self._bar: Any = None
         self._batches = 0
@@ -58,10 +80,7 @@ class ProgressBar(Callback):
         self._start = 0.0
 
     def _resolve(self) -> int:
-        if self.verbose == "auto":
-            isatty = getattr(sys.stdout, "isatty", None)
-            return 1 if isatty is not None and isatty() else 2
-        return int(self.verbose)
+        return resolve_verbose(self.verbose)
 
     @property
     def needs_batch_logs(self) -> bool:

@@ -11,8 +11,8 @@ import os
 import time
 from pathlib import Path
 
+from dualnet.arguments import argument_error, check_bool, is_integer
 from dualnet.callbacks.base import Callback, Logs, global_step
-from dualnet.callbacks.checks import fail
 from dualnet.callbacks.event_writer import EventFileWriter
 
 __all__ = ["TensorBoard"]
@@ -44,15 +44,16 @@ class TensorBoard(Callback):
         super().__init__()
         name = "TensorBoard"
         if not isinstance(log_dir, str | os.PathLike) or not os.fspath(log_dir):
-            raise fail(name, "log_dir", log_dir, "must be a folder path", "log_dir='logs/run1'")
+            raise argument_error(name, "log_dir", log_dir, "a folder path", "pass e.g. log_dir='logs/run1'")
         if update_freq == "batch":
             update_freq = 1
-        valid_int = isinstance(update_freq, int) and not isinstance(update_freq, bool) and update_freq >= 1
-        if update_freq != "epoch" and not valid_int:
-            raise fail(name, "update_freq", update_freq, "must be 'epoch', 'batch' or an integer >= 1", "'epoch'")
+        if update_freq != "epoch" and not (is_integer(update_freq) and update_freq >= 1):
+            raise argument_error(
+                name, "update_freq", update_freq, "'epoch', 'batch' or an int >= 1", "pass e.g. update_freq='epoch'"
+            )
         self.log_dir = Path(log_dir)
-        self.update_freq: str | int = update_freq
-        self.write_steps_per_second = bool(write_steps_per_second)
+        self.update_freq: str | int = update_freq if isinstance(update_freq, str) else int(update_freq)
+        self.write_steps_per_second = check_bool(name, "write_steps_per_second", write_steps_per_second)
         self._train = EventFileWriter(self.log_dir / "train")
         self._validation = EventFileWriter(self.log_dir / "validation")
         self._batch_step = 0

@@ -112,7 +112,7 @@ def adapt(
             or switch backend).
         ShapeError: arrays with different numbers of samples.
     """
-    size = 32 if batch_size is None else check_batch_size(batch_size)
+    size = 32 if batch_size is None else check_batch_size("adapt", batch_size)
     label = name if isinstance(name, str) else "data"
     if isinstance(data, DataLoader | Batches):
         return data

@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 
 from dualnet import seeding, tree
+from dualnet.arguments import check_bool, check_int
 from dualnet.data import structure
 from dualnet.data.convert import as_numpy, numpy_to_native
 from dualnet.data.prefetch import Prefetcher
-from dualnet.errors import ArgumentError, as_int_at_least, int_bound
+from dualnet.errors import ArgumentError
 
 __all__ = ["DataLoader"]
 
@@ -64,11 +65,12 @@ class DataLoader:
         *,
         name: tree.Names = "data",
     ) -> None:
-        self._batch_size = check_batch_size(batch_size)
-        self._prefetch = _check_int(prefetch, "prefetch", minimum=0, example="prefetch=2, or 0 to turn it off")
-        self._seed = seeding.current_seed() if seed is None else _check_int(seed, "seed", 0, "seed=0")
-        self._shuffle = _check_flag(shuffle, "shuffle")
-        self._drop_last = _check_flag(drop_last, "drop_last")
+        where = "DataLoader"
+        self._batch_size = check_batch_size(where, batch_size)
+        self._prefetch = check_int(where, "prefetch", prefetch, low=0, example="prefetch=2, or 0 to turn it off")
+        self._seed = seeding.current_seed() if seed is None else check_int(where, "seed", seed, low=0, example="seed=0")
+        self._shuffle = check_bool(where, "shuffle", shuffle)
+        self._drop_last = check_bool(where, "drop_last", drop_last)
         leaves, self._paths, self._treedef = tree.flatten(data, name)
         self._leaves = [as_numpy(leaf, path) for leaf, path in zip(leaves, self._paths)]
         self._n = structure.num_samples(self._leaves, self._paths)
@@ -117,11 +119,13 @@ class DataLoader:
 
     def set_epoch(self, epoch: int) -> None:
         """Make the next pass use the order of ``epoch`` (>= 0)."""
-        self._epoch = _check_int(epoch, "epoch", 0, "set_epoch(0)")
+        self._epoch = check_int("DataLoader.set_epoch", "epoch", epoch, low=0, example="set_epoch(0)")
 
     def order(self, epoch: int | None = None) -> np.ndarray:
         """The sample indices of one epoch's pass, shape ``(n,)``: a permutation when shuffling, else ``arange``."""
-        epoch = self._epoch if epoch is None else _check_int(epoch, "epoch", 0, "order(0)")
+        epoch = (
+            self._epoch if epoch is None else check_int("DataLoader.order", "epoch", epoch, low=0, example="order(0)")
+        )
         if not self._shuffle:
             return np.arange(self._n)
         return np.random.default_rng([self._seed, epoch]).permutation(self._n)
@@ -163,20 +167,6 @@ class DataLoader:
         )
 
 
-def check_batch_size(batch_size: Any) -> int:
-    """``batch_size`` as an int > 0, else ArgumentError."""
-    return _check_int(batch_size, "batch_size", 1, "batch_size=32")
-
-
-def _check_int(value: Any, what: str, minimum: int, example: str) -> int:
-    number = as_int_at_least(value, minimum)
-    if number is None:
-        raise ArgumentError(f"{what}: expected {int_bound(minimum)}, got {value!r}; pass e.g. {example}")
-    return number
-
-
-def _check_flag(value: Any, name: str) -> bool:
-    """``value`` if it is a bool (NumPy's included); a string such as Keras's ``shuffle="batch"`` is refused."""
-    if not isinstance(value, bool | np.bool_):
-        raise ArgumentError(f"DataLoader({name}={value!r}): expected True or False; pass e.g. {name}=True")
-    return bool(value)
+def check_batch_size(where: str, batch_size: Any) -> int:
+    """``batch_size`` as an int > 0, else ArgumentError naming ``where`` (the call that took it)."""
+    return check_int(where, "batch_size", batch_size, low=1, example="batch_size=32")

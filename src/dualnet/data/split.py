@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from dualnet import tree
+from dualnet.arguments import check_float
 from dualnet.data import structure
 from dualnet.data.convert import as_numpy
 from dualnet.errors import ArgumentError
@@ -28,11 +29,16 @@ def split(data: Any, fraction: float, *, name: tree.Names = "data") -> tuple[Any
             or a split leaving either side empty.
         ShapeError: arrays with different numbers of samples.
     """
-    if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0.0 < fraction < 1.0:
-        raise ArgumentError(
-            f"validation_split: expected a fraction strictly between 0 and 1, got {fraction!r}; "
-            "pass e.g. 0.2 to hold out the last 20% of the samples"
-        )
+    fraction = check_float(
+        "split",
+        "fraction",
+        fraction,
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+        example="0.2 (strictly between 0 and 1) to hold out the last 20% of the samples",
+    )
     if not tree.is_container(data) and not hasattr(data, "__array__"):
         raise ArgumentError(
             f"validation_split: needs NumPy arrays to split, got {type(data).__name__}; "

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from dualnet import tree
+from dualnet.arguments import check_bool
 from dualnet.backend.dispatch import B
 from dualnet.errors import NumericsError
 
@@ -51,7 +52,7 @@ class NumericsCheck:
     """
 
     def __init__(self, gradients: bool = True) -> None:
-        self.gradients = bool(gradients)
+        self.gradients = check_bool("check_numerics", "gradients", gradients)
         self.step = 1
         self.location: str | None = None
         self._previous: NumericsCheck | None = None

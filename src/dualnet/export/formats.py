@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from dualnet.arguments import check_int
 from dualnet.autograd import no_grad
 from dualnet.backend.dispatch import B
 from dualnet.backend.selection import backend
@@ -90,8 +91,7 @@ def onnx(
         UnsupportedError: the ``onnx`` package is missing, or on tensorflow the ``tf2onnx`` package.
 
     """
-    if isinstance(opset, bool) or not isinstance(opset, int) or not 13 <= opset <= 23:
-        raise ArgumentError(f"dn.export.onnx(opset={opset!r}): opset must be an int in [13, 23]; pass e.g. 18")
+    opset = check_int("dn.export.onnx", "opset", opset, low=13, high=23, example="opset=18")
     _require("onnx", "ONNX export", "pip install onnx onnxscript onnxruntime tf2onnx")
     with _traceable(model, example, dynamic_batch) as x:
         B.export_onnx(model, x, os.fspath(path), dynamic_batch, opset)

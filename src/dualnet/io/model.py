@@ -187,6 +187,8 @@ def encode_module(module: Module, paths: dict[int, str]) -> dict[str, Any]:
 
 def _encode(value: Any, paths: dict[int, str], where: str, arg: str) -> Any:
 
+    if isinstance(value, np.bool_ | np.integer | np.floating):
+        value = value.item()  # constructors take NumPy scalars; the config stores them as JSON numbers
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float) and math.isfinite(value):

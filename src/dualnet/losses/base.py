@@ -9,12 +9,13 @@ divides the weighted sum by the number of values, as Keras does.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_choice
 from dualnet.backend.dispatch import B
+from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, ShapeError
 
 __all__ = ["Loss", "REDUCTIONS"]
@@ -35,6 +36,32 @@ def compatible(a: tuple[int | None, ...], b: tuple[int | None, ...]) -> bool:
 def concrete(x: Any) -> np.ndarray | None:
     """``x`` on the host in eager mode; None while a compiled step is being traced (no values yet)."""
     return None if B.is_tracing() else B.to_numpy(x)
+
+
+def integer_class_ids(where: str, labels: Any) -> Any:
+    """``labels`` as integer class ids: int32/int64 as they are, other dtypes cast to int64.
+
+    Float ids must be whole numbers (``1.0`` is class 1): in eager mode a float id
+    with a fractional part (or NaN) raises ArgumentError instead of being truncated;
+    one flag and one value cross to the host, not the labels. Skipped while tracing.
+    """
+    dtype = B.dtype(labels)
+    if dtype in ("int32", "int64"):
+        return labels
+    count = B.size(labels)
+    if is_float(dtype) and isinstance(count, int) and count > 0 and not B.is_tracing():
+        flat = B.ravel(labels)
+        fractional = B.not_equal(flat, B.floor(flat))  # NaN too: it differs from itself
+        found = concrete(
+            B.stack([B.cast(B.any(fractional), dtype), B.take(flat, B.argmax(B.cast(fractional, "int32")))])
+        )
+        if found is not None and found[0]:
+            raise ArgumentError(
+                f"{where}: class ids must be whole numbers, got the float label {float(found[1]):g}, which would be "
+                "truncated; cast the labels to int (e.g. y.astype('int64')) if they are class ids, or pass "
+                "probabilities / one-hot rows of y_pred's shape"
+            )
+    return B.cast(labels, "int64")
 
 
 def check_class_ids(where: str, labels: Any, classes: int | None, allowed: str = "") -> None:
@@ -86,25 +113,6 @@ def class_axis(where: str, axis: int, rank: int) -> int:
     return axis % rank
 
 
-def check_axis_arg(where: str, axis: Any) -> int:
-    """A constructor's ``axis`` argument, which must be an int."""
-    if isinstance(axis, bool) or not isinstance(axis, int):
-        raise ArgumentError(f"{where}(axis={axis!r}): axis must be an int; pass e.g. axis=-1")
-    return axis
-
-
-def is_number(value: Any) -> bool:
-    """A real number, not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def check_fraction(where: str, name: str, value: Any) -> float:
-    """A constructor argument that must be a number in [0, 1] (``label_smoothing``), as a float."""
-    if not is_number(value) or not 0.0 <= float(value) <= 1.0:
-        raise ArgumentError(f"{where}({name}={value!r}): {name} must be a number in [0, 1]; pass e.g. {name}=0.1")
-    return float(value)
-
-
 def same_shape(name: str, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
     """``y_pred`` and ``y_true`` as tensors of ``y_pred``'s dtype, or a ShapeError naming both shapes."""
     y_pred = B.convert_to_tensor(y_pred)
@@ -134,11 +142,7 @@ class Loss:
     """
 
     def __init__(self, reduction: str = "mean") -> None:
-        if reduction not in REDUCTIONS:
-            raise ArgumentError(
-                f"{type(self).__name__}(reduction={reduction!r}): unknown reduction; use one of {', '.join(REDUCTIONS)}"
-            )
-        self.reduction = reduction
+        self.reduction = check_choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         """The unreduced loss, one value per example."""

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualnet.arguments import check_axis, check_bool, check_int, check_probability
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.losses.base import (
     EPSILON,
     Loss,
-    check_axis_arg,
     check_class_ids,
-    check_fraction,
     class_axis,
     compatible,
+    integer_class_ids,
     mean_over_features,
 )
 from dualnet.losses.ranks import matched_shapes
@@ -36,8 +36,10 @@ class BinaryCrossEntropy(Loss):
 
     def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.from_logits = bool(from_logits)
-        self.label_smoothing = check_fraction("BinaryCrossEntropy", "label_smoothing", label_smoothing)
+        self.from_logits = check_bool("BinaryCrossEntropy", "from_logits", from_logits)
+        self.label_smoothing = check_probability(
+            "BinaryCrossEntropy", "label_smoothing", label_smoothing, example="label_smoothing=0.1"
+        )
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         y_pred, y_true = matched_shapes("BinaryCrossEntropy", y_pred, y_true)
@@ -82,15 +84,18 @@ class CrossEntropy(Loss):
         reduction: str = "mean",
     ) -> None:
         super().__init__(reduction)
-        self.from_logits = bool(from_logits)
-        self.label_smoothing = check_fraction("CrossEntropy", "label_smoothing", label_smoothing)
-        if ignore_index is not None and (isinstance(ignore_index, bool) or not isinstance(ignore_index, int)):
-            raise ArgumentError(
-                f"CrossEntropy(ignore_index={ignore_index!r}): ignore_index must be an int or None; "
-                "pass the class id that marks padding, e.g. ignore_index=-100"
-            )
-        self.ignore_index = ignore_index
-        self.axis = check_axis_arg("CrossEntropy", axis)
+        self.from_logits = check_bool("CrossEntropy", "from_logits", from_logits)
+        self.label_smoothing = check_probability(
+            "CrossEntropy", "label_smoothing", label_smoothing, example="label_smoothing=0.1"
+        )
+        self.ignore_index = check_int(
+            "CrossEntropy",
+            "ignore_index",
+            ignore_index,
+            or_none=True,
+            example="ignore_index=-100, the class id that marks padding",
+        )
+        self.axis = check_axis("CrossEntropy", "axis", axis)
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         return self._values(y_pred, y_true)[0]
@@ -134,8 +139,7 @@ class CrossEntropy(Loss):
         return B.add(B.multiply(1.0 - s, nll), B.multiply(-s, B.mean(log_probs, axis)))
 
     def _sparse(self, y_pred: Any, labels: Any, axis: int, classes: int | None) -> tuple[Any, Any]:
-        if B.dtype(labels) not in ("int32", "int64"):
-            labels = B.cast(labels, "int64")  # float or small-int ids, as Keras's sparse losses accept
+        labels = integer_class_ids("CrossEntropy", labels)  # float or small-int ids, as Keras's sparse losses accept
         valid = None
         allowed = ""
         if self.ignore_index is not None:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualnet.arguments import check_axis, check_float
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
 from dualnet.losses.base import (
     EPSILON,
     Loss,
-    check_axis_arg,
     class_axis,
-    is_number,
     mean_over_features,
 )
 from dualnet.losses.ranks import matched_shapes
@@ -67,9 +65,7 @@ class Huber(Loss):
 
     def __init__(self, delta: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        if not is_number(delta) or not float(delta) > 0:
-            raise ArgumentError(f"Huber(delta={delta!r}): delta must be a positive number; pass e.g. delta=1.0")
-        self.delta = float(delta)
+        self.delta = check_float("Huber", "delta", delta, low=0.0, low_open=True, example="delta=1.0")
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         y_pred, y_true = matched_shapes("Huber", y_pred, y_true)
@@ -95,7 +91,7 @@ class CosineSimilarity(Loss):
 
     def __init__(self, axis: int = -1, reduction: str = "mean") -> None:
         super().__init__(reduction)
-        self.axis = check_axis_arg("CosineSimilarity", axis)
+        self.axis = check_axis("CosineSimilarity", "axis", axis)
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         y_pred, y_true = matched_shapes("CosineSimilarity", y_pred, y_true)

@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, ShapeError, StateError
-from dualnet.losses.base import compatible, is_number
+from dualnet.errors import ShapeError, StateError
+from dualnet.losses.base import compatible, integer_class_ids
 
 __all__ = ["Metric"]
 
@@ -88,7 +89,10 @@ def ratio(numerator: Any, denominator: Any) -> np.ndarray:
 
 
 def class_ids(where: str, y_pred: Any, y_true: Any) -> Any:
-    """Integer ids from ``y_true``: ids of y_pred's shape minus its last axis (or that axis as 1), or one-hot."""
+    """Integer ids from ``y_true``: ids of y_pred's shape minus its last axis (or that axis as 1), or one-hot.
+
+    Float ids must be whole numbers (ArgumentError otherwise, checked in eager mode).
+    """
     pred_shape, true_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
     if compatible(true_shape, pred_shape[:-1]):
         ids = y_true
@@ -101,7 +105,7 @@ def class_ids(where: str, y_pred: Any, y_true: Any) -> Any:
             f"{where}: y_pred has shape {pred_shape} (classes last) but y_true has shape {true_shape}; "
             f"pass integer class ids of shape {pred_shape[:-1]} or one-hot rows of shape {pred_shape}"
         )
-    return ids if B.dtype(ids) in ("int32", "int64") else B.cast(ids, "int64")
+    return integer_class_ids(where, ids)
 
 
 def matched(where: str, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
@@ -122,6 +126,4 @@ def matched(where: str, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
 
 def check_threshold(where: str, threshold: Any) -> float:
     """A constructor's ``threshold``: a number in [0, 1], as a float."""
-    if not is_number(threshold) or not 0.0 <= float(threshold) <= 1.0:
-        raise ArgumentError(f"{where}(threshold={threshold!r}): threshold must be in [0, 1]; pass e.g. threshold=0.5")
-    return float(threshold)
+    return check_probability(where, "threshold", threshold, example="threshold=0.5")

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_choice, check_int
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, ShapeError
+from dualnet.errors import ShapeError
 from dualnet.losses.base import check_class_ids, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
@@ -21,13 +22,10 @@ class _Confusion(Metric):
         super().__init__(name)
         where = type(self).__name__
         self.threshold = check_threshold(where, threshold)
-        binary_or_count = num_classes is None or (
-            isinstance(num_classes, int) and not isinstance(num_classes, bool) and num_classes >= 2
+        num_classes = check_int(
+            where, "num_classes", num_classes, low=2, or_none=True, example="num_classes=10, or None (binary)"
         )
-        if not binary_or_count:
-            raise ArgumentError(f"{where}(num_classes={num_classes!r}): pass None (binary) or an int >= 2")
-        if average not in ("macro", "micro"):
-            raise ArgumentError(f"{where}(average={average!r}): use 'macro' or 'micro'")
+        average = check_choice(where, "average", average, ("macro", "micro"))
         self.num_classes, self.average = num_classes, average
         for state in ("true_positives", "predicted_positives", "actual_positives"):
             self.add_state(state, (num_classes or 1,))
@@ -183,10 +181,8 @@ class AUC(Metric):
 
     def __init__(self, num_thresholds: int = 200, curve: str = "ROC", name: str | None = None) -> None:
         super().__init__(name)
-        if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int) or num_thresholds < 2:
-            raise ArgumentError(f"AUC(num_thresholds={num_thresholds!r}): pass an int > 1, e.g. 200")
-        if not isinstance(curve, str) or curve.upper() not in ("ROC", "PR"):
-            raise ArgumentError(f"AUC(curve={curve!r}): use 'ROC' or 'PR'")
+        num_thresholds = check_int("AUC", "num_thresholds", num_thresholds, low=2, example="num_thresholds=200")
+        curve = check_choice("AUC", "curve", curve, ("ROC", "PR"), ignore_case=True)
         self.num_thresholds, self.curve = num_thresholds, curve.upper()
         # Weighted counts per bucket between thresholds; the cumulative sums in result() give tp and fp.
         self.add_state("positives", (num_thresholds,))

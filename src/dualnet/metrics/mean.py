@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from dualnet import losses
+from dualnet.arguments import check_callable, check_int
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, ShapeError
+from dualnet.errors import ShapeError
 from dualnet.losses.base import check_class_ids, compatible, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
@@ -197,9 +198,7 @@ class TopKAccuracy(Mean):
 
     def __init__(self, k: int = 5, name: str | None = None) -> None:
         super().__init__(name)
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ArgumentError(f"TopKAccuracy(k={k!r}): k must be a positive int; pass e.g. k=5")
-        self.k = k
+        self.k = check_int("TopKAccuracy", "k", k, low=1, example="k=5")
 
     def values(self, y_pred: Any, y_true: Any) -> Any:
         ids = class_ids("TopKAccuracy", y_pred, B.convert_to_tensor(y_true))
@@ -247,11 +246,13 @@ class MeanOf(Mean):
     """
 
     def __init__(self, fn: Callable[[Any, Any], Any], name: str | None = None) -> None:
-        if not callable(fn):
-            raise ArgumentError(
-                f"MeanOf(fn={fn!r}): fn must be a function (y_pred, y_true) -> values; pass e.g. "
-                "MeanOf(lambda y_pred, y_true: dn.ops.abs(y_pred - y_true))"
-            )
+        check_callable(
+            "MeanOf",
+            "fn",
+            fn,
+            what="a function (y_pred, y_true) -> values",
+            example="MeanOf(lambda y_pred, y_true: dn.ops.abs(y_pred - y_true))",
+        )
         super().__init__(name or getattr(fn, "__name__", type(fn).__name__))
         self.fn = fn
 

@@ -18,21 +18,16 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_bool, check_int, check_probability
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
-from dualnet.errors import ArgumentError, DTypeError, ShapeError
+from dualnet.errors import DTypeError, ShapeError
 from dualnet.nn import initializers
 from dualnet.nn.module import Module
 
 __all__ = ["MultiHeadAttention"]
 
 _PROJECTIONS = ("query", "key", "value", "output")
-
-
-def _positive_int(owner: str, name: str, value: Any, example: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ArgumentError(f"{owner}({name}={value!r}): {name} must be a positive int; pass e.g. {example}")
-    return value
 
 
 def large_negative(dtype: str) -> float:
@@ -88,19 +83,24 @@ class MultiHeadAttention(Module):
     ) -> None:
         super().__init__()
         owner = "MultiHeadAttention"
-        self.num_heads = _positive_int(owner, "num_heads", num_heads, "num_heads=8")
-        self.key_dim = _positive_int(owner, "key_dim", key_dim, "key_dim=64 (the size of each head)")
-        self.value_dim = key_dim if value_dim is None else _positive_int(owner, "value_dim", value_dim, "64")
-        if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0.0 <= dropout < 1.0:
-            raise ArgumentError(f"{owner}(dropout={dropout!r}): must be a number in [0, 1); pass e.g. dropout=0.1")
+        self.num_heads = check_int(owner, "num_heads", num_heads, low=1, example="num_heads=8")
+        self.key_dim = check_int(owner, "key_dim", key_dim, low=1, example="key_dim=64 (the size of each head)")
+        value_dim = check_int(owner, "value_dim", value_dim, low=1, or_none=True, example="value_dim=64")
+        self.value_dim = self.key_dim if value_dim is None else value_dim
         if isinstance(output_shape, tuple | list) and len(output_shape) == 1:
             output_shape = output_shape[0]
-        if output_shape is not None:
-            _positive_int(owner, "output_shape", output_shape, "output_shape=256 (or None: the query's size)")
+        output_shape = check_int(
+            owner,
+            "output_shape",
+            output_shape,
+            low=1,
+            or_none=True,
+            example="output_shape=256, or None (the query's size)",
+        )
+        self.dropout = check_probability(owner, "dropout", dropout, high_open=True, example="dropout=0.1")
         for arg, value in (("kernel_initializer", kernel_initializer), ("bias_initializer", bias_initializer)):
             initializers.get(value, where=f"{owner}({arg}={value!r})")
-        self.dropout = float(dropout)
-        self.use_bias = bool(use_bias)
+        self.use_bias = check_bool(owner, "use_bias", use_bias)
         self.output_shape = output_shape
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
@@ -140,6 +140,9 @@ class MultiHeadAttention(Module):
         causal: bool = False,
         return_attention_scores: bool = False,
     ) -> Any:
+        where = f"{type(self).__name__}.forward"
+        causal = check_bool(where, "causal", causal)
+        return_attention_scores = check_bool(where, "return_attention_scores", return_attention_scores)
         value = query if value is None else value
         key = value if key is None else key
         if self.features is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, overload
 
+from dualnet.arguments import is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn.module import Module
@@ -77,10 +78,11 @@ class Sequential(Module):
             # The layers keep the names (in error messages) and the weight stream they have in this model.
             part._take_naming_from(self)
             return part
-        if isinstance(index, bool) or not isinstance(index, int):
+        if not is_integer(index):
             raise ArgumentError(
                 f"{self._where()}: indices must be ints or slices, got {type(index).__name__}; e.g. seq[0], seq[1:]"
             )
+        index = int(index)
         if not -self._length <= index < self._length:
             raise IndexError(f"{self._where()}: index {index} is out of range for {self._length} layers")
         return self.__dict__[str(index % self._length)]  # type: ignore[no-any-return]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import check_bool, check_choice, check_int, check_int_tuple
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
@@ -29,50 +30,16 @@ PADDINGS = ("valid", "same")
 # -- argument checks, shared by every spatial layer ----------------------------------------------
 
 
-def int_tuple(where: str, name: str, value: Any, rank: int, minimum: int = 1) -> tuple[int, ...]:
-    """``value`` (an int, or a sequence of ``rank`` ints, each ``>= minimum``) as a ``rank``-tuple.
-
-    Raises ArgumentError naming ``where`` (e.g. ``"Conv2D"``) and the argument otherwise.
-    """
-    items = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else value
-    if (
-        not isinstance(items, Sequence)
-        or isinstance(items, str)
-        or len(items) != rank
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in items)
-    ):
-        example = ", ".join(["2"] * rank) + ("," if rank == 1 else "")
-        raise ArgumentError(
-            f"{where}({name}={value!r}): {name} must be an int >= {minimum} or a tuple of {rank} such ints "
-            f"(one per spatial dimension); pass e.g. {name}=2 or {name}=({example})"
-        )
-    return tuple(items)
-
-
 def padding_arg(where: str, value: Any) -> str:
-    """``value`` lower-cased if it is ``"valid"`` or ``"same"``; ArgumentError naming ``padding`` otherwise."""
-    lowered = value.lower() if isinstance(value, str) else value
-    if lowered not in PADDINGS:
-        raise ArgumentError(
-            f"{where}(padding={value!r}): padding must be one of {', '.join(map(repr, PADDINGS))}; "
-            "use 'valid' for no padding or 'same' to keep ceil(size / strides) positions"
-        )
-    return str(lowered)
-
-
-def positive_int(where: str, name: str, value: Any, example: int = 1, or_none: bool = False) -> int:
-    """``value`` if it is a positive int; ArgumentError naming ``where`` and the argument otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        alternative = " or None (inferred at the first call)" if or_none else ""
-        raise ArgumentError(
-            f"{where}({name}={value!r}): {name} must be a positive int{alternative}; pass e.g. {name}={example}"
-        )
-    return value
-
-
-def optional_channels(where: str, value: Any) -> int | None:
-    """``in_channels``: a positive int, or None to take it from the first call."""
-    return None if value is None else positive_int(where, "in_channels", value, 3, or_none=True)
+    """``value`` lower-cased if it is ``"valid"`` or ``"same"`` in any case, else ArgumentError naming ``padding``."""
+    return check_choice(
+        where,
+        "padding",
+        value,
+        PADDINGS,
+        ignore_case=True,
+        fix="use 'valid' for no padding or 'same' to keep ceil(size / strides) positions",
+    )
 
 
 def effective_window(kernel_size: Sequence[int], dilation: Sequence[int]) -> tuple[int, ...]:
@@ -151,15 +118,17 @@ class _SpatialConv(Module):
         dtype: str,
     ) -> None:
         where = type(self).__name__
-        self.kernel_size = int_tuple(where, "kernel_size", kernel_size, self.rank)
-        self.strides = int_tuple(where, "strides", strides, self.rank)
+        self.kernel_size = check_int_tuple(where, "kernel_size", kernel_size, self.rank)
+        self.strides = check_int_tuple(where, "strides", strides, self.rank)
         self.padding = padding_arg(where, padding)
-        self.dilation_rate = int_tuple(where, "dilation_rate", dilation_rate, self.rank)
+        self.dilation_rate = check_int_tuple(where, "dilation_rate", dilation_rate, self.rank)
         self.activation = activations.get(activation, where=f"{where}(activation={activation!r})")
-        self.use_bias = bool(use_bias)
+        self.use_bias = check_bool(where, "use_bias", use_bias)
         initializers.get(bias_initializer, where=f"{where}(bias_initializer={bias_initializer!r})")
         self.bias_initializer = bias_initializer
-        self.in_channels = optional_channels(where, in_channels)
+        self.in_channels = check_int(
+            where, "in_channels", in_channels, low=1, or_none=True, example="in_channels=3, or None (inferred)"
+        )
         self.dtype = dtype
         self.built = False
 
@@ -213,8 +182,8 @@ class _Conv(_SpatialConv):
     ) -> None:
         super().__init__()
         where = type(self).__name__
-        self.filters = positive_int(where, "filters", filters, 32)
-        self.groups = positive_int(where, "groups", groups)
+        self.filters = filters = check_int(where, "filters", filters, low=1, example="filters=32")
+        self.groups = groups = check_int(where, "groups", groups, low=1, example="groups=1")
         if filters % groups:
             raise ArgumentError(
                 f"{where}(filters={filters}, groups={groups}): filters must be divisible by groups; change one of them"
@@ -222,15 +191,15 @@ class _Conv(_SpatialConv):
         self._common(
             kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
         )
-        if in_channels is not None and in_channels % groups:
+        if self.in_channels is not None and self.in_channels % groups:
             raise ArgumentError(
-                f"{where}(in_channels={in_channels}, groups={groups}): in_channels must be divisible by groups; "
+                f"{where}(in_channels={self.in_channels}, groups={groups}): in_channels must be divisible by groups; "
                 "change one of them"
             )
         initializers.get(kernel_initializer, where=f"{where}(kernel_initializer={kernel_initializer!r})")
         self.kernel_initializer = kernel_initializer
-        if in_channels is not None:
-            self._create(in_channels)
+        if self.in_channels is not None:
+            self._create(self.in_channels)
 
     def _create(self, in_channels: int) -> None:
         self.in_channels = in_channels
@@ -323,14 +292,16 @@ class DepthwiseConv2D(_SpatialConv):
     ) -> None:
         super().__init__()
         where = type(self).__name__
-        self.depth_multiplier = positive_int(where, "depth_multiplier", depth_multiplier)
+        self.depth_multiplier = check_int(
+            where, "depth_multiplier", depth_multiplier, low=1, example="depth_multiplier=1"
+        )
         self._common(
             kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
         )
         initializers.get(depthwise_initializer, where=f"{where}(depthwise_initializer={depthwise_initializer!r})")
         self.depthwise_initializer = depthwise_initializer
-        if in_channels is not None:
-            self._create(in_channels)
+        if self.in_channels is not None:
+            self._create(self.in_channels)
 
     def _create(self, in_channels: int) -> None:
         self.in_channels = in_channels

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import check_int, check_int_tuple
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 from dualnet.nn import initializers
-from dualnet.nn.conv import _SpatialConv, int_tuple, positive_int
+from dualnet.nn.conv import _SpatialConv
 
 __all__ = ["Conv2DTranspose"]
 
@@ -52,13 +53,20 @@ class Conv2DTranspose(_SpatialConv):
     ) -> None:
         super().__init__()
         where = type(self).__name__
-        self.filters = positive_int(where, "filters", filters, 32)
+        self.filters = check_int(where, "filters", filters, low=1, example="filters=32")
         self._common(
             kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
         )
         self.output_padding: tuple[int, ...] | None = None
         if output_padding is not None:
-            self.output_padding = int_tuple(where, "output_padding", output_padding, self.rank, minimum=0)
+            self.output_padding = check_int_tuple(
+                where,
+                "output_padding",
+                output_padding,
+                self.rank,
+                low=0,
+                example="output_padding=1 or output_padding=(1, 1), each smaller than its stride",
+            )
             if any(p >= s for p, s in zip(self.output_padding, self.strides)):
                 raise ArgumentError(
                     f"{where}(output_padding={output_padding!r}, strides={strides!r}): each output_padding must be "
@@ -66,8 +74,8 @@ class Conv2DTranspose(_SpatialConv):
                 )
         initializers.get(kernel_initializer, where=f"{where}(kernel_initializer={kernel_initializer!r})")
         self.kernel_initializer = kernel_initializer
-        if in_channels is not None:
-            self._create(in_channels)
+        if self.in_channels is not None:
+            self._create(self.in_channels)
 
     def _create(self, in_channels: int) -> None:
         self.in_channels = in_channels

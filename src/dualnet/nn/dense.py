@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
-from dualnet.errors import ArgumentError, DTypeError, ShapeError
+from dualnet.errors import DTypeError, ShapeError
 from dualnet.nn import activations
 from dualnet.nn.module import Module
 
@@ -37,15 +38,13 @@ class Dense(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ArgumentError(f"Dense(units={units!r}): units must be a positive int; pass e.g. Dense(64)")
-        if in_features is not None and (not isinstance(in_features, int) or in_features <= 0):
-            raise ArgumentError(
-                f"Dense(in_features={in_features!r}): must be a positive int or None (inferred at the first call)"
-            )
+        units = check_int("Dense", "units", units, low=1, example="Dense(64)")
+        in_features = check_int(
+            "Dense", "in_features", in_features, low=1, or_none=True, example="in_features=784, or None (inferred)"
+        )
         self.units = units
         self.activation = activations.get(activation, where=f"Dense(activation={activation!r})")
-        self.use_bias = use_bias
+        self.use_bias = check_bool("Dense", "use_bias", use_bias)
         self.in_features = in_features
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer

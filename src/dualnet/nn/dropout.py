@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
+from dualnet.arguments import check_int, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
 from dualnet.nn.module import Module
 
 __all__ = ["Dropout"]
@@ -33,17 +32,12 @@ class Dropout(Module):
 
     def __init__(self, rate: float, seed: int | None = None) -> None:
         super().__init__()
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= float(rate) < 1.0:
-            raise ArgumentError(
-                f"Dropout(rate={rate!r}): rate must be a number in [0, 1), the fraction of inputs to drop; "
-                "pass e.g. Dropout(0.1)"
-            )
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or int(seed) < 0):
-            raise ArgumentError(
-                f"Dropout(seed={seed!r}): seed must be None (masks from dn.seed's generator) or a non-negative int"
-            )
-        self.rate: float = float(rate)
-        self.seed: int | None = None if seed is None else int(seed)
+        self.rate: float = check_probability(
+            "Dropout", "rate", rate, high_open=True, example="Dropout(0.1), the fraction of inputs to drop"
+        )
+        self.seed: int | None = check_int(
+            "Dropout", "seed", seed, low=0, or_none=True, example="seed=0, or None for masks from dn.seed's generator"
+        )
 
     def forward(self, x: Any) -> Any:
         if not self.training or self.rate == 0.0:

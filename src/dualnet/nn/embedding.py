@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_int
 from dualnet.errors import ArgumentError, DTypeError
@@ -46,16 +47,10 @@ class Embedding(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                what = "the vocabulary size" if name == "input_dim" else "the size of each vector"
-                raise ArgumentError(
-                    f"Embedding({name}={value!r}): {name} must be a positive int ({what}); "
-                    "pass e.g. Embedding(input_dim=10000, output_dim=64)"
-                )
-        self.input_dim = input_dim
-        self.output_dim = output_dim
-        self.mask_zero = bool(mask_zero)
+        example = "Embedding(input_dim=10000, output_dim=64): the vocabulary size and the size of each vector"
+        self.input_dim = input_dim = check_int("Embedding", "input_dim", input_dim, low=1, example=example)
+        self.output_dim = output_dim = check_int("Embedding", "output_dim", output_dim, low=1, example=example)
+        self.mask_zero = check_bool("Embedding", "mask_zero", mask_zero)
         self.embeddings = self.add_weight("embeddings", (input_dim, output_dim), embeddings_initializer, dtype)
 
     def forward(self, ids: Any) -> Any:

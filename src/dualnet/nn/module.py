@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from dualnet import seeding
+from dualnet.arguments import check_bool
 from dualnet.backend.dispatch import B
 from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
@@ -305,6 +306,7 @@ class Module(tracking.Node):
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
+        value = check_bool(type(self).__name__, "trainable", value)
         modules = self.modules()
         for module in modules:
             for name, var in module._params.items():
@@ -314,6 +316,7 @@ class Module(tracking.Node):
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (dropout active, batch statistics used) for this module and its submodules."""
+        mode = check_bool(f"{type(self).__name__}.train", "mode", mode)
         for module in self.modules():
             module.__dict__["training"] = mode
         return self

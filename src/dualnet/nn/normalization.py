@@ -8,11 +8,11 @@ and cast back, as Keras does, because their variance overflows easily.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_axis, check_bool, check_float, check_int, check_probability
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
@@ -23,22 +23,12 @@ __all__ = ["BatchNorm", "GroupNorm", "LayerNorm"]
 _HALF = ("float16", "bfloat16")
 
 
-def _real(value: Any) -> float | None:
-    """``value`` as a float if it is a real number (not a bool), else None."""
-    return None if isinstance(value, bool) or not isinstance(value, numbers.Real) else float(value)
-
-
 def _check_epsilon(layer: str, epsilon: Any) -> float:
-    value = _real(epsilon)
-    if value is None or not value > 0:
-        raise ArgumentError(f"{layer}(epsilon={epsilon!r}): epsilon must be a positive number; pass e.g. 1e-3")
-    return value
+    return check_float(layer, "epsilon", epsilon, low=0.0, low_open=True, example="epsilon=1e-3")
 
 
 def _check_axis(layer: str, axis: Any) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise ArgumentError(f"{layer}(axis={axis!r}): axis must be an int; pass the channel axis, e.g. axis=-1")
-    return int(axis)
+    return check_axis(layer, "axis", axis, example="axis=-1 (the channel axis)")
 
 
 def _check_float_input(layer: Module, x: Any, min_rank: int, layout: str) -> tuple[int | None, ...]:
@@ -106,23 +96,24 @@ class BatchNorm(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        keep = _real(momentum)
-        if keep is None or not 0.0 <= keep <= 1.0:
-            raise ArgumentError(
-                f"BatchNorm(momentum={momentum!r}): momentum must be a number in [0, 1], the fraction of the moving "
-                "statistics kept at each step (Keras convention); pass e.g. 0.99, or 1 - torch_momentum"
-            )
-        if num_features is not None and (
-            isinstance(num_features, bool) or not isinstance(num_features, int) or num_features <= 0
-        ):
-            raise ArgumentError(
-                f"BatchNorm(num_features={num_features!r}): must be a positive int (the number of channels) or None "
-                "(taken from the first call)"
-            )
-        self.momentum = keep
+        self.momentum = check_probability(
+            "BatchNorm",
+            "momentum",
+            momentum,
+            example="momentum=0.99 (the fraction of the moving statistics kept at each step, Keras's convention), "
+            "or 1 - torch_momentum",
+        )
+        num_features = check_int(
+            "BatchNorm",
+            "num_features",
+            num_features,
+            low=1,
+            or_none=True,
+            example="num_features=64 (the number of channels), or None (taken from the first call)",
+        )
         self.epsilon = _check_epsilon("BatchNorm", epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
+        self.center = check_bool("BatchNorm", "center", center)
+        self.scale = check_bool("BatchNorm", "scale", scale)
         self.axis = _check_axis("BatchNorm", axis)
         self.num_features = num_features
         self.beta_initializer = beta_initializer
@@ -234,8 +225,8 @@ class LayerNorm(Module):
         # Tuples of ints go straight into __dict__: Module's tracking would take them for containers of submodules.
         self.__dict__["axis"] = tuple(_check_axis("LayerNorm", a) for a in axes)
         self.epsilon = _check_epsilon("LayerNorm", epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
+        self.center = check_bool("LayerNorm", "center", center)
+        self.scale = check_bool("LayerNorm", "scale", scale)
         self.beta_initializer = beta_initializer
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype
@@ -325,13 +316,11 @@ class GroupNorm(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
-            raise ArgumentError(f"GroupNorm(groups={groups!r}): groups must be a positive int; pass e.g. groups=32")
-        self.groups = groups
+        self.groups = check_int("GroupNorm", "groups", groups, low=1, example="groups=32")
         self.axis = _check_axis("GroupNorm", axis)
         self.epsilon = _check_epsilon("GroupNorm", epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
+        self.center = check_bool("GroupNorm", "center", center)
+        self.scale = check_bool("GroupNorm", "scale", scale)
         self.beta_initializer = beta_initializer
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import check_bool, check_int_tuple
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, ShapeError
-from dualnet.nn.conv import check_spatial_inputs, int_tuple, padding_arg
+from dualnet.errors import ShapeError
+from dualnet.nn.conv import check_spatial_inputs, padding_arg
 from dualnet.nn.module import Module
 
 __all__ = [
@@ -44,9 +45,9 @@ class _Pool(Module):
     ) -> None:
         super().__init__()
         where = type(self).__name__
-        self.pool_size = int_tuple(where, "pool_size", pool_size, self.rank)
+        self.pool_size = check_int_tuple(where, "pool_size", pool_size, self.rank)
         # Keras: strides default to the pool size (non-overlapping windows).
-        self.strides = self.pool_size if strides is None else int_tuple(where, "strides", strides, self.rank)
+        self.strides = self.pool_size if strides is None else check_int_tuple(where, "strides", strides, self.rank)
         self.padding = padding_arg(where, padding)
 
     def forward(self, x: Any) -> Any:
@@ -128,12 +129,7 @@ class _GlobalPool(Module):
 
     def __init__(self, keepdims: bool = False) -> None:
         super().__init__()
-        if not isinstance(keepdims, bool):
-            raise ArgumentError(
-                f"{type(self).__name__}(keepdims={keepdims!r}): keepdims must be True or False; "
-                "pass keepdims=True to keep the spatial axes with size 1"
-            )
-        self.keepdims = keepdims
+        self.keepdims = check_bool(type(self).__name__, "keepdims", keepdims)
         self._axes = tuple(range(1, self.rank + 1))
 
     def forward(self, x: Any) -> Any:

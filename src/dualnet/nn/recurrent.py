@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
@@ -43,14 +44,10 @@ class _Recurrent(Module):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            raise ArgumentError(f"{name}(units={units!r}): units must be a positive int; pass e.g. {name}(64)")
-        if in_features is not None and (
-            isinstance(in_features, bool) or not isinstance(in_features, int) or in_features <= 0
-        ):
-            raise ArgumentError(
-                f"{name}(in_features={in_features!r}): must be a positive int or None (inferred at the first call)"
-            )
+        units = check_int(name, "units", units, low=1, example=f"{name}(64)")
+        in_features = check_int(
+            name, "in_features", in_features, low=1, or_none=True, example="in_features=32, or None (inferred)"
+        )
         for arg, value in (
             ("kernel_initializer", kernel_initializer),
             ("recurrent_initializer", recurrent_initializer),
@@ -58,13 +55,13 @@ class _Recurrent(Module):
         ):
             initializers.get(value, where=f"{name}({arg}={value!r})")  # fail now, not at the first call
         self.units = units
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
+        self.return_sequences = check_bool(name, "return_sequences", return_sequences)
+        self.return_state = check_bool(name, "return_state", return_state)
         self.in_features = in_features
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
         self.bias_initializer = bias_initializer
-        self.use_bias = bool(use_bias)
+        self.use_bias = check_bool(name, "use_bias", use_bias)
         self.dtype = dtype
         self.built = False  # subclasses set their own options, then create weights if in_features is known
 
@@ -201,9 +198,9 @@ class LSTM(_Recurrent):
             use_bias,
             dtype,
         )
-        self.unit_forget_bias = bool(unit_forget_bias)
-        if in_features is not None:
-            self._create(in_features)
+        self.unit_forget_bias = check_bool("LSTM", "unit_forget_bias", unit_forget_bias)
+        if self.in_features is not None:
+            self._create(self.in_features)
 
     def _bias_init(self) -> Any:
         if not self.unit_forget_bias:
@@ -273,9 +270,9 @@ class GRU(_Recurrent):
             use_bias,
             dtype,
         )
-        self.reset_after = bool(reset_after)
-        if in_features is not None:
-            self._create(in_features)
+        self.reset_after = check_bool("GRU", "reset_after", reset_after)
+        if self.in_features is not None:
+            self._create(self.in_features)
 
     def _bias_shape(self) -> tuple[int, ...]:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)

@@ -10,8 +10,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import argument_error, is_integer
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, ShapeError
+from dualnet.errors import ShapeError
 from dualnet.nn.module import Module
 
 __all__ = ["Flatten", "Reshape"]
@@ -61,21 +62,21 @@ class Reshape(Module):
 
     def __init__(self, target_shape: int | Sequence[int]) -> None:
         super().__init__()
-        target = (
-            (target_shape,) if isinstance(target_shape, int) and not isinstance(target_shape, bool) else target_shape
-        )
+        target = (target_shape,) if is_integer(target_shape) else target_shape
         if (
             not isinstance(target, Sequence)
             or isinstance(target, str)
-            or not all(isinstance(v, int) and not isinstance(v, bool) and (v >= 1 or v == -1) for v in target)
+            or not all(is_integer(v) and (v >= 1 or v == -1) for v in target)
             or list(target).count(-1) > 1
         ):
-            raise ArgumentError(
-                f"Reshape(target_shape={target_shape!r}): target_shape must be a tuple of positive ints "
-                "with at most one -1 (inferred), without the batch axis; "
-                "pass e.g. Reshape((4, 4, 3)) or Reshape((-1, 3))"
+            raise argument_error(
+                "Reshape",
+                "target_shape",
+                target_shape,
+                "a tuple of positive ints with at most one -1 (inferred), without the batch axis",
+                "pass e.g. Reshape((4, 4, 3)) or Reshape((-1, 3))",
             )
-        self.target_shape = tuple(target)
+        self.target_shape = tuple(int(v) for v in target)
         self._known = math.prod(v for v in self.target_shape if v != -1)
 
     def _resolved(self, inner: tuple[int | None, ...]) -> tuple[int, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualnet.arguments import check_bool, check_float, check_int, check_probability
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
@@ -24,12 +25,6 @@ from dualnet.nn.normalization import LayerNorm
 __all__ = ["TransformerEncoderLayer"]
 
 _NAME = "TransformerEncoderLayer"
-
-
-def _positive_int(name: str, value: Any, example: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ArgumentError(f"{_NAME}({name}={value!r}): {name} must be a positive int; pass e.g. {name}={example}")
-    return value
 
 
 class TransformerEncoderLayer(Module):
@@ -62,24 +57,24 @@ class TransformerEncoderLayer(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        _positive_int("d_model", d_model, "512")
-        _positive_int("num_heads", num_heads, "8")
-        _positive_int("dim_feedforward", dim_feedforward, "2048")
+        d_model = check_int(_NAME, "d_model", d_model, low=1, example="d_model=512")
+        num_heads = check_int(_NAME, "num_heads", num_heads, low=1, example="num_heads=8")
+        dim_feedforward = check_int(_NAME, "dim_feedforward", dim_feedforward, low=1, example="dim_feedforward=2048")
         if d_model % num_heads:
             raise ArgumentError(
                 f"{_NAME}(d_model={d_model}, num_heads={num_heads}): d_model must be divisible by num_heads "
                 f"(each head gets d_model // num_heads features); pick num_heads dividing {d_model}"
             )
-        if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0.0 <= dropout < 1.0:
-            raise ArgumentError(f"{_NAME}(dropout={dropout!r}): must be a number in [0, 1); pass e.g. dropout=0.1")
-        if isinstance(layer_norm_eps, bool) or not isinstance(layer_norm_eps, int | float) or layer_norm_eps <= 0:
-            raise ArgumentError(f"{_NAME}(layer_norm_eps={layer_norm_eps!r}): must be a positive number, e.g. 1e-5")
+        dropout = check_probability(_NAME, "dropout", dropout, high_open=True, example="dropout=0.1")
+        layer_norm_eps = check_float(
+            _NAME, "layer_norm_eps", layer_norm_eps, low=0.0, low_open=True, example="layer_norm_eps=1e-5"
+        )
         self.d_model = d_model
         self.num_heads = num_heads
         self.dim_feedforward = dim_feedforward
-        self.dropout = float(dropout)
-        self.norm_first = bool(norm_first)
-        self.layer_norm_eps = float(layer_norm_eps)
+        self.dropout = dropout
+        self.norm_first = check_bool(_NAME, "norm_first", norm_first)
+        self.layer_norm_eps = layer_norm_eps
         self.activation = activations.get(activation, where=f"{_NAME}(activation={activation!r})")
         self.self_attn = MultiHeadAttention(num_heads, d_model // num_heads, dropout=dropout, dtype=dtype)
         self.linear1 = Dense(dim_feedforward, in_features=d_model, dtype=dtype)
@@ -100,6 +95,7 @@ class TransformerEncoderLayer(Module):
         return self._drop(self.linear2(self._drop(hidden)))
 
     def forward(self, x: Any, key_padding_mask: Any = None, causal: bool = False) -> Any:
+        causal = check_bool(f"{_NAME}.forward", "causal", causal)
         if self.norm_first:
             x = B.add(x, self._attention_block(self.norm1(x), key_padding_mask, causal))
             return B.add(x, self._feedforward_block(self.norm2(x)))

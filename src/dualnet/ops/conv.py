@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import check_choice, check_int, check_int_tuple, is_integer
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
 
 __all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
 
@@ -33,28 +33,14 @@ _PADDINGS = ("valid", "same")
 
 
 def _padding(op: str, padding: Any) -> str:
-    lowered = padding.lower() if isinstance(padding, str) else padding
-    if lowered not in _PADDINGS:
-        raise ArgumentError(
-            f"{op}: argument 'padding' must be one of {', '.join(map(repr, _PADDINGS))}, got {padding!r}; "
-            "use 'valid' for no padding or 'same' to keep ceil(size / stride) positions"
-        )
-    return str(lowered)
+    fix = "use 'valid' for no padding or 'same' to keep ceil(size / stride) positions"
+    return check_choice(op, "padding", padding, _PADDINGS, ignore_case=True, fix=fix)
 
 
 def _ints(op: str, name: str, value: Any, minimum: int = 1) -> IntOrTuple:
     # Python-level check only; the backend matches the tuple length against the input's rank.
-    items = (value,) if isinstance(value, int) else value
-    if (
-        not isinstance(items, Sequence)
-        or not items
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in items)
-    ):
-        raise ArgumentError(
-            f"{op}: argument {name!r} must be an int >= {minimum} or a tuple of them "
-            f"(one per spatial dimension), got {value!r}"
-        )
-    return value if isinstance(value, int) else tuple(value)
+    items = check_int_tuple(op, name, value, None, low=minimum)
+    return items[0] if is_integer(value) else items
 
 
 def conv(
@@ -86,8 +72,7 @@ def conv(
     """
     strides = _ints("conv", "strides", strides)
     dilation = _ints("conv", "dilation", dilation)
-    if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1:
-        raise ArgumentError(f"conv: argument 'groups' must be a positive int, got {groups!r}")
+    groups = check_int("conv", "groups", groups, low=1, example="groups=1")
     return B.conv(x, kernel, strides, _padding("conv", padding), dilation, groups, bias)
 
 

@@ -13,6 +13,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import is_bool, is_integer, is_number
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError
@@ -37,6 +38,8 @@ Shape = int | Sequence[int]
 
 def _size(value: Any, what: str, op: str) -> int:
     try:
+        if is_bool(value):
+            raise TypeError  # bools are not sizes
         size = operator.index(value)
     except TypeError:
         raise ArgumentError(f"{op}: {what} must be an int, got {value!r}; pass Python ints") from None
@@ -58,9 +61,9 @@ def _dtype(dtype: Any) -> str | None:
 
 
 def _number(value: Any, what: str, op: str) -> int | float:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+    if is_integer(value):
         return int(value)
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if is_number(value):
         return float(value)
     raise ArgumentError(f"{op}: {what} must be a Python int or float, got {value!r}")
 

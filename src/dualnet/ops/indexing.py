@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualnet.arguments import check_int
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
-from dualnet.errors import ArgumentError
 
 __all__ = [
     "take",
@@ -30,9 +30,7 @@ Tensor = Any
 
 
 def _count(value: Any, op: str, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ArgumentError(f"{op}: {name} must be a non-negative int, got {value!r}")
-    return value
+    return check_int(op, name, value, low=0, example=f"{name}=10")
 
 
 def take(x: Any, indices: Any, axis: int | None = None) -> Tensor:

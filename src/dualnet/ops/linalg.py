@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, UnsupportedError
 
@@ -95,9 +96,7 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
         ShapeError: the paired axes have different sizes.
         ArgumentError: ``axes`` is not a non-negative int or a pair of axis lists.
     """
-    if isinstance(axes, bool) or not (
-        (isinstance(axes, int) and axes >= 0) or (isinstance(axes, Sequence) and len(axes) == 2)
-    ):
+    if not ((is_integer(axes) and axes >= 0) or (isinstance(axes, Sequence) and len(axes) == 2)):
         raise ArgumentError(f"tensordot: axes must be a non-negative int or a pair (axes_a, axes_b), got {axes!r}")
     return B.tensordot(a, b, axes)
 
@@ -121,6 +120,8 @@ def norm(x: Any, ord: Any = None, axis: int | Sequence[int] | None = None, keepd
     """
     if ord is not None and ord not in ("fro", "nuc") and not isinstance(ord, numbers.Real):
         raise ArgumentError(f"norm: ord={ord!r} is not a valid norm order; use None, 'fro', a number or inf")
+    if is_integer(axis):
+        axis = int(axis)
     if axis is not None and not isinstance(axis, int):
         axis = tuple(axis)
         if len(axis) not in (1, 2):

@@ -12,6 +12,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 
@@ -155,7 +156,7 @@ def split(x: Any, indices_or_sections: int | Sequence[int], axis: int = 0) -> li
         ArgumentError: an int ``indices_or_sections`` does not divide the axis, or ``axis`` is out of range.
         DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
-    if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
+    if is_integer(indices_or_sections):
         return B.split(x, int(indices_or_sections), axis)
     try:
         points = [operator.index(p) for p in indices_or_sections]  # type: ignore[union-attr]

@@ -9,14 +9,14 @@ one value per example.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_bool, check_int, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, DualnetError, ShapeError
+from dualnet.errors import DualnetError, ShapeError
 
 __all__ = [
     "relu",
@@ -207,13 +207,9 @@ def dropout(x: Any, rate: float, training: bool = True, seed: int | None = None)
         ArgumentError: ``rate`` is not a number in ``[0, 1)``.
         DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= rate < 1.0:
-        raise ArgumentError(
-            f"dropout: rate must be a number in [0, 1), got {rate!r}; pass the fraction of inputs to drop, e.g. 0.1"
-        )
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ArgumentError(f"dropout: seed must be None or a non-negative int, got {seed!r}; pass e.g. seed=0")
-    return B.dropout(x, float(rate), bool(training), None if seed is None else int(seed))
+    rate = check_probability("dropout", "rate", rate, high_open=True, example="0.1, the fraction of inputs to drop")
+    seed = check_int("dropout", "seed", seed, low=0, or_none=True, example="seed=0")
+    return B.dropout(x, rate, check_bool("dropout", "training", training), seed)
 
 
 def embedding(table: Any, ids: Any) -> Tensor:
@@ -313,8 +309,7 @@ def group_norm(x: Any, groups: int, *, scale: Any = None, offset: Any = None, ep
         ShapeError: ``x`` is not (N, ..., C) with C divisible by ``groups``.
         ArgumentError: ``groups`` is not a positive int.
     """
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise ArgumentError(f"group_norm: groups must be a positive int, got {groups!r}; pass e.g. groups=32")
+    groups = check_int("group_norm", "groups", groups, low=1, example="groups=32")
     return B.group_norm(x, groups, scale=scale, offset=offset, epsilon=epsilon)
 
 

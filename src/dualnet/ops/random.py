@@ -15,6 +15,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import check_int, is_integer
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float, is_int, standardize
 from dualnet.errors import ArgumentError, DTypeError
@@ -26,16 +27,14 @@ Shape = int | Sequence[int]
 
 
 def _shape(shape: Shape, op: str) -> tuple[int, ...]:
-    dims = (shape,) if isinstance(shape, int) else tuple(shape)
-    if any(isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 0 for d in dims):
+    dims = (shape,) if is_integer(shape) else tuple(shape)  # type: ignore[arg-type]  # not an int: a sequence
+    if not all(is_integer(d) and d >= 0 for d in dims):
         raise ArgumentError(f"random.{op}: shape must be non-negative ints, got {shape!r}")
     return tuple(int(d) for d in dims)
 
 
 def _seed(seed: int | None, op: str) -> int | None:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
-        raise ArgumentError(f"random.{op}: seed must be None or a non-negative int, got {seed!r}")
-    return None if seed is None else int(seed)
+    return check_int(f"random.{op}", "seed", seed, low=0, or_none=True, example="seed=0")
 
 
 def _dtype(dtype: Any, op: str, want: str) -> str:
@@ -84,7 +83,7 @@ def randint(shape: Shape, minval: int, maxval: int, dtype: Any = "int64", seed: 
         ArgumentError: ``shape`` is not a sequence of non-negative ints, or ``minval >= maxval``.
         DTypeError: ``dtype`` is not an integer dtype.
     """
-    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (minval, maxval)):
+    if not (is_integer(minval) and is_integer(maxval)):
         raise ArgumentError(f"random.randint: minval and maxval must be ints, got {minval!r} and {maxval!r}")
     if minval >= maxval:
         raise ArgumentError(
@@ -138,6 +137,6 @@ def permutation(x: Any, seed: int | None = None) -> Tensor:
         ArgumentError: an int ``x`` is negative.
         DTypeError: ``x`` is not an int or a numeric tensor.
     """
-    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+    if is_integer(x):
         x = _shape(int(x), "permutation")[0]
     return B.random_permutation(x, _seed(seed, "permutation"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dualnet.arguments import check_float
 from dualnet.backend.dispatch import B
-from dualnet.optim.checks import check_range
 from dualnet.optim.optimizer import Optimizer
 
 __all__ = ["Adagrad"]
@@ -52,11 +52,17 @@ class Adagrad(Optimizer):
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:
-        group["lr_decay"] = check_range(owner, "lr_decay", group["lr_decay"], 0.0, None, "lr_decay=0.0")
-        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-4")
-        group["eps"] = check_range(owner, "eps", group["eps"], 0.0, None, "eps=1e-10")
-        group["initial_accumulator_value"] = check_range(
-            owner, "initial_accumulator_value", group["initial_accumulator_value"], 0.0, None, "0.1"
+        group["lr_decay"] = check_float(owner, "lr_decay", group["lr_decay"], low=0.0, example="lr_decay=0.0")
+        group["weight_decay"] = check_float(
+            owner, "weight_decay", group["weight_decay"], low=0.0, example="weight_decay=1e-4"
+        )
+        group["eps"] = check_float(owner, "eps", group["eps"], low=0.0, low_open=True, example="eps=1e-10")
+        group["initial_accumulator_value"] = check_float(
+            owner,
+            "initial_accumulator_value",
+            group["initial_accumulator_value"],
+            low=0.0,
+            example="initial_accumulator_value=0.1",
         )
 
     def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dualnet.arguments import check_bool, check_float, check_float_tuple
 from dualnet.backend.dispatch import B
-from dualnet.optim.checks import check_betas, check_range
 from dualnet.optim.optimizer import Optimizer, lerp
 
 __all__ = ["Adam", "AdamW"]
@@ -54,10 +54,14 @@ class Adam(Optimizer):
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:
-        group["betas"] = check_betas(owner, group["betas"])
-        group["eps"] = check_range(owner, "eps", group["eps"], 0.0, None, "eps=1e-8")
-        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-2")
-        group["amsgrad"] = bool(group["amsgrad"])
+        group["betas"] = check_float_tuple(
+            owner, "betas", group["betas"], 2, low=0.0, high=1.0, high_open=True, example="betas=(0.9, 0.999)"
+        )
+        group["eps"] = check_float(owner, "eps", group["eps"], low=0.0, low_open=True, example="eps=1e-8")
+        group["weight_decay"] = check_float(
+            owner, "weight_decay", group["weight_decay"], low=0.0, example="weight_decay=1e-2"
+        )
+        group["amsgrad"] = check_bool(owner, "amsgrad", group["amsgrad"])
 
     def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         state = {"exp_avg": self.zeros_like(param), "exp_avg_sq": self.zeros_like(param)}

@@ -7,13 +7,12 @@ clips follow ``torch.nn.utils.clip_grad_norm_``: the scale is
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from dualnet import dtypes
+from dualnet.arguments import check_float
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
 
 __all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value", "global_norm"]
 
@@ -21,9 +20,7 @@ _EPS = 1e-6  # torch's clip_grad_norm_ guard against a zero norm
 
 
 def _positive(where: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value) or value <= 0:
-        raise ArgumentError(f"{where}({name}={value!r}): {name} must be a number > 0; pass e.g. {name}=1.0")
-    return float(value)
+    return check_float(where, name, value, low=0.0, low_open=True, example=f"{name}=1.0")
 
 
 def _scale(grad: Any, factor: Any) -> Any:

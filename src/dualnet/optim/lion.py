@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dualnet.arguments import check_float, check_float_tuple
 from dualnet.backend.dispatch import B
-from dualnet.optim.checks import check_betas, check_range
 from dualnet.optim.optimizer import Optimizer
 
 __all__ = ["Lion"]
@@ -50,8 +50,12 @@ class Lion(Optimizer):
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:
-        group["betas"] = check_betas(owner, group["betas"], "betas=(0.9, 0.99)")
-        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-2")
+        group["betas"] = check_float_tuple(
+            owner, "betas", group["betas"], 2, low=0.0, high=1.0, high_open=True, example="betas=(0.9, 0.99)"
+        )
+        group["weight_decay"] = check_float(
+            owner, "weight_decay", group["weight_decay"], low=0.0, example="weight_decay=1e-2"
+        )
 
     def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         return {"exp_avg": self.zeros_like(param)}

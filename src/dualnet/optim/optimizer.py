@@ -21,17 +21,18 @@ fuses it anyway.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import numpy as np
 
+from dualnet.arguments import argument_error, check_bool, check_float, is_number
 from dualnet.backend import placement
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.optim import clipping, state as state_io
-from dualnet.optim.checks import check_learning_rate, positive_or_none
 
 __all__ = ["Optimizer"]
 
@@ -67,16 +68,14 @@ class Optimizer:
         name = type(self).__name__
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
         for key, value in clips.items():
-            clips[key] = positive_or_none(name, key, value)
+            clips[key] = check_float(name, key, value, low=0.0, low_open=True, or_none=True, example=f"{key}=1.0")
         if sum(v is not None for v in clips.values()) > 1:
             raise ArgumentError(
                 f"{name}(clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}): "
                 "only one of clipnorm, clipvalue and global_clipnorm can be set; keep one"
             )
         self.clipnorm, self.clipvalue, self.global_clipnorm = clips.values()
-        if foreach not in (None, True, False):
-            raise ArgumentError(f"{name}(foreach={foreach!r}): must be None, True or False")
-        self.foreach = foreach
+        self.foreach = check_bool(name, "foreach", foreach, or_none=True)
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [self._make_group(g, k) for k, g in enumerate(self._groups(params))]
         self._params = [p for group in self.param_groups for p in group["params"]]
@@ -334,6 +333,26 @@ class Optimizer:
         text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         extra = f", {len(self.param_groups)} param groups" if len(self.param_groups) > 1 else ""
         return f"{type(self).__name__}({text}{extra})"
+
+
+def check_learning_rate(owner: str, lr: Any) -> Any:
+    """``lr`` as a float (finite, >= 0), or the schedule itself (any callable ``step -> lr``).
+
+    Raises:
+        ArgumentError: ``lr`` is negative, NaN, infinite, or neither a number nor callable.
+    """
+    if callable(lr) and not is_number(lr):
+        return lr
+    if is_number(lr) and math.isfinite(lr) and lr >= 0:
+        return float(lr)
+    number = "a finite number" if is_number(lr) and math.isinf(lr) else "a number"
+    raise argument_error(
+        owner,
+        "lr",
+        lr,
+        f"{number} >= 0 or a schedule",
+        "pass e.g. lr=1e-3 or lr=dn.optim.schedules.CosineDecay(1e-3, decay_steps=1000)",
+    )
 
 
 @contextmanager

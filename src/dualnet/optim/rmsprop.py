@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dualnet.arguments import check_bool, check_float
 from dualnet.backend.dispatch import B
-from dualnet.optim.checks import check_range
 from dualnet.optim.optimizer import Optimizer, lerp
 
 __all__ = ["RMSprop"]
@@ -55,11 +55,15 @@ class RMSprop(Optimizer):
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:
-        group["alpha"] = check_range(owner, "alpha", group["alpha"], 0.0, 1.0, "alpha=0.99")
-        group["eps"] = check_range(owner, "eps", group["eps"], 0.0, None, "eps=1e-8")
-        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-4")
-        group["momentum"] = check_range(owner, "momentum", group["momentum"], 0.0, None, "momentum=0.9")
-        group["centered"] = bool(group["centered"])
+        group["alpha"] = check_float(
+            owner, "alpha", group["alpha"], low=0.0, high=1.0, high_open=True, example="alpha=0.99"
+        )
+        group["eps"] = check_float(owner, "eps", group["eps"], low=0.0, low_open=True, example="eps=1e-8")
+        group["weight_decay"] = check_float(
+            owner, "weight_decay", group["weight_decay"], low=0.0, example="weight_decay=1e-4"
+        )
+        group["momentum"] = check_float(owner, "momentum", group["momentum"], low=0.0, example="momentum=0.9")
+        group["centered"] = check_bool(owner, "centered", group["centered"])
 
     def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         state = {"square_avg": self.zeros_like(param)}

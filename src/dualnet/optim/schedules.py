@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from dualnet.arguments import argument_error, check_bool, check_float, check_int, is_integer, is_number
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 
@@ -52,18 +53,14 @@ def _step(step: Any) -> Any:
 
 
 def _check(owner: str, name: str, value: Any, low: float, example: str, strict: bool = False) -> float:
-    """``value`` as a float if it is a number >= ``low`` (> ``low`` if ``strict``), else ArgumentError."""
-    bad = isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value)
-    if bad or value < low or (strict and value == low):
-        bound = f"> {low:g}" if strict else f">= {low:g}"
-        raise ArgumentError(f"{owner}({name}={value!r}): {name} must be a number {bound}; pass e.g. {example}")
-    return float(value)
+    """``value`` as a float if it is a finite number >= ``low`` (> ``low`` if ``strict``), else ArgumentError."""
+    return check_float(owner, name, value, low=low, low_open=strict, example=example)
 
 
-def _check_steps(owner: str, name: str, value: Any, example: str, strict: bool = True) -> Any:
-    """A step count (int or float) > 0 (>= 0 unless ``strict``), returned as given."""
-    _check(owner, name, value, 0.0, example, strict)
-    return value
+def _check_steps(owner: str, name: str, value: Any, example: str, strict: bool = True) -> int | float:
+    """A step count (int or float) > 0 (>= 0 unless ``strict``), as a Python int or float."""
+    number = _check(owner, name, value, 0.0, example, strict)
+    return int(value) if is_integer(value) else number
 
 
 class Schedule:
@@ -100,9 +97,7 @@ class StepDecay(Schedule):
 
     def __init__(self, initial: float, step_size: int, gamma: float = 0.1) -> None:
         self.initial = _check("StepDecay", "initial", initial, 0.0, "initial=0.1")
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size <= 0:
-            raise ArgumentError(f"StepDecay(step_size={step_size!r}): must be a positive int; pass e.g. step_size=30")
-        self.step_size = step_size
+        self.step_size = check_int("StepDecay", "step_size", step_size, low=1, example="step_size=30")
         self.gamma = _check("StepDecay", "gamma", gamma, 0.0, "gamma=0.1")
 
     def __call__(self, step: Any) -> Any:
@@ -120,7 +115,7 @@ class ExponentialDecay(Schedule):
         self.initial = _check("ExponentialDecay", "initial", initial, 0.0, "initial=0.1")
         self.decay_steps = _check_steps("ExponentialDecay", "decay_steps", decay_steps, "decay_steps=1000")
         self.decay_rate = _check("ExponentialDecay", "decay_rate", decay_rate, 0.0, "decay_rate=0.96")
-        self.staircase = bool(staircase)
+        self.staircase = check_bool("ExponentialDecay", "staircase", staircase)
 
     def __call__(self, step: Any) -> Any:
         exponent = _step(step) / self.decay_steps
@@ -190,9 +185,7 @@ class OneCycle(Schedule):
         final_div_factor: float = 1e4,
     ) -> None:
         self.max_lr = _check("OneCycle", "max_lr", max_lr, 0.0, "max_lr=0.1")
-        if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps <= 0:
-            raise ArgumentError(f"OneCycle(total_steps={total_steps!r}): must be a positive int; pass e.g. 1000")
-        self.total_steps = total_steps
+        self.total_steps = total_steps = check_int("OneCycle", "total_steps", total_steps, low=1, example="1000")
         pct = _check("OneCycle", "pct_start", pct_start, 0.0, "pct_start=0.3", strict=True)
         self.pct_start = pct
         self.div_factor = _check("OneCycle", "div_factor", div_factor, 0.0, "div_factor=25", strict=True)
@@ -231,6 +224,10 @@ class PiecewiseConstant(Schedule):
     """
 
     def __init__(self, boundaries: Sequence[int], values: Sequence[float]) -> None:
+        if isinstance(boundaries, str) or not all(is_number(b) for b in boundaries):
+            raise argument_error(
+                "PiecewiseConstant", "boundaries", boundaries, "a list of step numbers", "pass e.g. boundaries=[100]"
+            )
         self.boundaries = [float(b) for b in boundaries]
         self.values = [_check("PiecewiseConstant", "values", v, 0.0, "values=[0.1, 0.01]") for v in values]
         if len(self.values) != len(self.boundaries) + 1:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dualnet.arguments import argument_error, check_bool, check_float, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError
-from dualnet.optim.checks import called, check_range
 from dualnet.optim.optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -54,14 +53,19 @@ class SGD(Optimizer):
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:
-        group["momentum"] = check_range(owner, "momentum", group["momentum"], 0.0, None, "momentum=0.9")
-        group["dampening"] = check_range(owner, "dampening", group["dampening"], 0.0, 1.0, "dampening=0.0", closed=True)
-        group["weight_decay"] = check_range(owner, "weight_decay", group["weight_decay"], 0.0, None, "1e-4")
-        group["nesterov"] = bool(group["nesterov"])
+        group["momentum"] = check_float(owner, "momentum", group["momentum"], low=0.0, example="momentum=0.9")
+        group["dampening"] = check_probability(owner, "dampening", group["dampening"], example="dampening=0.0")
+        group["weight_decay"] = check_float(
+            owner, "weight_decay", group["weight_decay"], low=0.0, example="weight_decay=1e-4"
+        )
+        group["nesterov"] = check_bool(owner, "nesterov", group["nesterov"])
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ArgumentError(
-                f"{called(owner, 'nesterov=True')}: needs momentum > 0 and dampening == 0, as in PyTorch; "
-                "pass e.g. momentum=0.9, dampening=0"
+            raise argument_error(
+                owner,
+                "nesterov",
+                True,
+                "False unless momentum > 0 and dampening == 0 (as in PyTorch)",
+                "pass e.g. momentum=0.9, dampening=0",
             )
 
     def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:

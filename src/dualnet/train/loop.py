@@ -9,12 +9,14 @@ it runs out, the epoch ends there and the next one starts a new pass.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_bool, check_float, check_int, is_integer, is_number
 from dualnet.data import adapt, num_batches, split
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -116,11 +118,12 @@ def _with_class_weight(y: Any, sample_weight: Any, class_weight: Any) -> np.ndar
             "fit(class_weight=...): needs y as one NumPy array of class ids or one-hot rows; for several "
             "outputs give sample_weight=... instead"
         )
-    ids = y.argmax(-1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(len(y), -1)[:, 0]
-    ids = ids.astype(np.int64)
-    table = np.ones(max(int(ids.max(initial=0)), *map(int, class_weight)) + 1, np.float32)
-    for cls, weight in class_weight.items():
-        table[int(cls)] = float(weight)
+    one_hot = y.ndim == 2 and y.shape[1] > 1
+    weights_of = _class_weights(class_weight, y.shape[1] if one_hot else None)
+    ids = _class_ids_of(y.argmax(-1) if one_hot else y.reshape(len(y), -1)[:, 0])
+    table = np.ones(max(int(ids.max(initial=0)), *weights_of) + 1, np.float32)
+    for cls, weight in weights_of.items():
+        table[cls] = weight
     weights: np.ndarray = table[ids]
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, np.float32)
@@ -133,10 +136,56 @@ def _with_class_weight(y: Any, sample_weight: Any, class_weight: Any) -> np.ndar
     return weights
 
 
+def _class_weights(class_weight: dict[Any, Any], classes: int | None) -> dict[int, float]:
+    """``class_weight`` checked: int keys (NumPy's too) in ``[0, classes)``, finite weights >= 0."""
+    bound = f"in [0, {classes}) (y has {classes} classes)" if classes is not None else ">= 0"
+    checked: dict[int, float] = {}
+    for key, weight in class_weight.items():
+        if not is_integer(key) or key < 0 or (classes is not None and key >= classes):
+            raise ArgumentError(
+                f"fit(class_weight=...): the key {key!r} is not a class id; keys must be ints {bound}, "
+                "e.g. class_weight={0: 1.0, 1: 5.0}"
+            )
+        if not is_number(weight) or not math.isfinite(weight) or weight < 0:
+            raise ArgumentError(
+                f"fit(class_weight=...): the weight of class {key!r} is {weight!r}; weights must be finite "
+                "numbers >= 0, e.g. class_weight={0: 1.0, 1: 5.0}"
+            )
+        checked[int(key)] = float(weight)
+    return checked
+
+
+def _class_ids_of(labels: np.ndarray) -> np.ndarray:
+    """``labels`` as int64 class ids for the class_weight table; fractional, non-finite or negative ids refused."""
+    if labels.dtype.kind == "f":
+        bad = ~np.isfinite(labels) | (labels != np.floor(labels))
+        if bad.any():
+            raise ArgumentError(
+                f"fit(class_weight=...): y holds the label {float(labels[bad][0]):g}, which is not a class id; "
+                "class_weight needs integer class ids (cast y to int, e.g. y.astype('int64')) or one-hot rows"
+            )
+    elif labels.dtype.kind not in "iub":
+        raise ArgumentError(
+            f"fit(class_weight=...): y has dtype {labels.dtype}, not class ids; pass integer class ids or one-hot rows"
+        )
+    ids = labels.astype(np.int64)
+    if ids.size and ids.min() < 0:
+        raise ArgumentError(
+            f"fit(class_weight=...): y holds the class id {int(ids.min())}; class ids must be >= 0 "
+            "(a negative id would weight the last class)"
+        )
+    return ids
+
+
 def training_and_validation(
     data: Any, y_given: bool, validation_data: Any, validation_split: Any, batch_size: int | None, shuffle: bool
 ) -> tuple[Any, Any]:
-    """``(train batches, validation batches or None)`` from fit's arguments."""
+    """``(train batches, validation batches or None)`` from fit's arguments (checked here, for every kind of data)."""
+    batch_size = check_int("fit", "batch_size", batch_size, low=1, or_none=True, example="batch_size=32")
+    shuffle = check_bool("fit", "shuffle", shuffle)
+    validation_split = check_float(
+        "fit", "validation_split", validation_split, low=0.0, high=1.0, high_open=True, or_none=True, example="0.2"
+    )
     names: Any = ("x", "y", "sample_weight")[: len(data)] if y_given else "x"
     if validation_split not in (0, 0.0, None):
         if validation_data is not None:

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from typing import Any
 
 from dualnet import losses as losses_mod, metrics as metrics_mod
+from dualnet.arguments import check_float
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
-from dualnet.losses.base import is_number
 from dualnet.metrics.base import Metric
 from dualnet.train.structure import Key, describe, output_keys, output_name, pick
 
@@ -220,9 +220,7 @@ def _metric(identifier: Any, shared: bool) -> Metric:
 
 
 def _weight(value: Any) -> float:
-    if not is_number(value) or value < 0:
-        raise ArgumentError(f"Trainer(loss_weights=...): weights must be numbers >= 0, got {value!r}")
-    return float(value)
+    return check_float("Trainer", "loss_weights", value, low=0.0, example="loss_weights=[1.0, 0.5], one per output")
 
 
 def _unique(name: str, taken: set[str]) -> str:

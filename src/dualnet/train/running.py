@@ -10,6 +10,7 @@ eagerly, where dualnet's own input checks can name what the compiled run hit.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from dualnet import autograd
 from dualnet.debug import NumericsCheck, check_numerics
-from dualnet.errors import DualnetError
-from dualnet.train.checks import check_model_takes
+from dualnet.errors import ArgumentError, DualnetError
+from dualnet.nn.module import Module
 from dualnet.train.precision import Autocast, LossScaler
 from dualnet.train.step import GradientApplier
 from dualnet.train.structure import call_model, output_keys, unpack
@@ -68,6 +69,22 @@ def prepare_step(trainer: Trainer, batch: Any, scaler: LossScaler | None) -> Ste
         reduce = strategy.reduce_gradients if strategy is not None and strategy.active else None
         applier = GradientApplier(model, trainer.optimizer, trainer.grad_accumulation, scaler, reduce)
     return StepState(autocast, scaler, applier)
+
+
+def check_model_takes(model: Module, x: Any, err: TypeError) -> None:
+    """After ``model(x)`` failed with ``err``: ArgumentError if ``forward`` cannot take the batch's inputs at all."""
+    inputs = tuple(x) if isinstance(x, tuple | list) else (x,)
+    try:
+        inspect.signature(model.forward).bind(*inputs)
+    except TypeError:
+        kind = f"a {type(x).__name__} of {len(inputs)} inputs" if isinstance(x, tuple | list) else "one input"
+        raise ArgumentError(
+            f"Trainer: the batch's x is {kind}, which {type(model).__name__}.forward cannot take ({err}); a "
+            "tuple or list x is passed as separate arguments (model(*x)) and anything else as one: make the "
+            "data's x match the signature of forward"
+        ) from err
+    except ValueError:
+        return
 
 
 @contextmanager

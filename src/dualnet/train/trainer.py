@@ -18,18 +18,19 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from dualnet import autograd
+from dualnet.arguments import check_bool, check_callable, check_int
 from dualnet.backend.dispatch import B
 from dualnet.backend.selection import canonical_device, current_device, device as device_scope
 from dualnet.callbacks.base import CallbackList
 from dualnet.callbacks.history import History
-from dualnet.callbacks.progress import ProgressBar
+from dualnet.callbacks.progress import ProgressBar, check_verbose, resolve_verbose
 from dualnet.data import adapt
 from dualnet.distributed.data_parallel import data_parallel
 from dualnet.errors import ArgumentError, DualnetError, StateError
 from dualnet.io.checkpoint import load_checkpoint
 from dualnet.nn.module import Module
+from dualnet.optim.names import name_error as optimizer_name_error
 from dualnet.optim.optimizer import Optimizer
-from dualnet.train.checks import check_trainer_arguments, int_at_least, verbosity
 from dualnet.train.loop import Epochs, fit_data, training_and_validation
 from dualnet.train.objective import Objective
 from dualnet.train.placement import place
@@ -108,10 +109,29 @@ class Trainer:
         check_numerics: bool = False,
         strategy: str | None = None,
     ) -> None:
-        check_trainer_arguments(model, optimizer, jit, step_fn, check_numerics)
-        self.check_numerics = check_numerics
+        if not isinstance(model, Module):
+            raise ArgumentError(f"Trainer(model=...): expected a dn.nn.Module, got {type(model).__name__}")
+        if isinstance(optimizer, str):
+            raise optimizer_name_error("Trainer(optimizer=...)", optimizer)
+        if optimizer is not None and not isinstance(optimizer, Optimizer):
+            raise ArgumentError(
+                f"Trainer(optimizer=...): expected a dn.optim optimizer, e.g. dn.optim.Adam(model.parameters()), "
+                f"got {type(optimizer).__name__}"
+            )
+        jit = check_bool("Trainer", "jit", jit)
+        self.check_numerics = check_bool("Trainer", "check_numerics", check_numerics)
+        if step_fn is not None:
+            check_callable(
+                "Trainer",
+                "step_fn",
+                step_fn,
+                what="a function fn(trainer, batch) -> dict of scalars",
+                example="step_fn=lambda trainer, batch: {'loss': ...}",
+            )
         self.strategy = data_parallel(strategy)
-        self.grad_accumulation = int_at_least("Trainer", "grad_accumulation", grad_accumulation, 1, "4")
+        self.grad_accumulation = check_int(
+            "Trainer", "grad_accumulation", grad_accumulation, low=1, example="grad_accumulation=4"
+        )
         self.model, self.optimizer, self.jit, self.step_fn = model, optimizer, jit, step_fn
         self.objective = Objective(loss, loss_weights, metrics)
         self.device = None if device is None else place(model, optimizer, canonical_device(device))
@@ -227,10 +247,10 @@ class Trainer:
         resumed = None if resume_from is None else load_checkpoint(resume_from, trainer=self)
         if resumed is not None:
             initial_epoch = int(resumed["epoch"])
-        epochs = int_at_least("fit", "epochs", epochs, 0, "10")
-        initial_epoch = int_at_least("fit", "initial_epoch", initial_epoch, 0, "0")
-        steps = None if steps_per_epoch is None else int_at_least("fit", "steps_per_epoch", steps_per_epoch, 1, "100")
-        mode = verbosity(verbose)
+        epochs = check_int("fit", "epochs", epochs, low=0, example="epochs=10")
+        initial_epoch = check_int("fit", "initial_epoch", initial_epoch, low=0, example="initial_epoch=0")
+        steps = check_int("fit", "steps_per_epoch", steps_per_epoch, low=1, or_none=True, example="steps_per_epoch=100")
+        mode = resolve_verbose(check_verbose("fit", verbose))
         with self._placement():
             data = fit_data(x, y, sample_weight, class_weight)
             train, validation = training_and_validation(
@@ -305,7 +325,8 @@ class Trainer:
         Returns ``{"loss": ..., "<metric>": ...}`` (Python floats); ``verbose`` 1 or 2 prints them in one line.
         """
         self._check_backend()
-        mode = verbosity(verbose)
+        batch_size = check_int("evaluate", "batch_size", batch_size, low=1, or_none=True, example="batch_size=32")
+        mode = resolve_verbose(check_verbose("evaluate", verbose))
         with self._placement():
             data = adapt(
                 fit_data(x, y, sample_weight, None),
@@ -341,7 +362,8 @@ class Trainer:
         of shape ``(n, ...)``, or a tuple/dict of them for several outputs.
         """
         self._check_backend()
-        verbosity(verbose)
+        batch_size = check_int("predict", "batch_size", batch_size, low=1, or_none=True, example="batch_size=32")
+        check_verbose("predict", verbose)
         inputs_only = not is_batch_source(x)
         with self._placement():
             data = adapt(x, batch_size=batch_size, shuffle=False, name="x")
