@@ -9,7 +9,7 @@ from dualnet import losses
 from dualnet.arguments import check_callable, check_int
 from dualnet.backend.dispatch import B
 from dualnet.errors import ShapeError
-from dualnet.losses.base import check_class_ids, compatible, weights_for
+from dualnet.losses.base import check_class_ids, compatible, integer_class_ids, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
 __all__ = ["Accuracy", "BinaryAccuracy", "Mean", "MeanAbsoluteError", "MeanOf", "MeanSquaredError", "TopKAccuracy"]
@@ -103,7 +103,7 @@ class SparseCategoricalAccuracy(Mean):
     """Fraction of examples where the argmax of ``y_pred`` (N, ..., C) equals the class id ``y_true`` (N, ...).
 
     Keras's ``SparseCategoricalAccuracy``: ids may also come as (N, ..., 1), and
-    as floats (compared as numbers, so 2.0 matches class 2).
+    as whole floats (2.0 is class 2); a fractional id raises ArgumentError (in eager mode).
 
     Raises:
         ShapeError: ``y_true`` is not ids for ``y_pred`` (one-hot rows need :class:`CategoricalAccuracy`), or
@@ -157,9 +157,10 @@ def sparse_matches(where: str, y_pred: Any, y_true: Any, wanted: str) -> Any:
         y_true = B.squeeze(y_true, -1)
     if not compatible(tuple(B.shape(y_true)), pred_shape[:-1]):
         raise _targets_error(where, pred_shape, true_shape, wanted)
-    # Keras compares as floats: a float id 2.0 matches class 2, 2.5 matches nothing.
-    predicted = B.cast(B.argmax(y_pred, -1), "float32")
-    return B.cast(B.equal(predicted, B.cast(y_true, "float32")), "float32")
+    # A float id 2.0 is class 2, as in Keras; where Keras lets 2.5 match nothing, a fractional id is refused
+    # (eagerly), since it is a mistake in the labels rather than a class.
+    ids = integer_class_ids(where, y_true)
+    return B.cast(B.equal(B.argmax(y_pred, -1), ids), "float32")
 
 
 class BinaryAccuracy(Mean):

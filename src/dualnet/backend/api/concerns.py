@@ -76,7 +76,7 @@ CONCERNS: dict[str, type] = {
 
 def _declared(protocol: type) -> tuple[str, ...]:
     """A Protocol's own members in source order: its annotated attributes, then its methods."""
-    attributes = [n for n in vars(protocol).get("__annotations__", {}) if not n.startswith("_")]
+    attributes = [n for n in inspect.get_annotations(protocol) if not n.startswith("_")]
     methods = [n for n, v in vars(protocol).items() if inspect.isfunction(v) and not n.startswith("_")]
     return (*attributes, *methods)
 
@@ -104,7 +104,7 @@ def concern_of(name: str) -> str:
 
 def declaration(name: str) -> inspect.Signature:
     """The declared signature of contract function ``name``, without ``self``."""
-    method = vars(CONCERNS[concern_of(name)])[name]
+    method = inspect.getattr_static(CONCERNS[concern_of(name)], name)
     signature = inspect.signature(method)
     return signature.replace(parameters=list(signature.parameters.values())[1:])
 
