@@ -64,6 +64,7 @@ class Accuracy(Mean):
     or (N, ..., C).
 
     Raises:
+        ArgumentError: a float class id with a fractional part (checked in eager mode).
         ShapeError: ``y_true`` fits none of the three cases, or ``sample_weight`` does not fit.
         StateError: :meth:`update` after a backend switch without :meth:`reset`.
     """
@@ -106,6 +107,7 @@ class SparseCategoricalAccuracy(Mean):
     as whole floats (2.0 is class 2); a fractional id raises ArgumentError (in eager mode).
 
     Raises:
+        ArgumentError: a float class id with a fractional part (checked in eager mode).
         ShapeError: ``y_true`` is not ids for ``y_pred`` (one-hot rows need :class:`CategoricalAccuracy`), or
             ``sample_weight`` does not fit.
         StateError: :meth:`update` after a backend switch without :meth:`reset`.
