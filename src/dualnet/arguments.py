@@ -27,11 +27,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeGuard, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar, overload
 
 import numpy as np
 
 from dualnet.errors import ArgumentError
+
+if TYPE_CHECKING:  # annotations only (Python 3.13 has it in typing); never imported at run time
+    from typing_extensions import TypeIs
 
 __all__: list[str] = []  # internal: the checks dualnet runs on its own arguments
 
@@ -47,7 +50,7 @@ def is_bool(value: object) -> TypeGuard[bool]:
     return isinstance(value, bool | np.bool_)
 
 
-def is_integer(value: object) -> TypeGuard[int]:
+def is_integer(value: object) -> TypeIs[int]:
     """A Python or NumPy integer, not a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 

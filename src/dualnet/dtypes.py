@@ -91,8 +91,9 @@ def result_type(*items: Any) -> str:
 
     ``result_type("float32", 2)`` -> ``"float32"``; ``result_type("int32", 0.5)`` -> ``"float32"``.
     """
-    strong = [standardize(i) for i in items if not isinstance(i, bool | int | float | complex)]
-    weak = [i for i in items if isinstance(i, bool | int | float | complex)]
+    # Python scalars are weak; NumPy scalars are strong, as in NumPy 2 (np.float64 subclasses float, hence type()).
+    weak = [i for i in items if type(i) in _PYTHON]
+    strong = [i.dtype.name if isinstance(i, np.generic) else standardize(i) for i in items if type(i) not in _PYTHON]
     out = strong[0] if strong else None
     for name in strong[1:]:
         out = _promote_two(out, name)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import is_integer
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
 
@@ -27,8 +28,13 @@ def axis_index(value: Any, axis: Any, op: str, what: str) -> int:
 
 def canonical_axes(axis: Any, ndim: int, op: str, error: type[Exception] = ArgumentError) -> tuple[int, ...]:
     """``axis`` (an int or a sequence of ints) as non-negative ints, each checked against ``ndim``."""
+    try:
+        axes = (axis,) if is_integer(axis) else tuple(axis)
+    except TypeError:
+        raise ArgumentError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}; pass e.g. axis=-1") from None
     out = []
-    for a in (axis,) if isinstance(axis, int) else tuple(axis):
+    for a in axes:
+        a = axis_index(a, axis, op, "an int or a tuple of ints")
         if not -ndim <= a < ndim:
             raise error(f"{op}: axis {a} is out of range for a tensor of rank {ndim}; use -{ndim} <= axis < {ndim}")
         out.append(a % ndim)
@@ -73,7 +79,9 @@ def tile_reps(reps: Any) -> tuple[int, ...]:
 
 def as_shape(shape: Any) -> tuple[int, ...]:
     """An int or a sequence of ints as a shape tuple."""
-    return (shape,) if isinstance(shape, int) else tuple(shape)
+    if is_integer(shape):
+        return (int(shape),)
+    return tuple(int(s) if is_integer(s) else s for s in shape)
 
 
 def arange_args(start: float, stop: float | None, step: float, dtype: str | None) -> tuple[float, float, float, str]:
@@ -118,8 +126,8 @@ def reflect_index(n: int, before: int, after: int) -> np.ndarray:
 
 def spatial_tuple(op: str, name: str, value: Any, n: int) -> tuple[Any, ...]:
     """A conv/pool argument (an int or one entry per spatial dimension) as a tuple of ``n`` entries."""
-    if isinstance(value, int) or value is None:
-        return (value,) * n
+    if is_integer(value) or value is None:
+        return (None if value is None else int(value),) * n
     if len(value) != n:
         raise ArgumentError(
             f"{op}: argument {name!r} has {len(value)} entries but the input has {n} spatial dimension(s); "

@@ -6,6 +6,7 @@ from typing import Any
 
 import tensorflow as tf
 
+from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike, DTypeName
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype
@@ -30,6 +31,8 @@ def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> tf.Tensor
         x, axis = tf.reshape(x, [-1]), 0
     axis = common.canonical_axis(axis, x.shape.rank, "take")
     size = x.shape[axis]
+    if is_integer(indices):
+        indices = int(indices)
     if isinstance(indices, int) and size is not None:
         if not -size <= indices < size:
             raise ArgumentError(f"take: index {indices} is out of bounds for axis {axis} with size {size}")

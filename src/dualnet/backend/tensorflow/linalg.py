@@ -9,6 +9,7 @@ from typing import Any
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
@@ -68,8 +69,10 @@ def einsum(subscripts: str, *operands: ArrayLike) -> tf.Tensor:
 
 def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Any] = 2) -> tf.Tensor:
     a, b = promote(a, b)
-    if not isinstance(axes, int):
-        axes_a, axes_b = ([ax] if isinstance(ax, int) else list(ax) for ax in axes)
+    if is_integer(axes):
+        axes = int(axes)
+    else:
+        axes_a, axes_b = ([int(ax)] if is_integer(ax) else [int(a) for a in ax] for ax in axes)
         axes = [[ax % max(a.shape.rank, 1) for ax in axes_a], [ax % max(b.shape.rank, 1) for ax in axes_b]]
     try:
         return tf.tensordot(a, b, axes)
@@ -117,7 +120,7 @@ def norm(
         ord = 2  # Frobenius = 2-norm of the entries
     elif isinstance(ord, str):
         raise ArgumentError(f"norm: ord={ord!r} is a matrix norm, but the input is a vector; use a numeric ord")
-    axes = axis if axis is None or isinstance(axis, int) else list(axis)
+    axes = None if axis is None else int(axis) if is_integer(axis) else [int(a) for a in axis]
     return _vector_norm(x, 2 if ord is None else ord, axes, keepdims)
 
 

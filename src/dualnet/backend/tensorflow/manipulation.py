@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike, Axes, ShapeLike
 from dualnet.backend.tensorflow.core import convert_to_tensor
@@ -124,7 +125,8 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
     x = convert_to_tensor(x)
     (axis,) = common.canonical_axes(axis, x.shape.rank, "split")
     n = x.shape[axis]
-    if isinstance(indices_or_sections, int):
+    if is_integer(indices_or_sections):
+        indices_or_sections = int(indices_or_sections)
         if indices_or_sections <= 0 or (n is not None and n % indices_or_sections):
             raise ArgumentError(
                 f"split: indices_or_sections={indices_or_sections} does not divide axis {axis} of size {n} "
@@ -153,8 +155,9 @@ def tile(x: ArrayLike, reps: int | Sequence[int]) -> tf.Tensor:
 
 def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: int | None = None) -> tf.Tensor:
     x = convert_to_tensor(x)
-    if not isinstance(repeats, int):
-        repeats = convert_to_tensor(repeats, "int64")
+    repeats = int(repeats) if is_integer(repeats) else convert_to_tensor(repeats, "int64")
+    if axis is not None:
+        axis = common.axis_index(axis, axis, "repeat", "an int or None")
     return tf.repeat(x, repeats, axis=axis)
 
 

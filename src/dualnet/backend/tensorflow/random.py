@@ -13,6 +13,7 @@ from typing import Any
 
 import tensorflow as tf
 
+from dualnet.arguments import is_integer
 from dualnet.backend.api.types import ArrayLike, DTypeName, Shape
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype, placed
 from dualnet.errors import ShapeError
@@ -101,7 +102,8 @@ def _shuffled_range(n: Any, seed: int | None) -> tf.Tensor:
 
 
 def random_permutation(x: int | ArrayLike, seed: int | None = None) -> tf.Tensor:
-    if isinstance(x, int):
+    if is_integer(x):
+        x = int(x)
         return _shuffled_range(x, seed)
     x = convert_to_tensor(x)
     if x.shape.rank == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike, DTypeName
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype
@@ -22,8 +23,7 @@ def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> torch.Ten
     if axis is None:
         x, axis = x.reshape(-1), 0
     axis = common.canonical_axis(axis, x.ndim, "take")
-    if not isinstance(indices, int):
-        indices = _index(indices)
+    indices = int(indices) if is_integer(indices) else _index(indices)
     try:
         # A single advanced index has NumPy's take semantics, negative indices included.
         return x[(slice(None),) * axis + (indices,)]

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.torch.core import check_same_device, convert_to_tensor
@@ -65,8 +66,10 @@ def einsum(subscripts: str, *operands: ArrayLike) -> torch.Tensor:
 
 def tensordot(a: ArrayLike, b: ArrayLike, axes: int | Sequence[Any] = 2) -> torch.Tensor:
     a, b = _promoted(a, b)
-    if not isinstance(axes, int):
-        axes_a, axes_b = ([ax] if isinstance(ax, int) else list(ax) for ax in axes)
+    if is_integer(axes):
+        axes = int(axes)
+    else:
+        axes_a, axes_b = ([int(ax)] if is_integer(ax) else [int(a) for a in ax] for ax in axes)
         axes = ([ax % max(a.ndim, 1) for ax in axes_a], [ax % max(b.ndim, 1) for ax in axes_b])
     try:
         return torch.tensordot(a, b, dims=axes)

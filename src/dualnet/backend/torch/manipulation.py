@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike, Axes, ShapeLike
 from dualnet.backend.torch.core import convert_to_tensor
@@ -58,7 +59,7 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> torch.Tensor:
 
 def expand_dims(x: ArrayLike, axis: int | Sequence[int]) -> torch.Tensor:
     x = convert_to_tensor(x)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = common.as_shape(axis)
     # NumPy places each new axis relative to the OUTPUT rank; inserting in increasing order does that.
     for a in sorted(common.canonical_axes(axes, x.ndim + len(axes), "expand_dims")):
         x = x.unsqueeze(a)
@@ -106,7 +107,8 @@ def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0)
     x = convert_to_tensor(x)
     (axis,) = common.canonical_axes(axis, x.ndim, "split")
     n = x.shape[axis]
-    if isinstance(indices_or_sections, int):
+    if is_integer(indices_or_sections):
+        indices_or_sections = int(indices_or_sections)
         if indices_or_sections <= 0 or n % indices_or_sections:
             raise ArgumentError(
                 f"split: indices_or_sections={indices_or_sections} does not divide axis {axis} of size {n} "
@@ -125,7 +127,9 @@ def tile(x: ArrayLike, reps: int | Sequence[int]) -> torch.Tensor:
 
 def repeat(x: ArrayLike, repeats: int | ArrayLike, axis: int | None = None) -> torch.Tensor:
     x = convert_to_tensor(x)
-    if not isinstance(repeats, int):
+    if is_integer(repeats):
+        repeats = int(repeats)
+    else:
         repeats = convert_to_tensor(repeats, "int64")
         if repeats.ndim == 0:
             repeats = int(repeats)

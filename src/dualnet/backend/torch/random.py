@@ -12,6 +12,7 @@ from typing import Any
 
 import torch
 
+from dualnet.arguments import is_integer
 from dualnet.backend.api.types import ArrayLike, DTypeName, Shape
 from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
 from dualnet.errors import ShapeError
@@ -82,7 +83,8 @@ def random_bernoulli(p: ArrayLike, shape: Shape | None = None, seed: int | None 
 
 
 def random_permutation(x: int | ArrayLike, seed: int | None = None) -> torch.Tensor:
-    if isinstance(x, int):
+    if is_integer(x):
+        x = int(x)
         device = target_device()
         return torch.randperm(x, generator=_generator(seed, device), dtype=torch.int64, device=device)
     x = convert_to_tensor(x)
