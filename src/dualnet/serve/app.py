@@ -98,8 +98,9 @@ def create_app(
         outputs = dict(flatten_outputs(run(arrays))[1])
         return [outputs[name] for name in names]
 
-    service = _Service(name, signature, forward, max_batch_size, batch_timeout_ms / 1000, max_queue_size)
-    service.max_body_bytes = max_body_bytes
+    service = _Service(
+        name, signature, forward, max_batch_size, batch_timeout_ms / 1000, max_queue_size, max_body_bytes
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -115,7 +116,6 @@ def create_app(
         exception_handlers={404: _no_route, 405: _no_route},
         lifespan=lifespan,
     )
-    app.state.signature = signature
     return app
 
 
@@ -130,11 +130,12 @@ class _Service:
         max_batch_size: int,
         timeout_s: float,
         max_queue_size: int,
+        max_body_bytes: int,
     ) -> None:
         self.name = name
         self.signature = signature
         self.platform = f"dualnet_{dn.backend()}"
-        self.max_body_bytes = DEFAULT_MAX_BODY_BYTES
+        self.max_body_bytes = max_body_bytes
         self.metrics = Metrics(queued=lambda: self.batcher.queued())
         self.batcher = Batcher(forward, max_batch_size, timeout_s, max_queue_size, on_batch=self.metrics.batch)
 
