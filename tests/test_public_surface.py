@@ -23,6 +23,8 @@ import dualnet
 
 SRC = Path(dualnet.__file__).parent
 OWN_RULES = ("dualnet.backend", "dualnet.ops")
+# Public namespaces that ``import dualnet`` does not import, so dualnet cannot re-export them: they need an extra.
+OPT_IN = ("dualnet.serve",)
 # Modules without an ``__all__`` yet: the argument-check helpers, which are to be gathered into one module, and
 # errors.py, whose classes dualnet re-exports and whose message helpers those checks share.
 UNDECLARED = frozenset({"dualnet.errors"})
@@ -45,7 +47,7 @@ def _exports(module: types.ModuleType) -> list[str]:
 @cache
 def public_namespaces() -> tuple[str, ...]:
     found: list[str] = []
-    todo = ["dualnet"]
+    todo = ["dualnet", *OPT_IN]
     while todo:
         name = todo.pop(0)
         if name in found:

@@ -1,4 +1,4 @@
-"""The ``dualnet`` command: ``info``, ``demo``, ``export``, ``bench`` and ``launch``."""
+"""The ``dualnet`` command: ``info``, ``demo``, ``export``, ``bench``, ``launch`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -97,6 +97,16 @@ def bench(args: list[str]) -> int:
     return int(runner.main(args))
 
 
+def serve(args: list[str]) -> int:
+    """``dualnet serve``: its options are parsed by :mod:`dualnet.serve.command`, imported only here."""
+    try:
+        from dualnet.serve.command import main as serve_main
+    except dn.UnsupportedError as exc:  # the serve extra is not installed
+        print(f"dualnet serve: error: {exc}", file=sys.stderr)
+        return 2
+    return serve_main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dualnet`` command."""
     argv = sys.argv[1:] if argv is None else argv
@@ -104,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         return bench(argv[1:])
     if argv[:1] == ["launch"]:  # the script's own options follow it: dualnet.distributed.launch parses them all
         return launch_main(argv[1:])
+    if argv[:1] == ["serve"]:
+        return serve(argv[1:])
     parser = argparse.ArgumentParser(prog="dualnet", description="One API, PyTorch or TensorFlow underneath.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, backends and devices")
@@ -132,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("bench_args", nargs=argparse.REMAINDER, help="options of python -m benchmarks, e.g. --quick")
     commands.add_parser(
         "launch", help="run a script on several processes for data-parallel training (torchrun-style flags)"
+    )
+    commands.add_parser(
+        "serve", help="serve a model saved with dn.save over TF Serving's REST API and KServe v2 (dualnet serve -h)"
     )
     args = parser.parse_args(argv)
     if args.command == "info":

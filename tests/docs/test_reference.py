@@ -19,7 +19,7 @@ import pytest
 
 from tests.docs.pages import DOCS, ROOT
 
-EXTRA_PACKAGES = ("dualnet.io",)  # public, though not re-exported as a name of dualnet
+EXTRA_PACKAGES = ("dualnet.io", "dualnet.serve")  # public, though not re-exported as a name of dualnet
 _DIRECTIVE = re.compile(r"^:::\s*(\S+)", re.M)
 
 
