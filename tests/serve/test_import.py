@@ -13,7 +13,7 @@ CODE = "import sys, {module}; print(sorted(m for m in {names!r} if m in sys.modu
 def _imported(module: str, names: tuple[str, ...], backend: str = "torch") -> str:
     env = {**os.environ, "DUALNET_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
     code = CODE.format(module=module, names=names)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
