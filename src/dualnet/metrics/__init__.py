@@ -19,7 +19,12 @@ from typing import Any
 from dualnet.errors import ArgumentError
 from dualnet.metrics import names
 from dualnet.metrics.base import Metric
-from dualnet.metrics.confusion import AUC, F1Score, Precision, Recall
+from dualnet.metrics.confusion import AUC, F1, Precision, Recall
+from dualnet.metrics.confusion_counts import FalseNegatives, FalsePositives, TrueNegatives, TruePositives
+from dualnet.metrics.correlation import ConcordanceCorrelation, PearsonCorrelation
+from dualnet.metrics.f_score import F1Score, FBetaScore
+from dualnet.metrics.hinge import CategoricalHinge, Hinge, SquaredHinge
+from dualnet.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from dualnet.metrics.mean import (
     Accuracy,
     BinaryAccuracy,
@@ -29,24 +34,87 @@ from dualnet.metrics.mean import (
     MeanOf,
     MeanSquaredError,
     SparseCategoricalAccuracy,
-    TopKAccuracy,
+    Sum,
 )
+from dualnet.metrics.operating_points import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
+from dualnet.metrics.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+)
+from dualnet.metrics.regression import (
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    R2Score,
+    RootMeanSquaredError,
+)
+from dualnet.metrics.top_k import SparseTopKCategoricalAccuracy, TopKAccuracy, TopKCategoricalAccuracy
 
 __all__ = [
     "Metric",
+    # means and sums of per-example values
     "Mean",
+    "Sum",
+    "MeanOf",
+    # accuracies
     "Accuracy",
     "BinaryAccuracy",
     "CategoricalAccuracy",
     "SparseCategoricalAccuracy",
     "TopKAccuracy",
+    "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    # classification from confusion counts
     "Precision",
     "Recall",
+    "F1",
     "F1Score",
+    "FBetaScore",
     "AUC",
+    "TruePositives",
+    "FalsePositives",
+    "TrueNegatives",
+    "FalseNegatives",
+    "PrecisionAtRecall",
+    "RecallAtPrecision",
+    "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity",
+    # segmentation
+    "IoU",
+    "MeanIoU",
+    "BinaryIoU",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    # probabilistic
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "KLDivergence",
+    "Poisson",
+    # hinge
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    # regression
     "MeanSquaredError",
     "MeanAbsoluteError",
-    "MeanOf",
+    "RootMeanSquaredError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "LogCoshError",
+    "CosineSimilarity",
+    "R2Score",
+    "PearsonCorrelation",
+    "ConcordanceCorrelation",
     "get",
 ]
 
