@@ -1,15 +1,20 @@
 """Streaming metrics: ``update(y_pred, y_true, sample_weight=None)`` per batch, ``result()``, ``reset()``.
 
 Each metric keeps running totals in backend buffers (``torch.Tensor`` /
-non-trainable ``tf.Variable``, created on the current device when the metric
-is constructed) and updates them in place with ``B.assign``: ``update`` runs
-on the device, also inside a compiled TensorFlow step (``tf.function``), and
-only :meth:`Metric.result` brings the totals to the host, as a Python float
-(host floats could not be updated from a compiled step). Totals are float64 so counts stay exact
-over long epochs. ``sample_weight`` weights examples (shape (N,)) or values
-(the metric's per-value shape); a weighted mean divides by the sum of weights.
-Metrics are also available by name through :func:`get` (``"accuracy"``), Keras's
-names meaning what Keras means.
+non-trainable ``tf.Variable``, created on the current device) and updates them
+in place with ``B.assign``: ``update`` runs on the device, also inside a
+compiled step (``torch.compile``, ``tf.function``, XLA), and only
+:meth:`Metric.result` brings the totals to the host, as a Python float (host
+floats could not be updated from a compiled step), or as an array for the few
+metrics with one value per class or threshold (``F1Score()``,
+``TruePositives(thresholds=[...])``), which a Trainer logs as ``name_0``,
+``name_1``, .... Totals are float64 sums, so counts stay exact over long epochs
+and add up over processes. ``sample_weight`` weights examples (shape (N,)) or
+values (the metric's per-value shape); a weighted mean divides by the sum of
+weights. Keras 3's metric classes have namesakes here that compute Keras's
+values (Precision, Recall and AUC take dualnet's arguments and a part of
+Keras's; ``Accuracy`` is compile's ``"accuracy"``), and :func:`get` takes
+Keras's names (``"accuracy"``, ``"f1_score"``) meaning what Keras means.
 """
 
 from __future__ import annotations
