@@ -133,3 +133,10 @@ def test_results_are_floats_or_one_value_per_position(backend: str) -> None:
     assert isinstance(M.TruePositives().result(), float) and counts.result().shape == (2,)
     assert list(counts.log_values("tp")) == ["tp_0", "tp_1"]
     assert M.Sum().log_values("total") == {"total": 0.0}
+
+
+def test_integer_values_keep_float_weights_and_thresholds_may_be_an_array(backend: str) -> None:
+    total = M.Sum()
+    total.update(np.array([1, 2, 3]), sample_weight=np.array([0.5, 0.5, 0.25], "float32"))
+    assert total.result() == pytest.approx(2.25)
+    assert M.FalsePositives(thresholds=np.array([0.25, 0.5])).thresholds == (0.25, 0.5)

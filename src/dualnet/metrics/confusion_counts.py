@@ -37,6 +37,8 @@ def check_thresholds(where: str, thresholds: Any, default: float) -> tuple[float
     if thresholds is None:
         return (default,)
     items = [thresholds] if is_number(thresholds) else thresholds
+    if isinstance(items, np.ndarray) and items.ndim == 1:
+        items = items.tolist()
     if isinstance(items, list | tuple) and items and all(is_number(t) and 0.0 <= t <= 1.0 for t in items):
         return tuple(float(t) for t in items)
     raise argument_error(
@@ -136,20 +138,14 @@ def threshold_counts(
 def _bucketed(scores: Any, positives: Any, negatives: Any, thresholds: tuple[float, ...]) -> tuple[Any, Any]:
     """``tp`` and ``fp`` at evenly spaced thresholds by bucket sums and a reversed cumulative sum (Keras's path)."""
     count = len(thresholds)
-    scaled = B.ceil(B.multiply(B.clip(scores, 0.0, 1.0), float(count - 1)))
-    if thresholds[0] < 0.0 or thresholds[-1] > 1.0:  # AUC's thresholds just outside [0, 1]: bucket max(b - 1, 0)
-        buckets = B.cast(B.maximum(B.subtract(scaled, 1.0), 0.0), "int64")
-        per_bucket = [B.segment_sum(v, buckets, count) for v in (positives, negatives)]
-    else:
-        # Keras's bucket ceil(s (T - 1)) - 1 is -1 for a score of exactly 0, which no threshold counts: shift by one
-        # and drop the first sum instead of relying on a framework's treatment of a negative segment id.
-        buckets, shifted = B.cast(scaled, "int64"), np.arange(1, count)
-        padding = B.zeros((1,), "float32")
-        per_bucket = [
-            B.concatenate([B.take(B.segment_sum(v, buckets, count), shifted, 0), padding])
-            for v in (positives, negatives)
-        ]
-    tp, fp = (B.flip(B.cumsum(B.flip(sums, 0), 0), 0) for sums in per_bucket)
+    # Keras's bucket is ceil(s (T - 1)) - 1, which is -1 for a score of exactly 0 (no threshold counts it): sum
+    # into bucket + 1 and drop the first sum, rather than rely on a framework's treatment of a negative segment id.
+    shifted = B.cast(B.ceil(B.multiply(B.clip(scores, 0.0, 1.0), float(count - 1))), "int64")
+    later, padding = np.arange(1, count), B.zeros((1,), "float32")
+    tp, fp = (
+        B.flip(B.cumsum(B.flip(B.concatenate([B.take(B.segment_sum(v, shifted, count), later, 0), padding]), 0), 0), 0)
+        for v in (positives, negatives)
+    )
     return tp, fp
 
 

@@ -25,6 +25,12 @@ __all__ = [
 ]
 
 
+def _floats(values: Any) -> Any:
+    """``values`` as a float tensor (integers and bools as float32), so weights and means are not truncated."""
+    x = B.convert_to_tensor(values)
+    return x if B.dtype(x) in ("float16", "bfloat16", "float32", "float64") else B.cast(x, "float32")
+
+
 class Mean(Metric):
     """The (weighted) mean of every value passed to :meth:`update`.
 
@@ -44,8 +50,7 @@ class Mean(Metric):
 
     def values(self, y_pred: Any, y_true: Any) -> Any:
         """The values averaged for one batch; subclasses score predictions here."""
-        x = B.convert_to_tensor(y_pred)
-        return x if B.dtype(x) in ("float16", "bfloat16", "float32", "float64") else B.cast(x, "float32")
+        return _floats(y_pred)
 
     def update(self, y_pred: Any, y_true: Any = None, sample_weight: Any = None) -> None:
         """Add a batch. For :class:`Mean` itself ``y_pred`` holds the values and ``y_true`` is ignored."""
@@ -88,7 +93,7 @@ class Sum(Metric):
 
     def update(self, y_pred: Any, y_true: Any = None, sample_weight: Any = None) -> None:
         """Add a batch: ``y_pred`` holds the values and ``y_true`` is ignored."""
-        values = B.stop_gradient(B.convert_to_tensor(y_pred))
+        values = _floats(B.stop_gradient(B.convert_to_tensor(y_pred)))
         if sample_weight is not None:
             values = B.multiply(values, weights_for("Sum", sample_weight, values))
         self._accumulate("total", B.sum(values))
