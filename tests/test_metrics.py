@@ -11,9 +11,9 @@ import pytest
 import dualnet as dn
 from dualnet.metrics import (
     AUC,
+    F1,
     Accuracy,
     BinaryAccuracy,
-    F1Score,
     Mean,
     MeanAbsoluteError,
     MeanOf,
@@ -109,7 +109,7 @@ def test_multiclass_precision_recall_f1(backend: str, average: str, weighted: bo
     refs = {
         Precision: _safe(tp, predicted).mean(),
         Recall: _safe(tp, actual).mean(),
-        F1Score: _safe(2 * tp, predicted + actual).mean(),
+        F1: _safe(2 * tp, predicted + actual).mean(),
     }
     for cls, expected in refs.items():
         metric = cls(num_classes=4, average=average)
@@ -124,7 +124,7 @@ def test_binary_precision_recall_f1(backend: str, threshold: float) -> None:
     tp, pp, ap = (w * predicted * actual).sum(), (w * predicted).sum(), (w * actual).sum()
     assert _stream(Precision(threshold), PROBS, BINARY, w) == pytest.approx(tp / pp, rel=1e-6)
     assert _stream(Recall(threshold), PROBS[:, None], BINARY, w) == pytest.approx(tp / ap, rel=1e-6)
-    assert _stream(F1Score(threshold), PROBS, BINARY[:, None], w) == pytest.approx(2 * tp / (pp + ap), rel=1e-6)
+    assert _stream(F1(threshold), PROBS, BINARY[:, None], w) == pytest.approx(2 * tp / (pp + ap), rel=1e-6)
 
 
 def _auc_ref(pred: np.ndarray, true: np.ndarray, w: np.ndarray, n: int, curve: str) -> float:
@@ -169,13 +169,13 @@ def test_reset_and_empty_results(backend: str) -> None:
     assert metric.result() == 0.0 and metric.totals()["count"] == 0.0
     metric.update(SCORES[:3], LABELS[:3])
     assert metric.result() == pytest.approx(np.mean(SCORES[:3].argmax(-1) == LABELS[:3]))
-    assert AUC().result() == 0.0 and F1Score(num_classes=3).result() == 0.0
+    assert AUC().result() == 0.0 and F1(num_classes=3).result() == 0.0
     assert [dn.ops.shape(v) for v in AUC(num_thresholds=5).variables] == [(5,), (5,)]
 
 
 def test_updates_inside_a_compiled_step_match_eager(backend: str) -> None:
-    eager = [Accuracy(), AUC(), F1Score(num_classes=4), Mean()]
-    compiled = [Accuracy(), AUC(), F1Score(num_classes=4), Mean()]
+    eager = [Accuracy(), AUC(), F1(num_classes=4), Mean()]
+    compiled = [Accuracy(), AUC(), F1(num_classes=4), Mean()]
 
     def step(metrics: list[Metric], scores: Any, labels: Any) -> Any:
         metrics[0].update(scores, labels)
@@ -230,7 +230,7 @@ def test_switching_backends_needs_a_reset() -> None:
         ("top_k_accuracy", TopKAccuracy),
         ("precision", Precision),
         ("recall", Recall),
-        ("f1", F1Score),
+        ("f1", F1),
         ("auc", AUC),
         ("mse", MeanSquaredError),
         ("mae", MeanAbsoluteError),
@@ -255,7 +255,7 @@ def test_get_passes_metrics_through_and_wraps_functions(backend: str) -> None:
 
 
 def test_get_unknown_name_lists_the_known_ones() -> None:
-    with pytest.raises(dn.ArgumentError, match=r"unknown metric 'iou'; use one of .*accuracy.*auc.*f1"):
+    with pytest.raises(dn.ArgumentError, match=r"unknown metric 'iou'; did you mean 'io_u'.*use one of .*accuracy.*f1"):
         get("iou")
 
 
@@ -276,8 +276,8 @@ def test_shape_mismatches_say_both_shapes_and_the_fix(backend: str) -> None:
 def test_out_of_range_class_ids(backend: str) -> None:
     with pytest.raises(dn.ArgumentError, match=r"TopKAccuracy: class ids must lie in \[0, 4\), got labels in \[1, 9\]"):
         TopKAccuracy(k=2).update(SCORES, np.where(LABELS == 0, 9, LABELS))
-    with pytest.raises(dn.ArgumentError, match=r"F1Score: class ids must lie in \[0, 4\), got labels in \[-1, 2\]"):
-        F1Score(num_classes=4).update(SCORES, LABELS - 1)
+    with pytest.raises(dn.ArgumentError, match=r"F1: class ids must lie in \[0, 4\), got labels in \[-1, 2\]"):
+        F1(num_classes=4).update(SCORES, LABELS - 1)
 
 
 @pytest.mark.parametrize(

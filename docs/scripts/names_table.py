@@ -38,6 +38,14 @@ def _grouped(registry: Mapping[str, Any]) -> list[tuple[list[str], Any]]:
     return list(groups.values())
 
 
+def _by_value(registry: Mapping[str, str]) -> dict[str, list[str]]:
+    """The names that share each value, in registry order."""
+    groups: dict[str, list[str]] = {}
+    for name, value in registry.items():
+        groups.setdefault(value, []).append(name)
+    return groups
+
+
 def _follows(text: str) -> str:
     return f"`{text}`" if text.startswith(("keras.", "torch.")) else text
 
@@ -53,9 +61,15 @@ def tables() -> str:
     """The Markdown that goes between the page's markers."""
     lines = ["### Losses", "", *_table(loss_names.NAMES, loss_names.CASE_FREE), ""]
     lines += ["### Metrics", "", *_table(metric_names.NAMES, metric_names.CASE_FREE), ""]
-    lines += ["### Keras names that are not available yet", ""]
-    lines += [f"- losses: {_quoted(sorted(loss_names.KERAS_NOT_YET, key=_ignoring_case), frozenset())}"]
-    lines += [f"- metrics: {_quoted(sorted(metric_names.KERAS_NOT_YET, key=_ignoring_case), frozenset())}", ""]
+    lines += ["### Keras metric names that need arguments", ""]
+    lines += ["Keras cannot build these from the string either; construct the metric.", ""]
+    lines += ["| string | construct instead |", "| --- | --- |"]
+    for example, group in _by_value(metric_names.NEEDS_ARGUMENTS).items():
+        lines.append(f"| {_quoted(group, frozenset())} | `dn.metrics.{example}` |")
+    lines += ["", "### Keras names that are not available yet", ""]
+    for kind, missing in (("losses", loss_names.KERAS_NOT_YET), ("metrics", metric_names.KERAS_NOT_YET)):
+        lines += [f"- {kind}: {_quoted(sorted(missing, key=_ignoring_case), frozenset()) if missing else 'none'}"]
+    lines += [""]
     lines += ["### Optimizers", "", "| Keras's name (any case) | construct instead |", "| --- | --- |"]
     for name, (cls, lr) in optimizer_names.KERAS_EQUIVALENTS.items():
         lines.append(f'| `"{name}"` | `dn.optim.{cls}(model.parameters(), lr={lr})` |')

@@ -176,9 +176,9 @@ CLASS_IDS = cases(
     ),
     Case(
         "F1 fractional labels",
-        lambda: _update(metrics.F1Score(num_classes=3), np.array([0.0, 1.0, 2.5, 1.0])),
+        lambda: _update(metrics.F1(num_classes=3), np.array([0.0, 1.0, 2.5, 1.0])),
         dn.ArgumentError,
-        ("F1Score", "2.5"),
+        ("F1", "2.5"),
     ),
 )
 

@@ -121,7 +121,7 @@ CASES = cases(
     ),
     Case(
         "F1 classes",
-        lambda: _update(metrics.F1Score(num_classes=2), tensor(X), tensor(IDS)),
+        lambda: _update(metrics.F1(num_classes=2), tensor(X), tensor(IDS)),
         dn.ShapeError,
         ("num_classes=2", "set num_classes to match"),
     ),

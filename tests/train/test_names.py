@@ -31,8 +31,8 @@ def _make(**kwargs: Any) -> Trainer:
             r"Trainer\(metrics=\.\.\.\): unknown metric 'precison'; did you mean 'precision'",
         ),
         (
-            {"loss": "cross_entropy", "metrics": [[], ["acc", "r2_score"]]},
-            r"Keras's metric 'r2_score' is not available",
+            {"loss": "cross_entropy", "metrics": [[], ["acc", "mean_io_u"]]},
+            r"Keras's metric 'mean_io_u' needs arguments.*dn\.metrics\.MeanIoU\(num_classes=3\)",
         ),
         (
             {"loss": "mse", "optimizer": "adamm"},

@@ -15,7 +15,10 @@ MODES = ("auto", "min", "max")
 __all__: list[str] = []
 
 # Words in a log key that mean "higher is better" (Keras's auto mode looks for "acc"; metric names add more).
-_MAX_WORDS = frozenset({"acc", "accuracy", "auc", "precision", "recall", "f1", "fbeta", "iou", "r2", "dice"})
+_MAX_WORDS = frozenset(
+    {"acc", "accuracy", "auc", "precision", "recall", "f1", "fbeta", "iou", "r2", "dice"}
+    | {"correlation", "similarity", "sensitivity", "specificity"}
+)
 
 
 def auto_mode(monitor: str) -> str:
@@ -23,7 +26,8 @@ def auto_mode(monitor: str) -> str:
 
     The ``val_`` prefix is ignored; a name containing the word ``loss`` is always minimised.
     """
-    words = set(re.split(r"[^a-z0-9]+", monitor.lower().removeprefix("val_")))
+    # Keras's snake_case of IoU is "io_u" ("mean_io_u", "binary_io_u"): read it as the word "iou".
+    words = set(re.split(r"[^a-z0-9]+", re.sub(r"io_u\b", "iou", monitor.lower().removeprefix("val_"))))
     return "max" if words & _MAX_WORDS and "loss" not in words else "min"
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from dualnet.arguments import check_probability
 from dualnet.backend.dispatch import B
+from dualnet.backend.selection import ensure_backend
 from dualnet.errors import ShapeError, StateError
 from dualnet.losses.base import compatible, integer_class_ids
 
@@ -20,10 +21,20 @@ class Metric:
     Subclasses implement :meth:`update` (adding to the totals with
     :meth:`_accumulate`) and :meth:`result` (reading them with :meth:`totals`).
     :meth:`update` takes a batch of the shapes the subclass states (``y_pred`` usually ``(N, ...)``);
-    :meth:`result` is a Python float.
+    :meth:`result` is a Python float, or a float64 array of shape ``(K,)`` for the
+    few metrics that give one value per class or per threshold, as their Keras
+    namesakes do (``F1Score(average=None)``, ``TruePositives(thresholds=[...])``).
+    Every total is a sum, so totals from several processes add up.
+
+    A metric whose state is sized by the data (``R2Score``, ``F1Score``: the
+    number of outputs or classes) makes it at its first :meth:`update`, which
+    must run eagerly: a compiled step cannot create variables. The Trainer makes
+    one eager update before it compiles its steps; :attr:`built` says whether the
+    state exists.
 
     Raises:
-        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`; a first update of a metric
+            sized by the data inside a compiled function.
     """
 
     default_name = "metric"
@@ -32,10 +43,27 @@ class Metric:
         self.name = name or self.default_name
         self._shapes: dict[str, tuple[int, ...]] = {}
         self._buffers: dict[str, Any] = {}
-        self._backend = B.name
+        self._backend = ensure_backend()  # B.name is None until an op activates the default backend
+        self._built = True
+
+    @property
+    def built(self) -> bool:
+        """Whether the state exists: False until the first update of a metric sized by the data."""
+        return self._built
 
     def add_state(self, name: str, shape: tuple[int, ...] = ()) -> None:
-        """Declare a running total of ``shape``, starting at zero."""
+        """Declare a running total of ``shape``, starting at zero.
+
+        Raises:
+            StateError: called while a compiled step is being traced (the first update of a metric sized by
+                the data must run eagerly).
+        """
+        if B.is_tracing():
+            raise StateError(
+                f"metric '{self.name}' ({type(self).__name__}) sizes its state from the first batch, which must "
+                "come eagerly (a compiled step cannot create variables); call update() once outside the compiled "
+                "function and reset() it, as Trainer.fit and evaluate do"
+            )
         self._shapes[name] = shape
         # Scalars are held as shape (1,): the torch backend's buffer() turns a 0-d array into a 1-d one.
         self._buffers[name] = B.buffer(np.zeros(shape or (1,), np.float64), f"{self.name}/{name}")
@@ -72,9 +100,20 @@ class Metric:
         """Add one batch to the totals."""
         raise NotImplementedError
 
-    def result(self) -> float:
-        """The metric over every batch since the last reset, as a Python float."""
+    def result(self) -> float | np.ndarray:
+        """The metric over every batch since the last reset: a Python float (or an array of one per class)."""
         raise NotImplementedError
+
+    def log_values(self, key: str) -> dict[str, float]:
+        """The result as a Trainer logs it under ``key``: ``{key: value}``.
+
+        A result with one value per class or threshold gives one entry per position:
+        ``{"f1_score_0": ..., "f1_score_1": ...}`` (logs hold Python floats).
+        """
+        value = self.result()
+        if isinstance(value, np.ndarray):
+            return {f"{key}_{i}": float(v) for i, v in enumerate(value.reshape(-1))}
+        return {key: value}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
@@ -122,6 +161,11 @@ def matched(where: str, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
             "(reshape the target, e.g. y[:, None] for a single output)"
         )
     return y_pred, y_true
+
+
+def last_axis_mean(values: Any) -> Any:
+    """Keras's reduction of per-value scores to one per example: the mean over the last axis (rank 1 stays)."""
+    return B.mean(values, -1) if len(B.shape(values)) > 1 else values
 
 
 def check_threshold(where: str, threshold: Any) -> float:

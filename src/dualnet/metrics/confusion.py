@@ -1,4 +1,4 @@
-"""Metrics from confusion counts: Precision, Recall, F1Score and the thresholded AUC."""
+"""Metrics from confusion counts: Precision, Recall, F1 and the thresholded AUC."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dualnet.errors import ShapeError
 from dualnet.losses.base import check_class_ids, weights_for
 from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
 
-__all__ = ["AUC", "F1Score", "Precision", "Recall"]
+__all__ = ["AUC", "F1", "Precision", "Recall"]
 
 
 class _Confusion(Metric):
@@ -134,8 +134,12 @@ class Recall(_Confusion):
         return ratio(tp, actual)
 
 
-class F1Score(_Confusion):
-    """``2 tp / (2 tp + fp + fn)``, the harmonic mean of precision and recall.
+class F1(_Confusion):
+    """``2 tp / (2 tp + fp + fn)``, the harmonic mean of precision and recall (the name ``"f1"``).
+
+    The F1 of :class:`Precision` and :class:`Recall`'s counts, one number. Keras's
+    ``F1Score`` (``"f1_score"``), which takes one-hot or multi-label rows and gives
+    one score per class by default, is :class:`dualnet.metrics.F1Score`.
 
     Binary when ``num_classes`` is None: probabilities ``y_pred`` are positive
     above ``threshold``, ``y_true`` is 0/1 of the same shape. Multiclass with

@@ -1,4 +1,4 @@
-"""Metrics that average a score per value: Mean, accuracies, mean squared and absolute errors."""
+"""Metrics that add up values: Mean and Sum, the accuracies, mean squared and absolute errors, MeanOf."""
 
 from __future__ import annotations
 
@@ -6,13 +6,29 @@ from collections.abc import Callable
 from typing import Any
 
 from dualnet import losses
-from dualnet.arguments import check_callable, check_int
+from dualnet.arguments import check_callable
 from dualnet.backend.dispatch import B
 from dualnet.errors import ShapeError
-from dualnet.losses.base import check_class_ids, compatible, integer_class_ids, weights_for
-from dualnet.metrics.base import Metric, check_threshold, class_ids, matched, ratio
+from dualnet.losses.base import compatible, integer_class_ids, weights_for
+from dualnet.metrics.base import Metric, check_threshold, matched, ratio
 
-__all__ = ["Accuracy", "BinaryAccuracy", "Mean", "MeanAbsoluteError", "MeanOf", "MeanSquaredError", "TopKAccuracy"]
+__all__ = [
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanOf",
+    "MeanSquaredError",
+    "SparseCategoricalAccuracy",
+    "Sum",
+]
+
+
+def _floats(values: Any) -> Any:
+    """``values`` as a float tensor (integers and bools as float32), so weights and means are not truncated."""
+    x = B.convert_to_tensor(values)
+    return x if B.dtype(x) in ("float16", "bfloat16", "float32", "float64") else B.cast(x, "float32")
 
 
 class Mean(Metric):
@@ -34,23 +50,56 @@ class Mean(Metric):
 
     def values(self, y_pred: Any, y_true: Any) -> Any:
         """The values averaged for one batch; subclasses score predictions here."""
-        x = B.convert_to_tensor(y_pred)
-        return x if B.dtype(x) in ("float16", "bfloat16", "float32", "float64") else B.cast(x, "float32")
+        return _floats(y_pred)
 
     def update(self, y_pred: Any, y_true: Any = None, sample_weight: Any = None) -> None:
         """Add a batch. For :class:`Mean` itself ``y_pred`` holds the values and ``y_true`` is ignored."""
-        values = self.values(B.stop_gradient(B.convert_to_tensor(y_pred)), y_true)
-        if sample_weight is None:
-            weights = B.ones_like(values, None)
-        else:
-            weights = B.multiply(B.ones_like(values, None), weights_for(type(self).__name__, sample_weight, values))
-            values = B.multiply(values, weights)
-        self._accumulate("total", B.sum(values))
+        self.add_values(self.values(B.stop_gradient(B.convert_to_tensor(y_pred)), y_true), sample_weight)
+
+    def add_values(self, values: Any, sample_weight: Any = None, mask: Any = None) -> None:
+        """Add ``values`` weighted by ``sample_weight`` (their shape or a prefix) and a 0/1 ``mask`` of their shape."""
+        if sample_weight is None and mask is None:
+            self._accumulate("total", B.sum(values))
+            self._accumulate("count", B.sum(B.ones_like(values, None)))
+            return
+        weights = B.ones_like(values, None)
+        if sample_weight is not None:
+            weights = B.multiply(weights, weights_for(type(self).__name__, sample_weight, values))
+        if mask is not None:
+            weights = B.multiply(weights, B.cast(mask, B.dtype(values)))
+        self._accumulate("total", B.sum(B.multiply(values, weights)))
         self._accumulate("count", B.sum(weights))
 
     def result(self) -> float:
         totals = self.totals()
         return float(ratio(totals["total"], totals["count"]))
+
+
+class Sum(Metric):
+    """The (weighted) sum of every value passed to :meth:`update`; Keras's ``Sum``.
+
+    ``y_pred`` holds the values, of any shape; ``sample_weight`` has their shape or a prefix of it.
+
+    Raises:
+        ShapeError: ``sample_weight`` fits neither the values' shape nor a prefix.
+        StateError: :meth:`update` after a backend switch without :meth:`reset`.
+    """
+
+    default_name = "sum"
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(name)
+        self.add_state("total")
+
+    def update(self, y_pred: Any, y_true: Any = None, sample_weight: Any = None) -> None:
+        """Add a batch: ``y_pred`` holds the values and ``y_true`` is ignored."""
+        values = _floats(B.stop_gradient(B.convert_to_tensor(y_pred)))
+        if sample_weight is not None:
+            values = B.multiply(values, weights_for("Sum", sample_weight, values))
+        self._accumulate("total", B.sum(values))
+
+    def result(self) -> float:
+        return float(self.totals()["total"])
 
 
 class Accuracy(Mean):
@@ -182,33 +231,6 @@ class BinaryAccuracy(Mean):
 
     def values(self, y_pred: Any, y_true: Any) -> Any:
         return binary_matches("BinaryAccuracy", y_pred, y_true, self.threshold)
-
-
-class TopKAccuracy(Mean):
-    """Fraction of examples whose target class is among the ``k`` highest scores of ``y_pred`` (N, C).
-
-    Ties at the k-th score count as in the top k (``tf.math.in_top_k``'s rule).
-    ``y_true``: integer ids (N,) or one-hot (N, C).
-
-    Raises:
-        ArgumentError: ``k`` is not a positive int; in :meth:`update`, class ids outside [0, C) (eager mode).
-        ShapeError: ``y_true`` is neither class ids nor one-hot rows for ``y_pred``, or ``sample_weight`` does
-            not fit.
-        StateError: :meth:`update` after a backend switch without :meth:`reset`.
-    """
-
-    default_name = "top_k_accuracy"
-
-    def __init__(self, k: int = 5, name: str | None = None) -> None:
-        super().__init__(name)
-        self.k = check_int("TopKAccuracy", "k", k, low=1, example="k=5")
-
-    def values(self, y_pred: Any, y_true: Any) -> Any:
-        ids = class_ids("TopKAccuracy", y_pred, B.convert_to_tensor(y_true))
-        check_class_ids("TopKAccuracy", ids, tuple(B.shape(y_pred))[-1])
-        target_score = B.take_along_axis(y_pred, B.expand_dims(ids, -1), -1)
-        higher = B.sum(B.cast(B.greater(y_pred, target_score), "int64"), -1)
-        return B.cast(B.less(higher, self.k), "float32")
 
 
 class MeanSquaredError(Mean):

@@ -61,6 +61,9 @@ class Objective:
         losses = _per_output("loss", self._loss, keys)
         weights = _per_output("loss_weights", self._loss_weights, keys)
         metric_specs = _metric_specs(self._metrics, keys)
+        # A metric object listed for several outputs would mix their values; one per output (a dict) is fine.
+        listed = [id(item) for items in metric_specs.values() for item in items if isinstance(item, Metric)]
+        shared = {i for i in listed if listed.count(i) > 1}
         self.outputs = []
         names: set[str] = set()
         for key in keys:
@@ -69,7 +72,7 @@ class Objective:
             weight = _weight(weights.get(key, 1.0))
             entry = _Output(key, loss, weight)
             for identifier in metric_specs.get(key, []):
-                metric = _metric(identifier, len(keys) > 1)
+                metric = _metric(identifier, id(identifier) in shared)
                 name = _unique(f"{entry.name}_{metric.name}" if entry.name else metric.name, names)
                 entry.metrics.append((name, metric))
             self.outputs.append(entry)
@@ -144,8 +147,8 @@ class Objective:
             metric.reset()
 
     def results(self) -> dict[str, float]:
-        """Every metric's value since the last reset, by log name."""
-        return {name: metric.result() for name, metric in self.metrics}
+        """Every metric's value since the last reset, by log name (``name_0``, ``name_1``, ... for one per class)."""
+        return {key: value for name, metric in self.metrics for key, value in metric.log_values(name).items()}
 
 
 # --- spec helpers ------------------------------------------------------------------------------------

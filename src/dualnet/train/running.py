@@ -1,7 +1,8 @@
 """Around the Trainer's compiled step: the state it needs (made once, eagerly), its numerics scope, its diagnosis.
 
 :func:`prepare_step` runs before the first compiled call: it builds a lazy model
-with one eager forward, learns the output structure for the losses and metrics,
+with one eager forward, learns the output structure for the losses and metrics
+(metrics sized by the data make their state from it, as a compiled step cannot),
 and makes what the default step keeps across batches (autocast, fp16 loss scale,
 gradient routing). :func:`numerics_scope` places ``dn.debug.check_numerics`` at
 the trainer's epoch and step. :func:`diagnose` re-runs a failed step's forward
@@ -45,7 +46,7 @@ def prepare_step(trainer: Trainer, batch: Any, scaler: LossScaler | None) -> Ste
     ``scaler``: a loss scale the trainer already has (restored from a checkpoint), kept.
     """
     model = trainer.model
-    x = unpack(batch)[0]
+    x, y, _ = unpack(batch)
     mode = model.training
     model.eval()  # no dropout, no running-statistics update: this call only looks
     try:
@@ -58,6 +59,11 @@ def prepare_step(trainer: Trainer, batch: Any, scaler: LossScaler | None) -> Ste
         model.train(mode)
     if not trainer.objective.bound:
         trainer.objective.bind(output_keys(y_pred))
+    if y is not None and not all(metric.built for _, metric in trainer.objective.metrics):
+        # Metrics sized by the data (F1Score, R2Score) make their state in one eager update: a compiled step
+        # cannot create variables. The reset undoes the update; the loops reset the metrics before each pass anyway.
+        trainer.objective.update_metrics(y_pred, y)
+        trainer.objective.reset()
     policy, strategy = trainer.policy, trainer.strategy
     autocast = Autocast(model, policy.compute_dtype) if policy.mixed else None
     if policy.loss_scaling and scaler is None:
