@@ -54,7 +54,7 @@ def tables() -> str:
     lines = ["### Losses", "", *_table(loss_names.NAMES, loss_names.CASE_FREE), ""]
     lines += ["### Metrics", "", *_table(metric_names.NAMES, metric_names.CASE_FREE), ""]
     lines += ["### Keras names that are not available yet", ""]
-    lines += [f"- losses: {_quoted(sorted(loss_names.KERAS_NOT_YET, key=_ignoring_case), frozenset())}"]
+    lines += [f"- losses: {_quoted(sorted(loss_names.KERAS_NOT_YET, key=_ignoring_case), frozenset()) or 'none'}"]
     lines += [f"- metrics: {_quoted(sorted(metric_names.KERAS_NOT_YET, key=_ignoring_case), frozenset())}", ""]
     lines += ["### Optimizers", "", "| Keras's name (any case) | construct instead |", "| --- | --- |"]
     for name, (cls, lr) in optimizer_names.KERAS_EQUIVALENTS.items():

@@ -12,8 +12,10 @@ reference run on the same float32 arrays (same inputs, same weights):
   ``"none"``, and torch's autograd gradient of the mean;
 - that weighting and reducing agree with dualnet's own unreduced values.
 
-Values agree within 1e-6 relative; gradients within 1e-5 relative, as the
-frameworks order their float32 sums differently.
+Values agree within 1e-6 relative; gradients within 1e-5 relative (the
+frameworks order their float32 sums differently), or 1e-6 of the largest
+gradient element, for elements that float32 cancellation leaves small
+(Circle's ``gamma=80`` scales its terms up).
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ class Spec:
 
     ``make(reduction)`` builds the dualnet loss; ``keras(reduction)`` Keras's (called ``(y_true, y_pred)``);
     ``torch(y_pred, y_true, reduction)`` returns torch's reduced value (tensors in, PyTorch's reduction names).
-    ``keras_none`` / ``torch_none``: the reference's unreduced values have dualnet's shape.
+    ``keras_none`` / ``torch_none``: the reference's unreduced values have dualnet's shape. ``counts_values``:
+    the mean divides by the number of values (not by class weights or a mask). ``keras_gradient``: Keras's
+    reference has the same gradient (not so where it computes the same values another way).
     """
 
     id: str
@@ -69,6 +73,8 @@ class Spec:
     torch: Callable[[Any, Any, str], Any] | None = None
     keras_none: bool = True
     torch_none: bool = True
+    counts_values: bool = True
+    keras_gradient: bool = True
     reductions: tuple[str, ...] = field(default=REDUCTIONS)
 
     def __str__(self) -> str:
@@ -171,11 +177,16 @@ def test_values_match_keras(backend: str, spec: Spec) -> None:
                 )
 
 
+def _close_gradient(got: np.ndarray, expected: np.ndarray, what: str) -> None:
+    scale = float(np.abs(expected).max()) if expected.size else 0.0
+    _close(got, expected, what, GRAD_RTOL, max(GRAD_ATOL, 1e-6 * scale))
+
+
 def test_gradient_matches_keras(backend: str, spec: Spec) -> None:
     assert spec.keras is not None
     for index, case in enumerate(spec.cases[:2]):
         for got, expected in zip(dualnet_gradient(spec, case), keras_gradient(spec, index), strict=True):
-            _close(got, expected, f"{spec.id}, {case.label}: gradient", GRAD_RTOL, GRAD_ATOL)
+            _close_gradient(got, expected, f"{spec.id}, {case.label}: gradient")
 
 
 def test_values_match_torch(backend: str, spec: Spec) -> None:
@@ -190,20 +201,23 @@ def test_gradient_matches_torch(backend: str, spec: Spec) -> None:
     assert spec.torch is not None
     for index, case in enumerate(spec.cases[:2]):
         for got, expected in zip(dualnet_gradient(spec, case), torch_gradient(spec, index), strict=True):
-            _close(got, expected, f"{spec.id}, {case.label}: gradient", GRAD_RTOL, GRAD_ATOL)
+            _close_gradient(got, expected, f"{spec.id}, {case.label}: gradient")
 
 
 def test_weights_and_reductions_agree_with_the_unreduced_values(backend: str, spec: Spec) -> None:
     for case in spec.cases:
         values = dualnet_value(spec, case, "none", False).astype("float64")
         what = f"{spec.id}, {case.label}"
-        _close(dualnet_value(spec, case, "mean", False), values.mean(), f"{what}: mean")
         _close(dualnet_value(spec, case, "sum", False), values.sum(), f"{what}: sum", atol=1e-6)
+        if spec.counts_values:
+            _close(dualnet_value(spec, case, "mean", False), values.mean(), f"{what}: mean")
         if case.weight is None:
             continue
         weight = case.weight.astype("float64").reshape(case.weight.shape + (1,) * (values.ndim - case.weight.ndim))
         weight = np.broadcast_to(weight, values.shape)
         _close(dualnet_value(spec, case, "none", True), values * weight, f"{what}: weighted none")
+        if not spec.counts_values:
+            continue
         _close(dualnet_value(spec, case, "mean", True), (values * weight).mean(), f"{what}: weighted mean")
         expected = (values * weight).sum() / weight.sum()
         _close(dualnet_value(spec, case, "mean_with_sample_weight", True), expected, f"{what}: mean_with_sample_weight")

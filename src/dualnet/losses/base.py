@@ -219,7 +219,11 @@ class ElementwiseLoss(Loss):
     weighting; PyTorch's (``torch.nn.MSELoss``...) keep every element, which
     their subclasses here ask for with ``per_element = True``: ``reduction="none"``
     then gives the inputs' shape, and ``sample_weight`` may weight each element.
-    The mean is the same either way.
+    The mean is the same either way. Shapes: the inputs (N, ...); unreduced values (N,), or (N, ...) per element.
+
+    Raises:
+        ArgumentError: ``reduction`` is not one of :data:`REDUCTIONS`.
+        ShapeError: ``sample_weight`` fits neither the unreduced values' shape nor a prefix of it.
     """
 
     per_element: ClassVar[bool] = False

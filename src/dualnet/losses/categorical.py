@@ -193,7 +193,8 @@ class CrossEntropy(ClassTargets):
     def _distribution(self, y_pred: Any, target: Any, axis: int, weights: Any) -> Any:
         weighted = target if weights is None else B.multiply(target, _along(weights, axis, len(B.shape(target))))
         log_probs = None
-        if self.from_logits:
+        if self.from_logits and weights is None:
+            # Not with weights: TensorFlow's fused gradient assumes targets that sum to 1.
             nll = B.softmax_cross_entropy(y_pred, weighted, axis)
         else:
             log_probs = self._log_probs(y_pred, axis)

@@ -54,7 +54,13 @@ _LOG_FLOOR = -100.0  # PyTorch's binary_cross_entropy clamps each log at -100
 
 
 class L1Loss(MeanAbsoluteError):
-    """``torch.nn.L1Loss``: ``|y_pred - y_true|``; ``reduction="none"`` keeps every element."""
+    """``torch.nn.L1Loss``: ``|y_pred - y_true|``. Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -63,7 +69,13 @@ class L1Loss(MeanAbsoluteError):
 
 
 class MSELoss(MeanSquaredError):
-    """``torch.nn.MSELoss``: ``(y_pred - y_true) ** 2``; ``reduction="none"`` keeps every element."""
+    """``torch.nn.MSELoss``: ``(y_pred - y_true) ** 2``. Shapes: both ``(N, ...)``, kept by ``reduction="none"``.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -72,7 +84,13 @@ class MSELoss(MeanSquaredError):
 
 
 class HuberLoss(Huber):
-    """``torch.nn.HuberLoss`` (:class:`Huber`'s math); ``reduction="none"`` keeps every element."""
+    """``torch.nn.HuberLoss``, :class:`Huber`'s math. Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or ``delta`` not a number > 0.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -81,7 +99,13 @@ class HuberLoss(Huber):
 
 
 class SmoothL1Loss(SmoothL1):
-    """``torch.nn.SmoothL1Loss`` (:class:`SmoothL1`'s math); ``reduction="none"`` keeps every element."""
+    """``torch.nn.SmoothL1Loss``, :class:`SmoothL1`'s math. Shapes: both ``(N, ...)``, kept by ``reduction="none"``.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or ``beta`` not a number >= 0.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -94,7 +118,12 @@ class BCELoss(BinaryCrossEntropy):
 
     PyTorch clamps the logs where Keras (and :class:`BinaryCrossEntropy`) clips
     ``p`` to ``[1e-7, 1 - 1e-7]``: a confident wrong answer costs 100, not 16.1.
-    ``reduction="none"`` keeps every element.
+    Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
     """
 
     per_element = True
@@ -110,7 +139,16 @@ class BCELoss(BinaryCrossEntropy):
 
 
 class BCEWithLogitsLoss(BinaryCrossEntropy):
-    """``torch.nn.BCEWithLogitsLoss``: the binary cross-entropy of logits, ``pos_weight`` as PyTorch's."""
+    """``torch.nn.BCEWithLogitsLoss``: the binary cross-entropy of logits, ``pos_weight`` as PyTorch's.
+
+    Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or a bad ``pos_weight``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), ``pos_weight``
+            does not fit the last axis, or ``sample_weight`` fits neither the unreduced values' shape nor a
+            prefix.
+    """
 
     per_element = True
 
@@ -121,7 +159,14 @@ class BCEWithLogitsLoss(BinaryCrossEntropy):
 class CrossEntropyLoss(CrossEntropy):
     """``torch.nn.CrossEntropyLoss``: the cross-entropy of logits, ``ignore_index=-100``, classes on ``axis``.
 
-    Probability targets are taken whatever ``ignore_index`` (it applies to class ids only, as in PyTorch).
+    Shapes: logits (N, ..., C) and class ids (N, ...) or probabilities (N, ..., C) -> (N, ...). Probability
+    targets are taken whatever ``ignore_index`` (it applies to class ids only, as in PyTorch).
+
+    Raises:
+        ArgumentError: a bad ``weight``, ``ignore_index``, ``label_smoothing``, ``axis`` or ``reduction``; class ids
+            outside [0, C) (eager mode).
+        ShapeError: ``y_true`` is neither class ids nor of ``y_pred``'s shape, ``weight`` has not C entries, or
+            ``sample_weight`` does not fit.
     """
 
     ids_only_ignore_index = False
@@ -139,7 +184,14 @@ class CrossEntropyLoss(CrossEntropy):
 
 
 class NLLLoss(NLL):
-    """``torch.nn.NLLLoss``: the negative log-likelihood of log-probabilities, ``ignore_index=-100``."""
+    """``torch.nn.NLLLoss``: :class:`NLL` with ``ignore_index=-100``. Shapes: (N, ..., C) and ids (N, ...) -> (N, ...).
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, ``weight``, ``ignore_index`` or ``axis``; class ids outside [0,
+            C) (eager mode).
+        ShapeError: ``y_true`` is not class ids of ``y_pred``'s shape less ``axis``, ``weight`` has not C
+            entries, or ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     def __init__(
         self,
@@ -192,7 +244,15 @@ class KLDivLoss(Loss):
 
 
 class PoissonNLLLoss(Poisson):
-    """``torch.nn.PoissonNLLLoss``: ``y_pred`` is the log of the rate by default; ``eps=1e-8``."""
+    """``torch.nn.PoissonNLLLoss``: ``y_pred`` is the log of the rate by default; ``eps=1e-8``.
+
+    Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, a non-bool flag or ``eps`` not a number > 0.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -203,7 +263,17 @@ class PoissonNLLLoss(Poisson):
 
 
 class GaussianNLLLoss(GaussianNLL):
-    """``torch.nn.GaussianNLLLoss``; ``reduction="none"`` keeps every element. Call ``loss((input, var), target)``."""
+    """``torch.nn.GaussianNLLLoss``, called ``loss((input, var), target)``: :class:`GaussianNLL`'s math.
+
+    Shapes: ``input`` and ``target`` ``(N, ...)``, ``var`` that shape or one per example; ``reduction="none"``
+    keeps ``input``'s shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, a non-bool ``full`` or ``eps`` not a number > 0; a negative
+            variance (eager mode).
+        ShapeError: ``y_pred`` is not ``(input, var)`` of fitting shapes, ``input`` and ``target`` shapes
+            differ, or ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -212,7 +282,13 @@ class GaussianNLLLoss(GaussianNLL):
 
 
 class MarginRankingLoss(MarginRanking):
-    """``torch.nn.MarginRankingLoss``; ``reduction="none"`` keeps every element. Call ``loss((x1, x2), y)``."""
+    """``torch.nn.MarginRankingLoss``, called ``loss((x1, x2), y)``. Shapes: each (N, ...); kept by ``"none"``.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or a negative ``margin``.
+        ShapeError: ``y_pred`` does not carry two inputs of one shape, ``y_true`` has not their shape, or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -221,7 +297,14 @@ class MarginRankingLoss(MarginRanking):
 
 
 class TripletMarginLoss(TripletMargin):
-    """``torch.nn.TripletMarginLoss``. Call ``loss((anchor, positive, negative))``."""
+    """``torch.nn.TripletMarginLoss``, called ``loss((anchor, positive, negative))``: each (N, ..., D) -> (N, ...).
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, a negative ``margin``, ``p`` not > 0, ``eps`` < 0 or a non-bool
+            ``swap``.
+        ShapeError: ``y_pred`` does not carry three inputs of one shape, or ``sample_weight`` fits neither the
+            unreduced values' shape nor a prefix.
+    """
 
     def __init__(
         self, *, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6, swap: bool = False, reduction: str = "mean"
@@ -230,21 +313,39 @@ class TripletMarginLoss(TripletMargin):
 
 
 class CosineEmbeddingLoss(CosineEmbedding):
-    """``torch.nn.CosineEmbeddingLoss``. Call ``loss((x1, x2), y)``."""
+    """``torch.nn.CosineEmbeddingLoss``, called ``loss((x1, x2), y)``. Shapes: each (N, ..., D), y (N, ...) -> (N, ...).
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or ``margin`` not in [-1, 1].
+        ShapeError: ``y_pred`` does not carry two inputs of one shape, ``y_true`` has not their shape less the
+            last axis, or ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     def __init__(self, *, margin: float = 0.0, reduction: str = "mean") -> None:
         super().__init__(margin, reduction)
 
 
 class MultiLabelSoftMarginLoss(MultiLabelSoftMargin):
-    """``torch.nn.MultiLabelSoftMarginLoss``."""
+    """``torch.nn.MultiLabelSoftMarginLoss``. Shapes: both (N, ..., C) -> (N, ...).
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or a bad ``weight``.
+        ShapeError: the shapes differ, ``weight`` has not C entries, or ``sample_weight`` fits neither the
+            unreduced values' shape nor a prefix.
+    """
 
     def __init__(self, *, weight: Sequence[float] | None = None, reduction: str = "mean") -> None:
         super().__init__(weight, reduction)
 
 
 class HingeEmbeddingLoss(HingeEmbedding):
-    """``torch.nn.HingeEmbeddingLoss``; ``reduction="none"`` keeps every element."""
+    """``torch.nn.HingeEmbeddingLoss``. Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, or a negative ``margin``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -253,7 +354,13 @@ class HingeEmbeddingLoss(HingeEmbedding):
 
 
 class SoftMarginLoss(SoftMargin):
-    """``torch.nn.SoftMarginLoss``; ``reduction="none"`` keeps every element."""
+    """``torch.nn.SoftMarginLoss``. Shapes: both ``(N, ...)``; ``reduction="none"`` keeps that shape.
+
+    Raises:
+        ArgumentError: an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     per_element = True
 
@@ -262,7 +369,14 @@ class SoftMarginLoss(SoftMargin):
 
 
 class MultiMarginLoss(MultiMargin):
-    """``torch.nn.MultiMarginLoss``."""
+    """``torch.nn.MultiMarginLoss``. Shapes: scores (N, ..., C), class ids (N, ...) -> (N, ...).
+
+    Raises:
+        ArgumentError: an unknown ``reduction``, ``p`` not 1 or 2, a negative ``margin``, a bad ``weight``;
+            class ids outside [0, C) (eager mode).
+        ShapeError: ``y_true`` is not class ids of shape (N, ...), ``weight`` has not C entries, or
+            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+    """
 
     def __init__(
         self, *, p: int = 1, margin: float = 1.0, weight: Sequence[float] | None = None, reduction: str = "mean"

@@ -262,7 +262,8 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike, axis: int = -1) 
             "class axis, or float probabilities of the logits' shape"
         )
     if not sparse:
-        return tf.nn.softmax_cross_entropy_with_logits(labels=tf.cast(labels, logits.dtype), logits=logits, axis=axis)
+        # Not the fused op: its gradient assumes labels that sum to 1, and would differ from torch's otherwise.
+        return -tf.reduce_sum(tf.cast(labels, logits.dtype) * tf.nn.log_softmax(logits, axis=axis), axis)
     if labels.dtype not in _INDEX_DTYPES:
         labels = tf.cast(labels, tf.int64)
     try:
