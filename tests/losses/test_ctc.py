@@ -128,12 +128,13 @@ def test_a_trainer_fits_a_sequence_model_on_ctc(backend: str) -> None:
     ("call", "error", "message"),
     [
         (lambda: dn.ops.ctc_loss(_LABELS, _LOGITS[0], _LENGTHS, np.full(N, T)), dn.ShapeError, r"output \(logits\)"),
-        (lambda: dn.ops.ctc_loss(_LABELS, _LOGITS, _LENGTHS[:2], np.full(N, T)), dn.ShapeError, r"target_length"),
+        (lambda: dn.ops.ctc_loss(_LABELS, _LOGITS, _LENGTHS[:2], np.full(N, T)), dn.ShapeError, r"lengths \(N,\)"),
         (lambda: dn.ops.ctc_loss(_LABELS, _LOGITS, _LENGTHS, np.full(N, T), 5), dn.ArgumentError, r"mask_index=5"),
         (lambda: dn.ops.ctc_loss(_LABELS + 3, _LOGITS, _LENGTHS, np.full(N, T)), dn.ArgumentError, r"\[0, 5\)"),
         (lambda: dn.ops.ctc_loss(_LABELS, _LOGITS, _LENGTHS + 1, np.full(N, T)), dn.ArgumentError, r"\[0, 4\]"),
         (lambda: dn.ops.ctc_loss(_LABELS, _LOGITS, _LENGTHS, np.full(N, T + 1)), dn.ArgumentError, r"\[0, 9\]"),
         (lambda: dn.losses.CTC(blank=-1), dn.ArgumentError, r"CTC\(blank=-1\): blank must be an int >= 0"),
+        (lambda: dn.losses.CTC()(_LOGITS, _LABELS[:, None]), dn.ShapeError, r"CTC: expected logits y_pred of shape"),
     ],
 )
 def test_bad_inputs_say_what_and_how_to_fix(backend: str, call, error: type, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from typing import Any
 
 from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
+from dualnet.errors import ShapeError
 from dualnet.losses.base import Loss
 from dualnet.ops.nn import ctc_loss
 
@@ -56,11 +57,16 @@ class CTC(Loss):
 
     def per_example(self, y_pred: Any, y_true: Any, label_lengths: Any = None, input_lengths: Any = None) -> Any:
         y_pred, y_true = B.convert_to_tensor(y_pred), B.convert_to_tensor(y_true)
-        shape = tuple(B.shape(y_pred))
+        shape, labels_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
+        if len(shape) != 3 or len(labels_shape) != 2:
+            raise ShapeError(
+                f"{type(self).__name__}: expected logits y_pred of shape (N, T, C) and labels y_true of shape (N, L), "
+                f"got {shape} and {labels_shape}; pass one row of labels per sequence, padded with blank={self.blank}"
+            )
         if label_lengths is None:
             label_lengths = B.sum(B.cast(B.not_equal(y_true, self.blank), "int32"), -1)
-        if input_lengths is None:  # every sequence runs all T steps (a wrong rank is ctc_loss's ShapeError)
-            input_lengths = B.full_like(label_lengths, shape[1] if len(shape) == 3 else 0, "int32")
+        if input_lengths is None:  # every sequence runs all T steps
+            input_lengths = B.full_like(label_lengths, shape[1], "int32")
         values = ctc_loss(y_true, y_pred, label_lengths, input_lengths, self.blank)
         if self.zero_infinity:
             values = B.where(B.isinf(values), 0.0, values)

@@ -364,18 +364,15 @@ def ctc_loss(target: Any, output: Any, target_length: Any, output_length: Any, m
     output, target = B.convert_to_tensor(output), B.convert_to_tensor(target)
     target_length, output_length = B.convert_to_tensor(target_length), B.convert_to_tensor(output_length)
     shape, labels_shape = tuple(B.shape(output)), tuple(B.shape(target))
-    if len(shape) != 3 or len(labels_shape) != 2 or labels_shape[0] != shape[0]:
+    lengths_shapes = [tuple(B.shape(x)) for x in (target_length, output_length)]
+    batches = {size for size in (shape[:1] + labels_shape[:1] + sum(lengths_shapes, ())) if size is not None}
+    if len(shape) != 3 or len(labels_shape) != 2 or any(len(s) != 1 for s in lengths_shapes) or len(batches) > 1:
         raise ShapeError(
-            f"ctc_loss: expected output (logits) of shape (N, T, C) and target of shape (N, L), got {shape} and "
-            f"{labels_shape}; pass one row of labels per sequence, padded to the longest"
+            f"ctc_loss: expected output (logits) of shape (N, T, C), target (N, L) and both lengths (N,), got "
+            f"{shape}, {labels_shape}, {lengths_shapes[0]} and {lengths_shapes[1]}; pass one row of labels and "
+            "one length of each per sequence"
         )
-    for name, lengths in (("target_length", target_length), ("output_length", output_length)):
-        if tuple(B.shape(lengths)) != shape[:1]:
-            raise ShapeError(
-                f"ctc_loss: {name} must have shape ({shape[0]},), one length per sequence, "
-                f"got {tuple(B.shape(lengths))}"
-            )
-    if mask_index >= shape[2]:
+    if shape[2] is not None and mask_index >= shape[2]:
         raise ArgumentError(f"ctc_loss: mask_index={mask_index} is not a class of output's {shape[2]}; pass e.g. 0")
     if not B.is_tracing() and shape[0]:
         _check_ctc_values(target, target_length, output_length, (shape[1], shape[2], labels_shape[1]))
