@@ -39,10 +39,15 @@ from dualnet.losses import Loss
 VALUE_RTOL, VALUE_ATOL = 1e-6, 1e-7
 GRAD_RTOL, GRAD_ATOL = 1e-5, 1e-7
 REDUCTIONS = ("mean", "sum", "none", "mean_with_sample_weight")
-_KERAS_REDUCTION = {"mean": "sum_over_batch_size", "sum": "sum", "none": None, "mean_with_sample_weight": None}
-_KERAS_REDUCTION["mean_with_sample_weight"] = "mean_with_sample_weight"
+_KERAS_REDUCTION = {
+    "mean": "sum_over_batch_size",
+    "sum": "sum",
+    "none": None,
+    "mean_with_sample_weight": "mean_with_sample_weight",
+}
 
 Pred = Any  # an array, or a tuple of arrays for the pair and triplet losses
+Reference = Callable[[Any, Any, str], Any]  # torch's loss: (y_pred, y_true, PyTorch's reduction name) -> tensor
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class Spec:
     make: Callable[[str], Loss]
     cases: tuple[Case, ...]
     keras: Callable[[Any], Any] | None = None
-    torch: Callable[[Any, Any, str], Any] | None = None
+    torch: Reference | None = None
     keras_none: bool = True
     torch_none: bool = True
     counts_values: bool = True

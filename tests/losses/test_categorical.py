@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import keras
 import numpy as np
 import pytest
@@ -11,6 +14,7 @@ import torch.nn.functional as F
 import dualnet as dn
 from tests.losses.reference import (
     Case,
+    Reference,
     Spec,
     f32,
     test_gradient_matches_torch,
@@ -39,11 +43,11 @@ _SEQUENCE_LOGITS = f32(RNG.standard_normal((N, C, T)))  # PyTorch's layout: clas
 _SEQUENCE_IDS = RNG.integers(0, C, (N, T))
 
 
-def _ce(**kwargs):  # type: ignore[no-untyped-def]
+def _ce(**kwargs: Any) -> Reference:
     return lambda p, t, r: F.cross_entropy(p, t, reduction=r, **kwargs)
 
 
-def _nll(**kwargs):  # type: ignore[no-untyped-def]
+def _nll(**kwargs: Any) -> Reference:
     return lambda p, t, r: F.nll_loss(p, t, reduction=r, **kwargs)
 
 
@@ -121,7 +125,7 @@ def test_class_weights_of_zero_everywhere_give_zero_not_nan(backend: str) -> Non
         (lambda: dn.losses.NLL(reduction="batchmean"), r"NLL\(reduction='batchmean'\): reduction must be one of"),
     ],
 )
-def test_bad_arguments_name_the_loss_and_the_fix(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_the_loss_and_the_fix(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import pytest
@@ -38,8 +40,8 @@ _WEIGHT = f32(RNG.uniform(0, 2, N))
 
 def _torch_ctc(
     log_probs: torch.Tensor, labels: torch.Tensor, steps: torch.Tensor, lengths: torch.Tensor, blank: int = 0
-):  # type: ignore[no-untyped-def]
-    # float64: the reference's own float32 gradients are off by up to 1e-4 here
+) -> torch.Tensor:
+    # float64: torch's own float32 kernel's gradients are off by up to 1e-4 here
     lp = torch.log_softmax(log_probs.double(), -1).transpose(0, 1)
     return F.ctc_loss(lp, labels, steps, lengths, blank=blank, reduction="none").float()
 
@@ -137,6 +139,8 @@ def test_a_trainer_fits_a_sequence_model_on_ctc(backend: str) -> None:
         (lambda: dn.losses.CTC()(_LOGITS, _LABELS[:, None]), dn.ShapeError, r"CTC: expected logits y_pred of shape"),
     ],
 )
-def test_bad_inputs_say_what_and_how_to_fix(backend: str, call, error: type, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_inputs_say_what_and_how_to_fix(
+    backend: str, call: Callable[[], object], error: type[Exception], message: str
+) -> None:
     with pytest.raises(error, match=message):
         call()

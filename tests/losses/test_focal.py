@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import pytest
@@ -102,7 +104,7 @@ def test_gamma_zero_is_the_cross_entropy(backend: str) -> None:
         (lambda: dn.losses.CategoricalGeneralizedCrossEntropy(q=1.0), r"q=1.0\): q must be a number in \(0, 1\)"),
     ],
 )
-def test_bad_arguments_name_the_loss_and_the_fix(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_the_loss_and_the_fix(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import pytest
@@ -128,7 +130,7 @@ def test_labels_other_than_0_and_1_are_kept_as_keras_keeps_them(backend: str) ->
         (lambda: dn.losses.MultiLabelSoftMargin(weight=[]), r"weight must be a non-empty sequence of numbers >= 0"),
     ],
 )
-def test_bad_arguments_name_the_loss_and_the_fix(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_the_loss_and_the_fix(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ import torch.nn.functional as F
 import dualnet as dn
 from tests.losses.reference import (
     Case,
+    Reference,
     Spec,
     f32,
     test_gradient_matches_keras,
@@ -44,7 +47,7 @@ def _per_example(values: torch.Tensor, reduction: str) -> torch.Tensor:
     return {"none": per, "mean": per.mean(), "sum": per.sum()}[reduction]
 
 
-def _gaussian(full: bool = False):  # type: ignore[no-untyped-def]
+def _gaussian(full: bool = False) -> Reference:
     def reference(pred: tuple[torch.Tensor, torch.Tensor], target: torch.Tensor, reduction: str) -> torch.Tensor:
         mean, var = pred
         return _per_example(F.gaussian_nll_loss(mean, target, var, full=full, reduction="none"), reduction)
@@ -117,6 +120,6 @@ def test_gaussian_nll_refuses_what_does_not_fit(backend: str) -> None:
         (lambda: dn.losses.Poisson(epsilon=-1e-7), r"epsilon must be a number > 0"),
     ],
 )
-def test_bad_arguments_name_the_loss_and_the_fix(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_the_loss_and_the_fix(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import keras
 import numpy as np
 import pytest
@@ -111,7 +113,7 @@ def test_pos_weight_of_one_is_the_plain_loss(backend: str) -> None:
         (lambda: dn.losses.BinaryCrossEntropy(pos_weight="auto"), r"pos_weight must be a number >= 0 or a sequence"),
     ],
 )
-def test_bad_pos_weight(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_pos_weight(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from torch import nn
 import dualnet as dn
 from tests.losses.reference import (
     Case,
+    Reference,
     Spec,
     f32,
     test_gradient_matches_torch,
@@ -49,8 +51,8 @@ _CALLS = {
 }
 
 
-def _torch(cls: type[nn.Module], call: str, **kwargs):  # type: ignore[no-untyped-def]
-    def reference(x, y, reduction):  # type: ignore[no-untyped-def]
+def _torch(cls: type[nn.Module], call: str, **kwargs: Any) -> Reference:
+    def reference(x: Any, y: Any, reduction: str) -> torch.Tensor:
         module = cls(reduction=reduction, **kwargs)
         with warnings.catch_warnings():  # KLDivLoss's "mean" warns that it is not the KL divergence
             warnings.simplefilter("ignore", UserWarning)
@@ -59,7 +61,7 @@ def _torch(cls: type[nn.Module], call: str, **kwargs):  # type: ignore[no-untype
     return reference
 
 
-def _spec(name: str, case: Case, counts_values: bool = True, call: str = "plain", **kwargs):  # type: ignore[no-untyped-def]
+def _spec(name: str, case: Case, counts_values: bool = True, call: str = "plain", **kwargs: Any) -> Spec:
     torch_kwargs = {k: torch.tensor(v) if isinstance(v, list) else v for k, v in kwargs.items()}
     return Spec(
         name,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import keras
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ import torch.nn.functional as F
 import dualnet as dn
 from tests.losses.reference import (
     Case,
+    Reference,
     Spec,
     f32,
     test_gradient_matches_keras,
@@ -39,7 +43,7 @@ _GROUPS = np.array([0, 1, 0, 2, 1, 0, 3, 1])  # class 2 and 3 have one member ea
 _CIRCLE_WEIGHT = f32(RNG.uniform(0, 2, 8))
 
 
-def _triplet(**kwargs):  # type: ignore[no-untyped-def]
+def _triplet(**kwargs: Any) -> Reference:
     return lambda x, _, r: F.triplet_margin_loss(*x, reduction=r, **kwargs)
 
 
@@ -129,6 +133,6 @@ def test_pair_and_triplet_inputs_that_do_not_fit(backend: str) -> None:
         (lambda: dn.losses.TripletMargin(swap=1), r"swap must be True or False"),
     ],
 )
-def test_bad_arguments_name_the_loss_and_the_fix(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_the_loss_and_the_fix(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()

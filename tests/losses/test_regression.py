@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import keras
 import numpy as np
 import pytest
@@ -11,6 +14,7 @@ import torch.nn.functional as F
 import dualnet as dn
 from tests.losses.reference import (
     Case,
+    Reference,
     Spec,
     f32,
     test_gradient_matches_keras,
@@ -50,7 +54,7 @@ def _mean_per_example(values: torch.Tensor, reduction: str) -> torch.Tensor:
     return values.mean() if reduction == "mean" else values.sum()
 
 
-def _sum_as_torch(fn, **kwargs):  # type: ignore[no-untyped-def]
+def _sum_as_torch(fn: Callable[..., torch.Tensor], **kwargs: Any) -> Reference:
     # torch's "sum" of elementwise values is the sum over every element; dualnet's of one value per example.
     def reference(p: torch.Tensor, t: torch.Tensor, reduction: str) -> torch.Tensor:
         values = fn(p, t.to(p.dtype).reshape(p.shape), reduction="none", **kwargs)  # Keras's rank matching
@@ -124,7 +128,7 @@ class _Scaled:
     def __init__(self, loss: keras.losses.Loss, factor: float) -> None:
         self.loss, self.factor = loss, factor
 
-    def __call__(self, y_true, y_pred, sample_weight=None):  # type: ignore[no-untyped-def]
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
         return self.loss(y_true, y_pred, sample_weight=sample_weight) * self.factor
 
 
@@ -153,7 +157,7 @@ def test_log_cosh_does_not_overflow_where_cosh_does(backend: str) -> None:
         (lambda: dn.losses.SmoothL1(beta=float("nan")), r"beta must be a number >= 0"),
     ],
 )
-def test_bad_arguments_name_the_loss_and_the_fix(make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_arguments_name_the_loss_and_the_fix(make: Callable[[], object], message: str) -> None:
     with pytest.raises(dn.ArgumentError, match=message):
         make()
 
