@@ -1,31 +1,64 @@
 """The :class:`Loss` base class and the checks every loss (and :mod:`dualnet.metrics`) shares.
 
 A loss is called ``loss(y_pred, y_true, sample_weight=None)``. ``reduction``
-is ``"mean"`` (default), ``"sum"`` or ``"none"`` (the unreduced values).
-``sample_weight`` multiplies those values; it has their shape or a prefix of
-it (``(N,)`` weights every position of an example alike), and ``"mean"``
-divides the weighted sum by the number of values, as Keras does.
+is ``"mean"`` (default; Keras's ``"sum_over_batch_size"`` is the same),
+``"sum"``, ``"none"`` (the unreduced values) or Keras's
+``"mean_with_sample_weight"``. ``sample_weight`` multiplies those values; it
+has their shape or a prefix of it (``(N,)`` weights every position of an
+example alike). ``"mean"`` divides the weighted sum by the number of values,
+as Keras does; ``"mean_with_sample_weight"`` by the sum of the weights.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal, overload
 
 import numpy as np
 
-from dualnet.arguments import check_choice
+from dualnet.arguments import argument_error, check_choice, check_float, is_number
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, ShapeError
 
 __all__ = ["Loss", "REDUCTIONS"]
 
-REDUCTIONS = ("mean", "sum", "none")
-"""The values a loss's ``reduction`` argument takes; any other raises ArgumentError."""
+REDUCTIONS = ("mean", "sum", "none", "sum_over_batch_size", "mean_with_sample_weight")
+"""The values a loss's ``reduction`` argument takes (``"sum_over_batch_size"`` is stored as ``"mean"``)."""
 EPSILON = 1e-7  # Keras's clipping bound for probabilities
 
 
 # ---------------------------------------------------------------- checks shared with dualnet.metrics
+
+
+@overload
+def non_negative_floats(
+    where: str, name: str, value: Any, *, example: str, scalar: Literal[False] = False
+) -> tuple[float, ...] | None: ...
+
+
+@overload
+def non_negative_floats(
+    where: str, name: str, value: Any, *, example: str, scalar: Literal[True]
+) -> tuple[float, ...] | float | None: ...
+
+
+def non_negative_floats(
+    where: str, name: str, value: Any, *, example: str, scalar: bool = False
+) -> tuple[float, ...] | float | None:
+    """``value`` (None, a sequence of numbers >= 0, or with ``scalar`` one number) as plain floats.
+
+    Raises:
+        ArgumentError: anything else (a negative, non-finite or non-numeric entry, an empty sequence).
+    """
+    if value is None:
+        return None
+    if scalar and is_number(value):
+        return check_float(where, name, value, low=0.0, example=example)
+    items = value.tolist() if isinstance(value, np.ndarray) and value.ndim == 1 else value
+    if not isinstance(items, list | tuple) or not items:
+        what = "a number >= 0 or a sequence of them" if scalar else "a non-empty sequence of numbers >= 0"
+        raise argument_error(where, name, value, what, f"pass e.g. {example}")
+    return tuple(check_float(where, f"{name}[{i}]", v, low=0.0, example=example) for i, v in enumerate(items))
 
 
 def compatible(a: tuple[int | None, ...], b: tuple[int | None, ...]) -> bool:
@@ -137,12 +170,13 @@ class Loss:
     or ``(N, ...)``. ``sample_weight`` has the unreduced values' shape or a prefix of it.
 
     Raises:
-        ArgumentError: ``reduction`` is not ``"mean"``, ``"sum"`` or ``"none"``.
+        ArgumentError: ``reduction`` is not one of :data:`REDUCTIONS`.
         ShapeError: ``sample_weight`` fits neither the unreduced values' shape nor a prefix of it.
     """
 
     def __init__(self, reduction: str = "mean") -> None:
-        self.reduction = check_choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
+        reduction = check_choice(type(self).__name__, "reduction", reduction, REDUCTIONS)
+        self.reduction = "mean" if reduction == "sum_over_batch_size" else reduction
 
     def per_example(self, y_pred: Any, y_true: Any) -> Any:
         """The unreduced loss, one value per example."""
@@ -151,20 +185,53 @@ class Loss:
     def __call__(self, y_pred: Any, y_true: Any, sample_weight: Any = None) -> Any:
         return self._reduce(self.per_example(y_pred, y_true), sample_weight)
 
-    def _reduce(self, values: Any, sample_weight: Any, valid: Any = None) -> Any:
-        """Weight and reduce ``values``; ``valid`` (bool, values' shape) limits the mean's count to those values."""
-        if sample_weight is not None:
-            values = B.multiply(values, weights_for(type(self).__name__, sample_weight, values))
+    def _reduce(self, values: Any, sample_weight: Any, counted: Any = None) -> Any:
+        """Weight and reduce ``values``.
+
+        ``counted`` (values' shape) replaces the mean's count of values with its sum: a bool mask leaves
+        ignored targets out, float class weights make PyTorch's weighted mean.
+        """
+        weight = None if sample_weight is None else weights_for(type(self).__name__, sample_weight, values)
+        if weight is not None:
+            values = B.multiply(values, weight)
         if self.reduction == "sum":
             return B.sum(values)
         if self.reduction == "none":
             return values
-        if valid is None:
+        if counted is None and (self.reduction == "mean" or weight is None):
             return B.mean(values)
-        # PyTorch's ignore_index mean, but 0 (not nan) when all targets are ignored: one batch cannot poison training.
-        count = B.maximum(B.sum(B.cast(valid, B.dtype(values))), 1.0)
-        return B.divide(B.sum(values), count)
+        count = B.ones_like(values) if counted is None else B.cast(counted, B.dtype(values))
+        if self.reduction == "mean_with_sample_weight" and weight is not None:
+            count = B.multiply(count, weight)
+        # Divided by 1 where nothing counts (every target ignored, all weights 0): 0, not nan, as Keras's divide_no_nan.
+        total = B.sum(count)
+        return B.divide(B.sum(values), B.where(B.equal(total, 0.0), 1.0, total))
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
         return f"{type(self).__name__}({args})"
+
+
+class ElementwiseLoss(Loss):
+    """A loss defined per element (:meth:`elementwise`), averaged over each example's features.
+
+    Keras's classes (and dualnet's) reduce each example to one value before
+    weighting; PyTorch's (``torch.nn.MSELoss``...) keep every element, which
+    their subclasses here ask for with ``per_element = True``: ``reduction="none"``
+    then gives the inputs' shape, and ``sample_weight`` may weight each element.
+    The mean is the same either way. Shapes: the inputs (N, ...); unreduced values (N,), or (N, ...) per element.
+
+    Raises:
+        ArgumentError: ``reduction`` is not one of :data:`REDUCTIONS`.
+        ShapeError: ``sample_weight`` fits neither the unreduced values' shape nor a prefix of it.
+    """
+
+    per_element: ClassVar[bool] = False
+
+    def elementwise(self, y_pred: Any, y_true: Any) -> Any:
+        """The loss of each element, of the (matched) inputs' shape."""
+        raise NotImplementedError
+
+    def per_example(self, y_pred: Any, y_true: Any) -> Any:
+        values = self.elementwise(y_pred, y_true)
+        return values if self.per_element else mean_over_features(values)

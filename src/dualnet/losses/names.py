@@ -5,7 +5,8 @@ names, the aliases ``mse``, ``MSE``, ``kld``, ...; case matters, as in Keras)
 plus ``"crossentropy"`` / ``"ce"``, which ``Model.compile`` resolves from the
 shapes (any case). Every Keras cross-entropy takes probabilities
 (``from_logits=False``), whatever the default of the dualnet class it builds.
-PyTorch's names are ``torch.nn.functional``'s (``cross_entropy`` takes logits).
+PyTorch's names are ``torch.nn.functional``'s; each builds the ``torch.nn``
+class of the same loss (``"cross_entropy"`` is ``CrossEntropyLoss()``: logits).
 A Keras name for a loss dualnet does not have yet raises an ArgumentError
 listing the names that work.
 """
@@ -17,9 +18,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualnet.errors import ArgumentError
+from dualnet.losses import pytorch_names as torch_nn
 from dualnet.losses.base import Loss
-from dualnet.losses.probabilistic import AutoCrossEntropy, BinaryCrossEntropy, CrossEntropy, KLDivergence
-from dualnet.losses.regression import CosineSimilarity, Huber, MeanAbsoluteError, MeanSquaredError
+from dualnet.losses.categorical import CrossEntropy
+from dualnet.losses.ctc import CTC
+from dualnet.losses.focal import BinaryFocalCrossEntropy, CategoricalFocalCrossEntropy
+from dualnet.losses.hinge import CategoricalHinge, Hinge, SquaredHinge
+from dualnet.losses.likelihood import Poisson
+from dualnet.losses.probabilistic import AutoCrossEntropy, BinaryCrossEntropy, KLDivergence
+from dualnet.losses.ranking import Circle
+from dualnet.losses.regression import (
+    CosineSimilarity,
+    Huber,
+    LogCosh,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+)
+from dualnet.losses.segmentation import Dice, Tversky
 from dualnet.naming import did_you_mean
 
 __all__: list[str] = []  # internal: used by dualnet itself, not re-exported
@@ -46,74 +63,97 @@ def _all(named: Named, *names: str) -> dict[str, Named]:
     return dict.fromkeys(names, named)
 
 
-_PROBABILITIES = {"from_logits": False}
+_PROBS: dict[str, Any] = {"from_logits": False}  # every Keras cross-entropy takes probabilities
+
+
+def _keras(cls: type[Loss], keras_class: str, *names: str, **kwargs: Any) -> dict[str, Named]:
+    return _all(Named(cls, f"keras.losses.{keras_class}", kwargs), *names)
+
+
+def _torch(cls: type[Loss], function: str) -> dict[str, Named]:
+    return {function: Named(cls, f"torch.nn.functional.{function}")}
+
 
 NAMES: dict[str, Named] = {
     # Keras: keras.losses.get identifiers. Reduction "mean" is Keras's default "sum_over_batch_size".
-    **_all(
-        Named(MeanSquaredError, "keras.losses.MeanSquaredError"), "mean_squared_error", "MeanSquaredError", "mse", "MSE"
+    **_keras(MeanSquaredError, "MeanSquaredError", "mean_squared_error", "MeanSquaredError", "mse", "MSE"),
+    **_keras(MeanAbsoluteError, "MeanAbsoluteError", "mean_absolute_error", "MeanAbsoluteError", "mae", "MAE"),
+    **_keras(
+        MeanAbsolutePercentageError,
+        "MeanAbsolutePercentageError",
+        *("mean_absolute_percentage_error", "MeanAbsolutePercentageError", "mape", "MAPE"),
     ),
-    **_all(
-        Named(MeanAbsoluteError, "keras.losses.MeanAbsoluteError"),
-        "mean_absolute_error",
-        "MeanAbsoluteError",
-        "mae",
-        "MAE",
+    **_keras(
+        MeanSquaredLogarithmicError,
+        "MeanSquaredLogarithmicError",
+        *("mean_squared_logarithmic_error", "MeanSquaredLogarithmicError", "msle", "MSLE"),
     ),
-    **_all(Named(Huber, "keras.losses.Huber", {"delta": 1.0}), "huber", "Huber"),
-    **_all(
-        Named(CosineSimilarity, "keras.losses.CosineSimilarity", {"axis": -1}), "cosine_similarity", "CosineSimilarity"
+    **_keras(Huber, "Huber", "huber", "Huber", delta=1.0),
+    **_keras(LogCosh, "LogCosh", "log_cosh", "LogCosh"),
+    **_keras(CosineSimilarity, "CosineSimilarity", "cosine_similarity", "CosineSimilarity", axis=-1),
+    **_keras(KLDivergence, "KLDivergence", "kl_divergence", "KLDivergence", "kld", "KLD"),
+    **_keras(Poisson, "Poisson", "poisson", "Poisson"),
+    **_keras(Hinge, "Hinge", "hinge", "Hinge"),
+    **_keras(SquaredHinge, "SquaredHinge", "squared_hinge", "SquaredHinge"),
+    **_keras(CategoricalHinge, "CategoricalHinge", "categorical_hinge", "CategoricalHinge"),
+    **_keras(
+        BinaryCrossEntropy, "BinaryCrossentropy", "binary_crossentropy", "BinaryCrossentropy", "bce", "BCE", **_PROBS
     ),
-    **_all(Named(KLDivergence, "keras.losses.KLDivergence"), "kl_divergence", "KLDivergence", "kld", "KLD"),
-    **_all(
-        Named(BinaryCrossEntropy, "keras.losses.BinaryCrossentropy", _PROBABILITIES),
-        "binary_crossentropy",
-        "BinaryCrossentropy",
-        "bce",
-        "BCE",
-    ),
-    **_all(
-        Named(CrossEntropy, "keras.losses.CategoricalCrossentropy", _PROBABILITIES),
-        "categorical_crossentropy",
-        "CategoricalCrossentropy",
-    ),
-    **_all(
-        Named(CrossEntropy, "keras.losses.SparseCategoricalCrossentropy", _PROBABILITIES),
-        "sparse_categorical_crossentropy",
+    **_keras(CrossEntropy, "CategoricalCrossentropy", "categorical_crossentropy", "CategoricalCrossentropy", **_PROBS),
+    **_keras(
+        CrossEntropy,
         "SparseCategoricalCrossentropy",
+        *("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"),
+        **_PROBS,
     ),
+    **_keras(
+        BinaryFocalCrossEntropy,
+        "BinaryFocalCrossentropy",
+        *("binary_focal_crossentropy", "BinaryFocalCrossentropy"),
+        **_PROBS,
+    ),
+    **_keras(
+        CategoricalFocalCrossEntropy,
+        "CategoricalFocalCrossentropy",
+        *("categorical_focal_crossentropy", "CategoricalFocalCrossentropy"),
+        **_PROBS,
+    ),
+    **_keras(CTC, "CTC", "ctc", "CTC"),
+    **_keras(Dice, "Dice", "dice", "Dice"),
+    **_keras(Tversky, "Tversky", "tversky", "Tversky", alpha=0.5, beta=0.5),
+    **_keras(Circle, "Circle", "circle", "Circle"),
     **_all(
         Named(AutoCrossEntropy, "Keras compile: binary, sparse or categorical crossentropy, from the shapes"),
         "crossentropy",
         "ce",
     ),
-    # PyTorch: torch.nn.functional names, PyTorch's meaning (cross_entropy takes logits).
-    "cross_entropy": Named(CrossEntropy, "torch.nn.functional.cross_entropy", {"from_logits": True}),
-    "binary_cross_entropy": Named(BinaryCrossEntropy, "torch.nn.functional.binary_cross_entropy", _PROBABILITIES),
-    "binary_cross_entropy_with_logits": Named(
-        BinaryCrossEntropy, "torch.nn.functional.binary_cross_entropy_with_logits", {"from_logits": True}
-    ),
-    "mse_loss": Named(MeanSquaredError, "torch.nn.functional.mse_loss"),
-    "l1_loss": Named(MeanAbsoluteError, "torch.nn.functional.l1_loss"),
-    "huber_loss": Named(Huber, "torch.nn.functional.huber_loss", {"delta": 1.0}),
+    # PyTorch: torch.nn.functional names build the torch.nn class of the same loss, PyTorch's meaning.
+    **_torch(torch_nn.CrossEntropyLoss, "cross_entropy"),
+    **_torch(torch_nn.NLLLoss, "nll_loss"),
+    **_torch(torch_nn.BCELoss, "binary_cross_entropy"),
+    **_torch(torch_nn.BCEWithLogitsLoss, "binary_cross_entropy_with_logits"),
+    **_torch(torch_nn.KLDivLoss, "kl_div"),
+    **_torch(torch_nn.MSELoss, "mse_loss"),
+    **_torch(torch_nn.L1Loss, "l1_loss"),
+    **_torch(torch_nn.HuberLoss, "huber_loss"),
+    **_torch(torch_nn.SmoothL1Loss, "smooth_l1_loss"),
+    **_torch(torch_nn.PoissonNLLLoss, "poisson_nll_loss"),
+    **_torch(torch_nn.GaussianNLLLoss, "gaussian_nll_loss"),
+    **_torch(torch_nn.MarginRankingLoss, "margin_ranking_loss"),
+    **_torch(torch_nn.TripletMarginLoss, "triplet_margin_loss"),
+    **_torch(torch_nn.CosineEmbeddingLoss, "cosine_embedding_loss"),
+    **_torch(torch_nn.HingeEmbeddingLoss, "hinge_embedding_loss"),
+    **_torch(torch_nn.SoftMarginLoss, "soft_margin_loss"),
+    **_torch(torch_nn.MultiMarginLoss, "multi_margin_loss"),
+    **_torch(torch_nn.MultiLabelSoftMarginLoss, "multilabel_soft_margin_loss"),
 }
 """Every accepted loss name and what it builds."""
 
 CASE_FREE = frozenset({"crossentropy", "ce"})
 """Names matched in any case, as ``Model.compile`` lower-cases these (``"CE"``, ``"CrossEntropy"``)."""
 
-KERAS_NOT_YET = frozenset(
-    {
-        *("BinaryFocalCrossentropy", "binary_focal_crossentropy"),
-        *("CategoricalFocalCrossentropy", "categorical_focal_crossentropy"),
-        *("CategoricalHinge", "categorical_hinge", "Hinge", "hinge", "SquaredHinge", "squared_hinge"),
-        *("MeanAbsolutePercentageError", "mean_absolute_percentage_error", "mape", "MAPE"),
-        *("MeanSquaredLogarithmicError", "mean_squared_logarithmic_error", "msle", "MSLE"),
-        *("LogCosh", "log_cosh", "Poisson", "poisson", "Dice", "dice", "Tversky", "tversky"),
-        *("Circle", "circle", "CTC", "ctc"),
-    }
-)
-"""Keras 3's loss identifiers that dualnet does not implement yet."""
+KERAS_NOT_YET: frozenset[str] = frozenset()
+"""Keras 3's loss identifiers that dualnet does not implement yet (none, as of Keras 3.15)."""
 
 RETIRED = {
     "categorical_cross_entropy": (

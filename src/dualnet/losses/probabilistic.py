@@ -1,183 +1,88 @@
-"""Losses between probability distributions: binary and categorical cross-entropy, KL divergence."""
+"""Losses between probability distributions: binary cross-entropy, KL divergence, compile's "crossentropy".
+
+The categorical cross-entropy is in :mod:`dualnet.losses.categorical`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from dualnet.arguments import check_axis, check_bool, check_int, check_probability
+from dualnet.arguments import check_bool, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, ShapeError
-from dualnet.losses.base import (
-    EPSILON,
-    Loss,
-    check_class_ids,
-    class_axis,
-    compatible,
-    integer_class_ids,
-    mean_over_features,
-)
+from dualnet.errors import ShapeError
+from dualnet.losses.base import EPSILON, ElementwiseLoss, Loss, non_negative_floats
+from dualnet.losses.categorical import CrossEntropy
 from dualnet.losses.ranks import matched_shapes
 
-__all__ = ["BinaryCrossEntropy", "CrossEntropy", "KLDivergence"]
+__all__ = ["BinaryCrossEntropy", "KLDivergence"]
 
 
-class BinaryCrossEntropy(Loss):
+class BinaryCrossEntropy(ElementwiseLoss):
     """``-(y log p + (1 - y) log(1 - p))``, mean over features per example. Shapes: both ``(N, ...)`` -> ``(N,)``.
 
     ``y_pred`` holds probabilities ``p`` (clipped to ``[1e-7, 1 - 1e-7]`` as in
     Keras), or logits when ``from_logits`` (computed stably). Targets in
     ``[0, 1]``; ``label_smoothing`` moves them towards 0.5: ``y (1 - s) + s / 2``.
+    ``pos_weight`` (a number, or one per feature of the last axis) multiplies the
+    positive term, ``-(w y log p + (1 - y) log(1 - p))``: PyTorch's
+    ``BCEWithLogitsLoss(pos_weight=...)``, ``w > 1`` raising recall.
 
     Raises:
-        ArgumentError: ``label_smoothing`` is not in [0, 1], or an unknown ``reduction``.
-        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), or ``sample_weight``
-            fits neither their shape nor a prefix.
-    """
-
-    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.from_logits = check_bool("BinaryCrossEntropy", "from_logits", from_logits)
-        self.label_smoothing = check_probability(
-            "BinaryCrossEntropy", "label_smoothing", label_smoothing, example="label_smoothing=0.1"
-        )
-
-    def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        y_pred, y_true = matched_shapes("BinaryCrossEntropy", y_pred, y_true)
-        if self.label_smoothing:
-            y_true = B.add(B.multiply(y_true, 1.0 - self.label_smoothing), 0.5 * self.label_smoothing)
-        if self.from_logits:
-            return mean_over_features(B.sigmoid_cross_entropy(y_pred, y_true))
-        p = B.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        positive = B.multiply(y_true, B.log(p))
-        # log(1 - p), not log1p(-p): Keras's arithmetic, so that confident predictions give Keras's float32 value.
-        negative = B.multiply(B.subtract(1.0, y_true), B.log(B.subtract(1.0, p)))
-        return mean_over_features(B.negative(B.add(positive, negative)))
-
-
-class CrossEntropy(Loss):
-    """Categorical cross-entropy ``-sum(target * log_softmax(y_pred), axis)``; PyTorch's ``CrossEntropyLoss``.
-
-    ``y_pred`` (N, ..., C) holds logits (``from_logits=True``) or probabilities
-    with the classes on ``axis``, taken as Keras does: for probability targets
-    normalised along ``axis``, then clipped to ``[1e-7, 1 - 1e-7]``; for class
-    ids clipped, then normalised (``log_softmax(log(clip(p)))``). ``y_true`` is either integer class ids of
-    ``y_pred``'s shape without ``axis`` (N, ...) (or with it as size 1), or
-    probabilities / one-hot rows of ``y_pred``'s shape. Unreduced values have
-    shape (N, ...). ``label_smoothing`` ``s`` mixes the target with the uniform
-    distribution: ``target (1 - s) + s / C``. With integer targets,
-    ``ignore_index`` marks ids that contribute 0 and are left out of the mean
-    (PyTorch semantics; the mean is 0 when every id is ignored).
-
-    Raises:
-        ArgumentError: a bad ``label_smoothing``, ``ignore_index``, ``axis`` or ``reduction``; class ids outside
-            ``[0, C)`` (checked in eager mode); ``ignore_index`` with probability targets.
-        ShapeError: ``y_true`` is neither class ids nor of ``y_pred``'s shape, ``axis`` is out of range, or
-            ``sample_weight`` fits neither the unreduced values' shape nor a prefix.
+        ArgumentError: ``label_smoothing`` is not in [0, 1], ``pos_weight`` is not a number >= 0 (or a sequence of
+            them), or an unknown ``reduction``.
+        ShapeError: ``y_pred`` and ``y_true`` shapes differ (beyond one trailing axis of size 1), ``pos_weight`` does
+            not broadcast against the last axis, or ``sample_weight`` fits neither their shape nor a prefix.
     """
 
     def __init__(
         self,
-        from_logits: bool = True,
+        from_logits: bool = False,
         label_smoothing: float = 0.0,
-        ignore_index: int | None = None,
-        axis: int = -1,
         reduction: str = "mean",
+        pos_weight: float | Sequence[float] | None = None,
     ) -> None:
         super().__init__(reduction)
-        self.from_logits = check_bool("CrossEntropy", "from_logits", from_logits)
+        name = type(self).__name__
+        self.from_logits = check_bool(name, "from_logits", from_logits)
         self.label_smoothing = check_probability(
-            "CrossEntropy", "label_smoothing", label_smoothing, example="label_smoothing=0.1"
+            name, "label_smoothing", label_smoothing, example="label_smoothing=0.1"
         )
-        self.ignore_index = check_int(
-            "CrossEntropy",
-            "ignore_index",
-            ignore_index,
-            or_none=True,
-            example="ignore_index=-100, the class id that marks padding",
-        )
-        self.axis = check_axis("CrossEntropy", "axis", axis)
+        self.pos_weight = non_negative_floats(name, "pos_weight", pos_weight, example="pos_weight=3.0", scalar=True)
 
-    def per_example(self, y_pred: Any, y_true: Any) -> Any:
-        return self._values(y_pred, y_true)[0]
-
-    def __call__(self, y_pred: Any, y_true: Any, sample_weight: Any = None) -> Any:
-        values, valid = self._values(y_pred, y_true)
-        return self._reduce(values, sample_weight, valid)
-
-    def _values(self, y_pred: Any, y_true: Any) -> tuple[Any, Any]:
-        y_pred, y_true = B.convert_to_tensor(y_pred), B.convert_to_tensor(y_true)
-        pred_shape, true_shape = tuple(B.shape(y_pred)), tuple(B.shape(y_true))
-        axis = class_axis("CrossEntropy", self.axis, len(pred_shape))
-        classes = pred_shape[axis]
-        reduced = pred_shape[:axis] + pred_shape[axis + 1 :]
-        if compatible(true_shape, reduced):
-            return self._sparse(y_pred, y_true, axis, classes)
-        if classes != 1 and compatible(true_shape, (*pred_shape[:axis], 1, *pred_shape[axis + 1 :])):
-            return self._sparse(y_pred, B.squeeze(y_true, axis), axis, classes)  # (N, 1) ids, Keras's habit
-        if compatible(true_shape, pred_shape):
-            return self._dense(y_pred, y_true, axis), None
-        raise ShapeError(
-            f"CrossEntropy: y_pred has shape {pred_shape} (classes on axis {axis}) but y_true has shape {true_shape}; "
-            f"pass integer class ids of shape {reduced} or probabilities / one-hot rows of shape {pred_shape}"
-        )
-
-    def _log_probs(self, y_pred: Any, axis: int) -> Any:
-        if self.from_logits:
-            return B.log_softmax(y_pred, axis)
-        p = B.divide(y_pred, B.sum(y_pred, axis, keepdims=True))
-        return B.log(B.clip(p, EPSILON, 1.0 - EPSILON))
-
-    def _sparse_log_probs(self, y_pred: Any, axis: int) -> Any:
-        if self.from_logits:
-            return B.log_softmax(y_pred, axis)
-        # Keras's sparse form: clip, then normalise in log space (its dense form normalises, then clips).
-        return B.log_softmax(B.log(B.clip(y_pred, EPSILON, 1.0 - EPSILON)), axis)
-
-    def _smoothed(self, nll: Any, log_probs: Any, axis: int) -> Any:
-        # (1 - s) * nll(target) + s * nll(uniform): PyTorch's form, equal to smoothing the target itself.
-        s = self.label_smoothing
-        return B.add(B.multiply(1.0 - s, nll), B.multiply(-s, B.mean(log_probs, axis)))
-
-    def _sparse(self, y_pred: Any, labels: Any, axis: int, classes: int | None) -> tuple[Any, Any]:
-        labels = integer_class_ids("CrossEntropy", labels)  # float or small-int ids, as Keras's sparse losses accept
-        valid = None
-        allowed = ""
-        if self.ignore_index is not None:
-            valid = B.not_equal(labels, self.ignore_index)
-            labels = B.where(valid, labels, 0)
-            allowed = f" (or equal ignore_index={self.ignore_index})"
-        check_class_ids("CrossEntropy", labels, classes, allowed)
-        log_probs = None
-        if self.from_logits:
-            nll = B.softmax_cross_entropy(y_pred, labels, axis)
-        else:
-            log_probs = self._sparse_log_probs(y_pred, axis)
-            picked = B.take_along_axis(log_probs, B.expand_dims(labels, axis), axis)
-            nll = B.negative(B.squeeze(picked, axis))
+    def elementwise(self, y_pred: Any, y_true: Any) -> Any:
+        y_pred, y_true = matched_shapes(type(self).__name__, y_pred, y_true)
         if self.label_smoothing:
-            log_probs = self._sparse_log_probs(y_pred, axis) if log_probs is None else log_probs
-            nll = self._smoothed(nll, log_probs, axis)
-        if valid is not None:
-            nll = B.where(valid, nll, 0.0)
-        return nll, valid
+            y_true = B.add(B.multiply(y_true, 1.0 - self.label_smoothing), 0.5 * self.label_smoothing)
+        if self.pos_weight is not None:
+            return self._weighted(y_pred, y_true, self._positive_weight(y_pred))
+        if self.from_logits:
+            return B.sigmoid_cross_entropy(y_pred, y_true)
+        p = B.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        positive = B.multiply(y_true, B.log(p))
+        # log(1 - p), not log1p(-p): Keras's arithmetic, so that confident predictions give Keras's float32 value.
+        negative = B.multiply(B.subtract(1.0, y_true), B.log(B.subtract(1.0, p)))
+        return B.negative(B.add(positive, negative))
 
-    def _dense(self, y_pred: Any, y_true: Any, axis: int) -> Any:
-        if self.ignore_index is not None:
-            raise ArgumentError(
-                "CrossEntropy: ignore_index applies to integer class ids, but y_true holds probabilities of "
-                "y_pred's shape; pass class ids, or zero the rows to ignore with sample_weight"
+    def _positive_weight(self, y_pred: Any) -> Any:
+        weight = B.convert_to_tensor(self.pos_weight, B.dtype(y_pred))
+        features = tuple(B.shape(y_pred))[-1:]
+        if isinstance(self.pos_weight, tuple) and len(self.pos_weight) not in (1, *features):
+            raise ShapeError(
+                f"{type(self).__name__}: pos_weight has {len(self.pos_weight)} entries but y_pred's last axis has "
+                f"size {features[0] if features else None}; pass one weight per feature of the last axis, or one number"
             )
-        target = B.cast(y_true, B.dtype(y_pred))
-        log_probs = None
+        return weight
+
+    def _weighted(self, y_pred: Any, y_true: Any, weight: Any) -> Any:
         if self.from_logits:
-            nll = B.softmax_cross_entropy(y_pred, target, axis)
-        else:
-            log_probs = self._log_probs(y_pred, axis)
-            nll = B.negative(B.sum(B.multiply(target, log_probs), axis))
-        if self.label_smoothing:
-            log_probs = self._log_probs(y_pred, axis) if log_probs is None else log_probs
-            nll = self._smoothed(nll, log_probs, axis)
-        return nll
+            # PyTorch's stable form: (1 - y) x + (1 + (w - 1) y) softplus(-x).
+            scale = B.add(1.0, B.multiply(B.subtract(weight, 1.0), y_true))
+            return B.add(B.multiply(B.subtract(1.0, y_true), y_pred), B.multiply(scale, B.softplus(B.negative(y_pred))))
+        p = B.clip(y_pred, EPSILON, 1.0 - EPSILON)
+        positive = B.multiply(weight, B.multiply(y_true, B.log(p)))
+        negative = B.multiply(B.subtract(1.0, y_true), B.log(B.subtract(1.0, p)))
+        return B.negative(B.add(positive, negative))
 
 
 class KLDivergence(Loss):

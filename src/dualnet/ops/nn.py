@@ -1,4 +1,4 @@
-"""Neural-network ops: activations, softmax, linear, dropout, embedding, normalisation, cross-entropy.
+"""Neural-network ops: activations, softmax, linear, dropout, embedding, normalisation, cross-entropy, CTC.
 
 Names and defaults follow ``keras.ops`` where NumPy has none. Activations are
 elementwise (output shape = input shape); all but ``relu`` and ``relu6`` turn
@@ -16,7 +16,7 @@ import numpy as np
 
 from dualnet.arguments import check_bool, check_int, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import DualnetError, ShapeError
+from dualnet.errors import ArgumentError, DualnetError, ShapeError
 
 __all__ = [
     "relu",
@@ -42,6 +42,7 @@ __all__ = [
     "group_norm",
     "softmax_cross_entropy",
     "sigmoid_cross_entropy",
+    "ctc_loss",
 ]
 
 Tensor = Any
@@ -340,3 +341,60 @@ def sigmoid_cross_entropy(logits: Any, labels: Any) -> Tensor:
         DTypeError: an operand is not numeric or boolean.
     """
     return B.sigmoid_cross_entropy(logits, labels)
+
+
+def ctc_loss(target: Any, output: Any, target_length: Any, output_length: Any, mask_index: int = 0) -> Tensor:
+    """The CTC loss (negative log-likelihood) of each label sequence; ``keras.ops.ctc_loss``'s arguments.
+
+    ``target`` (N, L) holds integer class ids, the first ``target_length[i]``
+    of row ``i`` being its labels (never ``mask_index``, the blank; the rest is
+    padding). ``output`` (N, T, C) holds logits, normalised here by a log-softmax
+    over the classes (log-probabilities pass unchanged); the first
+    ``output_length[i]`` steps of row ``i`` count. Returns (N,) in ``output``'s
+    float dtype (float32 for 16-bit floats), ``inf`` where no alignment fits the
+    steps. Computed in float64 on both backends; on TensorFlow under XLA
+    (``jit=True``) in float32, as XLA has no CTC kernel.
+
+    Raises:
+        ShapeError: ``output`` is not rank 3, ``target`` not rank 2, or the lengths are not of shape (N,).
+        ArgumentError: ``mask_index`` is not an int in [0, C); in eager mode also labels outside [0, C) or
+            lengths outside [0, L] and [0, T].
+    """
+    mask_index = check_int("ctc_loss", "mask_index", mask_index, low=0, example="mask_index=0")
+    output, target = B.convert_to_tensor(output), B.convert_to_tensor(target)
+    target_length, output_length = B.convert_to_tensor(target_length), B.convert_to_tensor(output_length)
+    shape, labels_shape = tuple(B.shape(output)), tuple(B.shape(target))
+    lengths_shapes = [tuple(B.shape(x)) for x in (target_length, output_length)]
+    batches = {size for size in (shape[:1] + labels_shape[:1] + sum(lengths_shapes, ())) if size is not None}
+    if len(shape) != 3 or len(labels_shape) != 2 or any(len(s) != 1 for s in lengths_shapes) or len(batches) > 1:
+        raise ShapeError(
+            f"ctc_loss: expected output (logits) of shape (N, T, C), target (N, L) and both lengths (N,), got "
+            f"{shape}, {labels_shape}, {lengths_shapes[0]} and {lengths_shapes[1]}; pass one row of labels and "
+            "one length of each per sequence"
+        )
+    if shape[2] is not None and mask_index >= shape[2]:
+        raise ArgumentError(f"ctc_loss: mask_index={mask_index} is not a class of output's {shape[2]}; pass e.g. 0")
+    if not B.is_tracing() and shape[0]:
+        _check_ctc_values(target, target_length, output_length, (shape[1], shape[2], labels_shape[1]))
+    return B.ctc_loss(target, output, target_length, output_length, mask_index)
+
+
+def _check_ctc_values(target: Any, target_length: Any, output_length: Any, size: tuple[int, int, int]) -> None:
+    """One host transfer of six numbers, the label and length bounds, which the kernels would not report clearly."""
+    steps, classes, width = size
+    lengths = [B.cast(target_length, "int64"), B.cast(output_length, "int64")]
+    if width:
+        within = B.less(B.arange(width, dtype="int64"), B.expand_dims(lengths[0], -1))
+        labels = B.where(within, B.cast(target, "int64"), 0)  # padding is not checked
+        parts = [B.min(labels), B.max(labels)]
+    else:
+        parts = [B.zeros((), "int64")] * 2
+    bounds = [int(v) for v in B.to_numpy(B.stack([*parts, *(f(x) for x in lengths for f in (B.min, B.max))]))]
+    checks = (
+        (bounds[0] >= 0 and bounds[1] < classes, f"labels must lie in [0, {classes})", bounds[:2]),
+        (bounds[2] >= 0 and bounds[3] <= width, f"target_length must lie in [0, {width}]", bounds[2:4]),
+        (bounds[4] >= 0 and bounds[5] <= steps, f"output_length must lie in [0, {steps}]", bounds[4:]),
+    )
+    for ok, what, (low, high) in checks:
+        if not ok:
+            raise ArgumentError(f"ctc_loss: {what}, got values in [{low}, {high}]; check the labels and their lengths")

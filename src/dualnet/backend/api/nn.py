@@ -1,4 +1,4 @@
-"""Neural-network math: activations, softmax, linear, dropout, embedding, normalisation, cross-entropy.
+"""Neural-network math: activations, softmax, linear, dropout, embedding, normalisation, cross-entropy, CTC.
 
 Activations keep ``x``'s shape (integers give float32, except ``relu`` and
 ``relu6``). Normalisations take ``scale``, ``offset`` (Keras's names) and
@@ -110,3 +110,13 @@ class NNAPI(Protocol):
 
     def sigmoid_cross_entropy(self, logits: ArrayLike, labels: ArrayLike) -> Tensor:
         """Elementwise binary cross-entropy of ``logits`` against ``labels`` of the same shape."""
+
+    def ctc_loss(
+        self,
+        target: ArrayLike,
+        output: ArrayLike,
+        target_length: ArrayLike,
+        output_length: ArrayLike,
+        mask_index: int = 0,
+    ) -> Tensor:
+        """CTC negative log-likelihood (N,) of ids ``target`` (N, L) under logits ``output`` (N, T, C), in float64."""

@@ -1,4 +1,4 @@
-"""Neural-network ops on TensorFlow: activations, linear, dropout, embedding, normalisation, cross-entropy."""
+"""Neural-network ops on TensorFlow: activations, linear, dropout, embedding, normalisation, cross-entropy, CTC."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike, Axes
+from dualnet.backend.tensorflow.autograd import in_xla
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
 
@@ -261,7 +262,8 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike, axis: int = -1) 
             "class axis, or float probabilities of the logits' shape"
         )
     if not sparse:
-        return tf.nn.softmax_cross_entropy_with_logits(labels=tf.cast(labels, logits.dtype), logits=logits, axis=axis)
+        # Not the fused op: its gradient assumes labels that sum to 1, and would differ from torch's otherwise.
+        return -tf.reduce_sum(tf.cast(labels, logits.dtype) * tf.nn.log_softmax(logits, axis=axis), axis)
     if labels.dtype not in _INDEX_DTYPES:
         labels = tf.cast(labels, tf.int64)
     try:
@@ -289,3 +291,86 @@ def sigmoid_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> tf.Tensor:
             f"{_shape(labels)}; reshape the labels to match"
         )
     return tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
+
+
+# ---------------------------------------------------------------- CTC
+
+
+def ctc_loss(
+    target: ArrayLike, output: ArrayLike, target_length: ArrayLike, output_length: ArrayLike, mask_index: int = 0
+) -> tf.Tensor:
+    logits = _float(output)
+    out_dtype = tf.float32 if logits.dtype in (tf.float16, tf.bfloat16) else logits.dtype
+    labels = tf.cast(convert_to_tensor(target), tf.int32)
+    label_lengths = tf.cast(convert_to_tensor(target_length), tf.int32)
+    logit_lengths = tf.cast(convert_to_tensor(output_length), tf.int32)
+    # An alignment needs one step per label plus a blank between repeats; an impossible row is computed with no
+    # labels (finite, so its gradient is 0 rather than nan) and reported as inf, as both frameworks report it.
+    repeats = tf.equal(labels[:, 1:], labels[:, :-1])
+    within = tf.range(tf.shape(repeats)[1])[None, :] < (label_lengths - 1)[:, None]
+    needed = label_lengths + tf.reduce_sum(tf.cast(repeats & within, tf.int32), 1)
+    impossible = needed > logit_lengths
+    label_lengths = tf.where(impossible, 0, label_lengths)
+    if in_xla():
+        # XLA has no kernel for CTCLoss: TensorFlow's dense float32 implementation (a scan XLA compiles) instead.
+        loss = tf.nn.ctc_loss(
+            labels,
+            tf.cast(logits, tf.float32),
+            label_lengths,
+            logit_lengths,
+            logits_time_major=False,
+            blank_index=mask_index,
+        )
+    else:
+        loss = _ctc_float64(tf.cast(logits, tf.float64), labels, label_lengths, logit_lengths, mask_index)
+    return tf.cast(tf.where(impossible, tf.constant(float("inf"), loss.dtype), loss), out_dtype)
+
+
+def _ctc_float64(logits: tf.Tensor, labels: tf.Tensor, lengths: tf.Tensor, steps: tf.Tensor, blank: int) -> tf.Tensor:
+    """CTC on TensorFlow's C++ kernel in float64 (float32 kernels' gradients are off by up to 1e-3 over 200 steps).
+
+    The kernel refuses empty label sequences; their loss, ``-sum(log p(blank))`` over the steps, is computed here,
+    and the kernel gets a one-label stand-in for them, whose loss and gradient are dropped.
+    """
+    log_probs = tf.nn.log_softmax(logits, -1)
+    counted = tf.sequence_mask(steps, tf.shape(logits)[1], tf.float64)
+    blank_only = -tf.reduce_sum(log_probs[..., blank] * counted, 1)
+    classes, width = logits.shape[-1], labels.shape[1]
+    if classes == 1 or width == 0:  # nothing but blanks: every sequence is empty
+        return blank_only
+    empty = tf.equal(lengths, 0)
+    stand_in = 1 if blank == 0 else 0
+    padded = tf.concat([labels, tf.fill([tf.shape(labels)[0], 1], stand_in)], 1)
+    padded = tf.where(empty[:, None], stand_in, padded)
+    loss = _ctc_kernel(logits, padded, tf.where(empty, 1, lengths), steps, blank)
+    return tf.where(empty, blank_only, loss)
+
+
+def _ctc_kernel(logits: tf.Tensor, labels: tf.Tensor, lengths: tf.Tensor, steps: tf.Tensor, blank: int) -> tf.Tensor:
+    """The kernel, which wants the blank as the last class, time-major logits and sparse labels.
+
+    It returns the gradient with the loss; the custom gradient hands it back.
+    """
+
+    def kernel(z: tf.Tensor) -> Any:
+        moved = tf.concat([z[..., :blank], z[..., blank + 1 :], z[..., blank : blank + 1]], -1)
+        where = tf.where(tf.sequence_mask(lengths, tf.shape(labels)[1]))
+        ids = tf.gather_nd(tf.where(labels > blank, labels - 1, labels), where)
+        loss, grad = tf.raw_ops.CTCLoss(
+            inputs=tf.transpose(moved, (1, 0, 2)),
+            labels_indices=where,
+            labels_values=ids,
+            sequence_length=steps,
+            preprocess_collapse_repeated=False,
+            ctc_merge_repeated=True,
+            ignore_longer_outputs_than_inputs=True,  # the stand-in label of an empty sequence of 0 steps
+        )
+        grad = tf.transpose(grad, (1, 0, 2))
+        grad = tf.concat([grad[..., :blank], grad[..., -1:], grad[..., blank:-1]], -1)
+
+        def backward(upstream: tf.Tensor) -> tf.Tensor:
+            return upstream[:, None, None] * grad
+
+        return loss, backward
+
+    return tf.custom_gradient(kernel)(logits)

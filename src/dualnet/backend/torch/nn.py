@@ -1,4 +1,4 @@
-"""Neural-network ops on PyTorch: activations, linear, dropout, embedding, normalisation, cross-entropy."""
+"""Neural-network ops on PyTorch: activations, linear, dropout, embedding, normalisation, cross-entropy, CTC."""
 
 from __future__ import annotations
 
@@ -308,3 +308,32 @@ def sigmoid_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> torch.Tensor:
             f"{tuple(labels.shape)}; reshape the labels to match"
         )
     return F.binary_cross_entropy_with_logits(logits, labels, reduction="none")
+
+
+# ---------------------------------------------------------------- CTC
+
+
+def ctc_loss(
+    target: ArrayLike, output: ArrayLike, target_length: ArrayLike, output_length: ArrayLike, mask_index: int = 0
+) -> torch.Tensor:
+    logits = _float(output)
+    out_dtype = torch.float32 if logits.dtype in (torch.float16, torch.bfloat16) else logits.dtype
+    labels = convert_to_tensor(target).to(torch.int64)
+    label_lengths = convert_to_tensor(target_length).to(torch.int64)
+    logit_lengths = convert_to_tensor(output_length).to(torch.int64)
+    # An alignment needs one step per label plus a blank between repeats; an impossible row is computed with no
+    # labels (finite, so its gradient is 0 rather than nan) and reported as inf, as both frameworks report it.
+    repeats = labels[:, 1:] == labels[:, :-1]
+    within = torch.arange(repeats.shape[1], device=labels.device) < (label_lengths - 1)[:, None]
+    impossible = label_lengths + (repeats & within).sum(1) > logit_lengths
+    # float64 inside: float32 kernels' gradients are off by up to 1e-3 over 200 steps, and differ between frameworks.
+    log_probs = torch.log_softmax(logits.to(torch.float64), -1).transpose(0, 1)
+    loss = F.ctc_loss(
+        log_probs,
+        labels,
+        logit_lengths,
+        torch.where(impossible, 0, label_lengths),
+        blank=mask_index,
+        reduction="none",
+    )
+    return torch.where(impossible, torch.inf, loss).to(out_dtype)
