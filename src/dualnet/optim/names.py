@@ -20,17 +20,18 @@ KERAS_EQUIVALENTS = {
     "rmsprop": ("RMSprop", "1e-3"),
     "adagrad": ("Adagrad", "1e-3"),
     "lion": ("Lion", "1e-3"),
+    "adadelta": ("Adadelta", "1e-3"),
+    "adamax": ("Adamax", "1e-3"),
+    "adafactor": ("Adafactor", "1e-3"),
+    "ftrl": ("Ftrl", "1e-3"),
+    "lamb": ("Lamb", "1e-3"),
+    "muon": ("Muon", "1e-3"),
+    "nadam": ("Nadam", "1e-3"),
 }
 """Keras's optimizer names (``keras.optimizers.get``, any case) -> the dn.optim class and Keras's default lr."""
 
 KERAS_NOT_YET = frozenset(
     {
-        "adadelta",
-        "adamax",
-        "adafactor",
-        "ftrl",
-        "muon",
-        "nadam",
         "lossscaleoptimizer",
         "schedulefreeadamw",
         "multioptimizer",

@@ -47,6 +47,34 @@ _clip_by_global_norm: Callable[[list[Tensor], float], tuple[list[Tensor], tf.Ten
 )
 
 
+def optim_newton_schulz(
+    x: Tensor, coefficients: tuple[float, float, float], steps: int, eps: float, dtype: str
+) -> tf.Tensor:
+    """torch.optim.Muon's orthogonalisation in ``dtype``, each product-and-sum rounded once as torch's ``addmm``.
+
+    A narrow ``dtype`` (bfloat16, float16) is emulated: its values are exact in float32, so each product is
+    formed in float32 and rounded to ``dtype`` once, the rounding torch's CPU kernels do.
+    """
+    a, b, c = coefficients
+    narrow = tf.as_dtype(dtype)
+    wide = narrow if narrow in (tf.float32, tf.float64) else tf.float32
+
+    def rounded(value: tf.Tensor) -> tf.Tensor:
+        return tf.cast(tf.cast(value, narrow), wide)
+
+    ortho = rounded(tf.convert_to_tensor(x))
+    tall = ortho.shape[0] > ortho.shape[1]
+    if tall:
+        ortho = tf.transpose(ortho)
+    norm = tf.maximum(rounded(tf.norm(ortho)), rounded(tf.constant(eps, wide)))
+    ortho = rounded(ortho / norm)
+    for _ in range(steps):
+        gram = rounded(tf.matmul(ortho, ortho, transpose_b=True))
+        update = rounded(b * gram + c * tf.matmul(gram, gram))
+        ortho = rounded(a * ortho + tf.matmul(update, ortho))
+    return tf.cast(tf.transpose(ortho) if tall else ortho, narrow)
+
+
 class _Fused:
     """One compiled update of a fixed list of variables, traced once per set of constant hyper-parameters.
 

@@ -49,6 +49,23 @@ def optim_clip_by_global_norm(grads: list[Tensor], max_norm: float) -> tuple[lis
     return [g * factor.to(g.device, g.dtype) for g in grads], total
 
 
+def optim_newton_schulz(
+    x: Tensor, coefficients: tuple[float, float, float], steps: int, eps: float, dtype: str
+) -> torch.Tensor:
+    """torch.optim.Muon's ``_zeropower_via_newtonschulz``, in ``dtype`` (torch's own is bfloat16)."""
+    a, b, c = coefficients
+    ortho = x.to(getattr(torch, dtype))
+    tall = x.size(0) > x.size(1)
+    if tall:
+        ortho = ortho.T
+    ortho = ortho / ortho.norm().clamp(min=eps)
+    for _ in range(steps):
+        gram = ortho @ ortho.T
+        update = torch.addmm(gram, gram, gram, beta=b, alpha=c)
+        ortho = torch.addmm(ortho, update, ortho, beta=a)
+    return ortho.T if tall else ortho
+
+
 def _with_weight_decay(params: list[Variable], grads: list[Tensor], weight_decay: float | None) -> list[Tensor]:
     return list(grads) if weight_decay is None else list(torch._foreach_add(grads, params, alpha=weight_decay))
 
