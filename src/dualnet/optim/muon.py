@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
 from dualnet.arguments import check_bool, check_choice, check_float, check_float_tuple, check_int
+from dualnet.backend import common
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 from dualnet.optim.optimizer import Optimizer, OptimizerOptions
@@ -27,8 +27,10 @@ class Muon(Optimizer):
     ``lr * 0.2 * sqrt(max(rows, cols))`` (``"match_rms_adamw"``, Moonshot's scaling).
     ``ns_dtype`` is the precision of the iteration: ``"bfloat16"`` as torch, or ``"float32"`` /
     ``"float64"`` (slower on accelerators, but the same numbers on both backends to float32 precision;
-    in bfloat16 the backends agree to bfloat16 rounding). Biases, norms and embeddings are not 2-D:
-    optimise them with another optimizer (e.g. AdamW) in the same train step.
+    in bfloat16 a one-ulp difference upstream can flip a rounding, and the orthogonalised step, of unit
+    size whatever the gradient's, carries it on). The torch backend's fast path runs torch's own ops, so
+    it gives ``torch.optim.Muon``'s numbers exactly. Biases, norms and embeddings are not 2-D: optimise
+    them with another optimizer (e.g. AdamW) in the same train step.
     State per parameter: ``momentum_buffer``.
 
     Raises:
@@ -38,6 +40,8 @@ class Muon(Optimizer):
         DTypeError: in :meth:`step`, a gradient of another dtype than its parameter (first eager step).
         StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
+
+    fused = "muon"
 
     def __init__(
         self,
@@ -108,10 +112,6 @@ class Muon(Optimizer):
         ortho = B.optim_newton_schulz(
             direction, hyper["ns_coefficients"], hyper["ns_steps"], hyper["eps"], hyper["ns_dtype"]
         )
-        rows, cols = tuple(B.shape(param))
-        if hyper["adjust_lr_fn"] == "match_rms_adamw":
-            ratio = 0.2 * math.sqrt(max(rows, cols))
-        else:
-            ratio = math.sqrt(max(1.0, rows / cols))
+        ratio = common.muon_lr_ratio(hyper["adjust_lr_fn"], tuple(B.shape(param)))
         B.assign(param, param * (1.0 - lr * hyper["weight_decay"]))
         B.assign(param, param - lr * ratio * B.cast(ortho, B.dtype(param)))

@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.api.types import Tensor, Variable
 
 
@@ -193,10 +194,22 @@ def _lion(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> No
     exp_avg.assign(exp_avg * beta2 + (1.0 - beta2) * grad)
 
 
+def _muon(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """Muon: momentum, Newton-Schulz orthogonalisation, decoupled decay, shape-adjusted step."""
+    buf = state["momentum_buffer"]
+    buf.assign(_lerp(buf, grad, 1.0 - h["momentum"]))
+    update = _lerp(grad, buf, h["momentum"]) if h["nesterov"] else buf.read_value()
+    ortho = optim_newton_schulz(update, h["ns_coefficients"], h["ns_steps"], h["eps"], h["ns_dtype"])
+    ratio = common.muon_lr_ratio(h["adjust_lr_fn"], tuple(param.shape))
+    param.assign(param * (1.0 - h["lr"] * h["weight_decay"]))
+    param.assign(param - h["lr"] * ratio * tf.cast(ortho, param.dtype))
+
+
 _RULES = {
     "sgd": (_sgd, ("lr", "dampening")),
     "adam": (_adam, ("decay", "step_size", "bias_correction2_sqrt")),
     "rmsprop": (_rmsprop, ("lr",)),
     "adagrad": (_adagrad, ("clr",)),
     "lion": (_lion, ("lr", "decay")),
+    "muon": (_muon, ("lr",)),
 }
