@@ -17,7 +17,6 @@ from dualnet.backend.dispatch import B
 from tests.optim.problems import MLP_X, MLP_Y, assert_close
 
 
-
 def _net(norm: bool = False) -> dn.nn.Module:
     dn.seed(3)
     layers: list[Any] = [dn.nn.Dense(6, activation="tanh", in_features=4)]
