@@ -95,9 +95,9 @@ def cases(*, keras: bool | None = None) -> list[tuple[str, str]]:
 
 
 def make(config: str, params: list[Any], **extra: Any) -> optim.Optimizer:
-    """The dualnet optimizer of ``config`` over ``params``."""
+    """The dualnet optimizer of ``config`` over ``params``; ``extra`` adds or replaces keyword arguments."""
     cls, kwargs, _ = CONFIGS[config]
-    return getattr(optim, cls)(params, **kwargs, **extra)  # type: ignore[no-any-return]
+    return getattr(optim, cls)(params, **{**kwargs, **extra})  # type: ignore[no-any-return]
 
 
 def sign(config: str) -> float:

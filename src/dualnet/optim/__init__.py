@@ -9,7 +9,8 @@ from dualnet.optim.adagrad import Adagrad
 from dualnet.optim.adam import Adam, AdamW
 from dualnet.optim.clipping import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from dualnet.optim.lion import Lion
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 from dualnet.optim.rmsprop import RMSprop
 from dualnet.optim.sgd import SGD
 

@@ -11,7 +11,8 @@ import numpy as np
 from dualnet.arguments import argument_error, check_float, is_number
 from dualnet.backend.dispatch import B
 from dualnet.optim import scalars
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["Adafactor"]
 

@@ -7,7 +7,8 @@ from typing import Any, Unpack
 
 from dualnet.arguments import check_float, check_float_tuple
 from dualnet.backend.dispatch import B
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 from dualnet.optim.scalars import lerp
 
 __all__ = ["Adamax"]

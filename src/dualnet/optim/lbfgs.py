@@ -12,7 +12,8 @@ from dualnet.arguments import argument_error, check_choice, check_float, check_i
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError, StateDictError
 from dualnet.optim.line_search import strong_wolfe
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["LBFGS"]
 

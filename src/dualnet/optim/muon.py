@@ -9,7 +9,8 @@ from dualnet.arguments import check_bool, check_choice, check_float, check_float
 from dualnet.backend import common
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 from dualnet.optim.scalars import lerp
 
 __all__ = ["Muon"]
@@ -67,7 +68,7 @@ class Muon(Optimizer):
                 raise ArgumentError(
                     f"Muon: parameter {index} has shape {tuple(B.shape(param))}, but Muon updates only 2-D "
                     "parameters (weight matrices); pass the kernels alone (e.g. [p for p in model.parameters() "
-                    "if p.ndim == 2]) and optimise the others with another optimizer such as dn.optim.AdamW"
+                    "if len(p.shape) == 2]) and optimise the others with another optimizer such as dn.optim.AdamW"
                 )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:

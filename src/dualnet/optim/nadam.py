@@ -10,7 +10,8 @@ import numpy as np
 from dualnet.arguments import check_bool, check_float, check_float_tuple
 from dualnet.backend.dispatch import B
 from dualnet.optim import scalars
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 from dualnet.optim.scalars import lerp
 
 __all__ = ["NAdam", "Nadam"]

@@ -28,42 +28,20 @@ fuses it anyway.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar, TypedDict, Unpack
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 
-from dualnet.arguments import argument_error, check_bool, check_float, is_number
+from dualnet.arguments import check_bool
 from dualnet.backend import placement
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
-from dualnet.naming import did_you_mean
 from dualnet.optim import clipping, ema, state as state_io
+from dualnet.optim.options import OptimizerOptions, Options, check_learning_rate
 
-__all__ = ["Optimizer", "OptimizerOptions"]
-
-
-class OptimizerOptions(TypedDict, total=False):
-    """The keyword options every optimizer takes besides its own hyper-parameters.
-
-    ``clipnorm`` clips each gradient to that norm, ``global_clipnorm`` all gradients together (like
-    ``torch.nn.utils.clip_grad_norm_``), ``clipvalue`` each element to ``[-clipvalue, clipvalue]``; at
-    most one of them. ``foreach=False`` forces the reference path (one parameter at a time).
-    ``use_ema`` keeps an exponential moving average of the parameters, Keras's way:
-    ``average = ema_momentum * average + (1 - ema_momentum) * param`` after each step (the first step
-    copies the parameter), and every ``ema_overwrite_frequency`` steps (None: never) the parameters are
-    overwritten with their averages; see :mod:`dualnet.optim.ema`.
-    """
-
-    clipnorm: float | None
-    clipvalue: float | None
-    global_clipnorm: float | None
-    foreach: bool | None
-    use_ema: bool
-    ema_momentum: float
-    ema_overwrite_frequency: int | None
+__all__ = ["Optimizer"]
 
 
 class Optimizer:
@@ -84,26 +62,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any], **options: Unpack[OptimizerOptions]) -> None:
         name = type(self).__name__
-        unknown = sorted(set(options) - set(OptimizerOptions.__annotations__))
-        if unknown:
-            known = ["lr", *sorted({*OptimizerOptions.__annotations__, *defaults} - {"lr"})]
-            raise ArgumentError(
-                f"{name}: unknown argument(s) {unknown}; {did_you_mean(unknown[0], known)}"
-                f"{name} takes {', '.join(known)}"
-            )
-        clipnorm, clipvalue = options.get("clipnorm"), options.get("clipvalue")
-        global_clipnorm = options.get("global_clipnorm")
-        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
-        for key, value in clips.items():
-            clips[key] = check_float(name, key, value, low=0.0, low_open=True, or_none=True, example=f"{key}=1.0")
-        if sum(v is not None for v in clips.values()) > 1:
-            raise ArgumentError(
-                f"{name}(clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}): "
-                "only one of clipnorm, clipvalue and global_clipnorm can be set; keep one"
-            )
-        self.clipnorm, self.clipvalue, self.global_clipnorm = clips.values()
-        self.foreach = check_bool(name, "foreach", options.get("foreach"), or_none=True)
-        self.ema = ema.Averaging.from_options(name, options)
+        parsed = Options.parse(name, options, defaults)
+        self.clipnorm, self.clipvalue, self.global_clipnorm = parsed.clipnorm, parsed.clipvalue, parsed.global_clipnorm
+        self.foreach, self.ema = parsed.foreach, parsed.ema
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [self._make_group(g, k) for k, g in enumerate(self._groups(params))]
         self._params = [p for group in self.param_groups for p in group["params"]]
@@ -423,26 +384,6 @@ class Optimizer:
         text = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         extra = f", {len(self.param_groups)} param groups" if len(self.param_groups) > 1 else ""
         return f"{type(self).__name__}({text}{extra})"
-
-
-def check_learning_rate(owner: str, lr: Any) -> Any:
-    """``lr`` as a float (finite, >= 0), or the schedule itself (any callable ``step -> lr``).
-
-    Raises:
-        ArgumentError: ``lr`` is negative, NaN, infinite, or neither a number nor callable.
-    """
-    if callable(lr) and not is_number(lr):
-        return lr
-    if is_number(lr) and math.isfinite(lr) and lr >= 0:
-        return float(lr)
-    number = "a finite number" if is_number(lr) and math.isinf(lr) else "a number"
-    raise argument_error(
-        owner,
-        "lr",
-        lr,
-        f"{number} >= 0 or a schedule",
-        "pass e.g. lr=1e-3 or lr=dn.optim.schedules.CosineDecay(1e-3, decay_steps=1000)",
-    )
 
 
 @contextmanager

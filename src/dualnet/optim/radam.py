@@ -8,7 +8,8 @@ from typing import Any, Unpack
 from dualnet.arguments import check_bool, check_float, check_float_tuple
 from dualnet.backend.dispatch import B
 from dualnet.optim import scalars
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["RAdam"]
 

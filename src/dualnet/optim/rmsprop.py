@@ -7,7 +7,8 @@ from typing import Any, Unpack
 
 from dualnet.arguments import check_bool, check_float
 from dualnet.backend.dispatch import B
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 from dualnet.optim.scalars import lerp
 
 __all__ = ["RMSprop"]

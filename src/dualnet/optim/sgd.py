@@ -7,7 +7,8 @@ from typing import Any, Unpack
 
 from dualnet.arguments import argument_error, check_bool, check_float, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.optim.optimizer import Optimizer, OptimizerOptions
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["SGD"]
 

@@ -27,6 +27,7 @@ from dualnet.errors import ArgumentError, ShapeError, StateDictError
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import BatchNorm
 from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.scalars import lerp
 
 __all__ = [
     "SWALR",
@@ -73,7 +74,7 @@ def get_swa_multi_avg_fn() -> MultiAvgFn:
     def swa_update(averaged: list[Any], current: list[Any], n_averaged: int) -> None:
         weight = 1.0 / (n_averaged + 1)
         for a, c in zip(averaged, current):
-            B.assign(a, _lerp(a, c, weight))
+            B.assign(a, lerp(a, c, weight))
 
     return swa_update
 
@@ -88,15 +89,9 @@ def get_ema_multi_avg_fn(decay: float = 0.999) -> MultiAvgFn:
 
     def ema_update(averaged: list[Any], current: list[Any], n_averaged: int) -> None:
         for a, c in zip(averaged, current):
-            B.assign(a, _lerp(a, c, 1.0 - decay))
+            B.assign(a, lerp(a, c, 1.0 - decay))
 
     return ema_update
-
-
-def _lerp(start: Any, end: Any, weight: float) -> Any:
-    if weight < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
 
 
 class AveragedModel(Module):
