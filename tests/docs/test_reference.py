@@ -140,6 +140,8 @@ RAISES_NOTHING = {
     "dualnet.train.unpack",  # splits a tuple batch; anything else is x
     "dualnet.testing.Run",  # a record of NumPy arrays
     "dualnet.optim.global_norm",  # reduces the gradients it is given; no argument to check
+    "dualnet.optim.get_swa_avg_fn",  # takes no arguments; returns arithmetic on the tensors it is given
+    "dualnet.optim.get_swa_multi_avg_fn",  # the same, on lists of tensors
     "dualnet.optim.schedules.Schedule",  # an abstract base class without arguments
     "dualnet.nn.initializers.generator_for",  # hashes its arguments into a NumPy seed
     "dualnet.nn.initializers.fans",  # arithmetic on a shape tuple

@@ -38,7 +38,14 @@ def _make(**kwargs: Any) -> Trainer:
             {"loss": "mse", "optimizer": "adamm"},
             r"Trainer\(optimizer=\.\.\.\): unknown optimizer 'adamm'; did you mean 'adam'",
         ),
-        ({"loss": "mse", "optimizer": "Nadam"}, r"Keras's optimizer 'Nadam' is not available in dualnet yet"),
+        (
+            {"loss": "mse", "optimizer": "ScheduleFreeAdamW"},
+            r"Keras's optimizer 'ScheduleFreeAdamW' is not available in dualnet yet",
+        ),
+        (
+            {"loss": "mse", "optimizer": "Nadam"},
+            r"got the name 'Nadam'; .*dn\.optim\.Nadam\(model\.parameters\(\), lr=1e-3\)",
+        ),
         (
             {"loss": "mse", "optimizer": "adam"},
             r"got the name 'adam'; pass a dn\.optim optimizer .* dn\.optim\.Adam\(model\.parameters\(\), lr=1e-3\)",

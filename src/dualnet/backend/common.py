@@ -170,3 +170,14 @@ def check_conv_bias(shape: Any, out_channels: int) -> None:
         raise ShapeError(
             f"conv: bias must have shape ({out_channels},), one value per output channel, got {tuple(shape)}"
         )
+
+
+def muon_lr_ratio(adjust_lr_fn: str | None, shape: tuple[int, ...]) -> float:
+    """Muon's learning-rate factor for a ``(rows, cols)`` matrix (torch.optim.Muon's ``_adjust_lr``).
+
+    ``"original"`` (or None): ``sqrt(max(1, rows / cols))``; ``"match_rms_adamw"``: ``0.2 * sqrt(max(rows, cols))``.
+    """
+    rows, cols = shape[:2]
+    if adjust_lr_fn == "match_rms_adamw":
+        return 0.2 * math.sqrt(max(rows, cols))
+    return math.sqrt(max(1, rows / cols))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dualnet.arguments import check_float
 from dualnet.backend.dispatch import B
 from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["Adagrad"]
 
@@ -36,19 +37,14 @@ class Adagrad(Optimizer):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
         *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
+        maximize: bool = False,
+        **options: Unpack[OptimizerOptions],
     ) -> None:
         defaults = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay, "eps": eps}
         super().__init__(
             params,
-            {**defaults, "initial_accumulator_value": initial_accumulator_value},
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            foreach=foreach,
+            {**defaults, "initial_accumulator_value": initial_accumulator_value, "maximize": maximize},
+            **options,
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:

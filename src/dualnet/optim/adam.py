@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dualnet.arguments import check_bool, check_float, check_float_tuple
 from dualnet.backend.dispatch import B
-from dualnet.optim.optimizer import Optimizer, lerp
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
+from dualnet.optim.scalars import lerp
 
 __all__ = ["Adam", "AdamW"]
 
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), as ``torch.optim.Adam``; ``weight_decay`` adds ``weight_decay * p`` to the gradient.
+
+    With ``decoupled_weight_decay=True`` the decay shrinks the parameter instead, as :class:`AdamW`.
+    ``maximize`` ascends (the gradients are negated first).
 
     ``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` (``v_max = max(v_max, v)``
     with ``amsgrad``), ``p -= lr / (1 - beta1 ** t) * m / (sqrt(v) / sqrt(1 - beta2 ** t) + eps)``.
@@ -27,7 +32,6 @@ class Adam(Optimizer):
     """
 
     fused = "adam"
-    decoupled = False
 
     def __init__(
         self,
@@ -38,19 +42,15 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
         *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+        **options: Unpack[OptimizerOptions],
     ) -> None:
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay, "amsgrad": amsgrad}
         super().__init__(
             params,
-            defaults,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            foreach=foreach,
+            {**defaults, "maximize": maximize, "decoupled_weight_decay": decoupled_weight_decay},
+            **options,
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:
@@ -62,6 +62,7 @@ class Adam(Optimizer):
             owner, "weight_decay", group["weight_decay"], low=0.0, example="weight_decay=1e-2"
         )
         group["amsgrad"] = check_bool(owner, "amsgrad", group["amsgrad"])
+        group["decoupled_weight_decay"] = check_bool(owner, "decoupled_weight_decay", group["decoupled_weight_decay"])
 
     def init_state(self, param: Any, group: dict[str, Any]) -> dict[str, Any]:
         state = {"exp_avg": self.zeros_like(param), "exp_avg_sq": self.zeros_like(param)}
@@ -72,12 +73,13 @@ class Adam(Optimizer):
     def step_scalars(self, group: dict[str, Any], step: Any, lr: Any) -> dict[str, Any]:
         beta1, beta2 = group["betas"]
         weight_decay = group["weight_decay"] or None
+        decoupled = group["decoupled_weight_decay"]
         return {
             "beta1": beta1,
             "beta2": beta2,
             "eps": group["eps"],
-            "weight_decay": None if self.decoupled else weight_decay,
-            "decay": 1.0 - lr * weight_decay if self.decoupled and weight_decay else None,
+            "weight_decay": None if decoupled else weight_decay,
+            "decay": 1.0 - lr * weight_decay if decoupled and weight_decay else None,
             "step_size": lr / (1.0 - beta1**step),
             "bias_correction2_sqrt": (1.0 - beta2**step) ** 0.5,
             "amsgrad": group["amsgrad"],
@@ -111,8 +113,6 @@ class AdamW(Adam):
         StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
-    decoupled = True
-
     def __init__(
         self,
         params: Iterable[Any],
@@ -122,20 +122,9 @@ class AdamW(Adam):
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
         *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
+        maximize: bool = False,
+        **options: Unpack[OptimizerOptions],
     ) -> None:
         super().__init__(
-            params,
-            lr,
-            betas,
-            eps,
-            weight_decay,
-            amsgrad,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            foreach=foreach,
+            params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, decoupled_weight_decay=True, **options
         )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dualnet.arguments import check_float, check_float_tuple
 from dualnet.backend.dispatch import B
 from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["Lion"]
 
@@ -34,19 +35,12 @@ class Lion(Optimizer):
         lr: Any = 1e-4,
         betas: tuple[float, float] = (0.9, 0.99),
         weight_decay: float = 0.0,
-        *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
+        **options: Unpack[OptimizerOptions],
     ) -> None:
         super().__init__(
             params,
             {"lr": lr, "betas": betas, "weight_decay": weight_decay},
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            foreach=foreach,
+            **options,
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:

@@ -10,7 +10,14 @@ ops on torch, one ``tf.function`` on TensorFlow). A subclass defines:
 - ``step_scalars(group, step, lr)``: the hyper-parameters of this step (bias
   corrections and the like); ``None`` turns a term off;
 - ``update(param, grad, state, hyper)``: the reference update of one parameter;
-- ``fused``: the name of its rule in the backend's fast path, ``B.optim_fused(fused, params, states)``.
+- ``fused``: the name of its rule in the backend's fast path, ``B.optim_fused(fused, params, states)``,
+  or ``None`` for a rule that has none (every step then takes the reference path).
+
+Options every optimizer takes (:class:`OptimizerOptions`): gradient clipping,
+``foreach``, and Keras's weight averaging (``use_ema``, ``ema_momentum``,
+``ema_overwrite_frequency``; see :mod:`dualnet.optim.ema`). A group
+hyper-parameter ``maximize`` (where PyTorch's optimizer has one) negates the
+gradients first, so the rule ascends.
 
 Eager steps compute the per-step scalars as Python floats (as torch does) and
 use the fast path unless ``foreach=False``. Inside a compiled step
@@ -21,18 +28,18 @@ fuses it anyway.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 import numpy as np
 
-from dualnet.arguments import argument_error, check_bool, check_float, is_number
+from dualnet.arguments import check_bool
 from dualnet.backend import placement
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
-from dualnet.optim import clipping, state as state_io
+from dualnet.optim import clipping, ema, state as state_io
+from dualnet.optim.options import OptimizerOptions, Options, check_learning_rate
 
 __all__ = ["Optimizer"]
 
@@ -41,10 +48,8 @@ class Optimizer:
     """Base optimizer.
 
     ``params``: variables (``model.parameters()``), or dicts ``{"params": [...], **hyper_parameters}``
-    (parameter groups, each overriding the defaults). ``clipnorm`` clips each gradient to that norm,
-    ``global_clipnorm`` all gradients together (like ``torch.nn.utils.clip_grad_norm_``),
-    ``clipvalue`` each element to ``[-clipvalue, clipvalue]``; at most one of them. ``foreach=False``
-    forces the reference path (one parameter at a time); the default uses the backend's fast path.
+    (parameter groups, each overriding the defaults). ``options``: see :class:`OptimizerOptions`
+    (clipping, ``foreach``, ``use_ema``...); the default uses the backend's fast path where the rule has one.
 
     Raises:
         ArgumentError: a hyper-parameter outside its valid values, or a bad ``params`` list or group (names it).
@@ -53,29 +58,13 @@ class Optimizer:
         StateDictError: in :meth:`load_state_dict`, a state for other parameters or options.
     """
 
-    fused: ClassVar[str]  # the rule's name for B.optim_fused
+    fused: ClassVar[str | None] = None  # the rule's name for B.optim_fused; None: reference path only
 
-    def __init__(
-        self,
-        params: Iterable[Any],
-        defaults: dict[str, Any],
-        *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
-    ) -> None:
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any], **options: Unpack[OptimizerOptions]) -> None:
         name = type(self).__name__
-        clips = {"clipnorm": clipnorm, "clipvalue": clipvalue, "global_clipnorm": global_clipnorm}
-        for key, value in clips.items():
-            clips[key] = check_float(name, key, value, low=0.0, low_open=True, or_none=True, example=f"{key}=1.0")
-        if sum(v is not None for v in clips.values()) > 1:
-            raise ArgumentError(
-                f"{name}(clipnorm={clipnorm}, clipvalue={clipvalue}, global_clipnorm={global_clipnorm}): "
-                "only one of clipnorm, clipvalue and global_clipnorm can be set; keep one"
-            )
-        self.clipnorm, self.clipvalue, self.global_clipnorm = clips.values()
-        self.foreach = check_bool(name, "foreach", foreach, or_none=True)
+        parsed = Options.parse(name, options, defaults)
+        self.clipnorm, self.clipvalue, self.global_clipnorm = parsed.clipnorm, parsed.clipvalue, parsed.global_clipnorm
+        self.foreach, self.ema = parsed.foreach, parsed.ema
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [self._make_group(g, k) for k, g in enumerate(self._groups(params))]
         self._params = [p for group in self.param_groups for p in group["params"]]
@@ -91,6 +80,8 @@ class Optimizer:
             for param in group["params"]:
                 with _placed_like(param):
                     self.state.append(self.init_state(param, group))
+                    if self.ema is not None:
+                        self.state[-1][ema.BUFFER] = self.zeros_like(param)
         self._iterations = B.buffer(np.array(0, np.int64), "iterations")
         self._host_iterations = 0  # its value, kept in Python so that eager steps never read the device
         self._compiled = False
@@ -136,6 +127,8 @@ class Optimizer:
                 )
         merged = {**self.defaults, **group, "params": params}
         merged["lr"] = check_learning_rate(owner, merged["lr"])
+        if "maximize" in merged:
+            merged["maximize"] = check_bool(owner, "maximize", merged["maximize"])
         self.check_group(owner, merged)
         return merged
 
@@ -192,6 +185,15 @@ class Optimizer:
             return float(B.to_numpy(value)) if B.is_tensor(value) else float(value)
         return float(lr)
 
+    def set_group_lr(self, index: int, value: float) -> None:
+        """Set group ``index``'s learning rate (a number, or a schedule); a compiled step sees it too.
+
+        Raises:
+            ArgumentError: ``value`` is negative, NaN, infinite, or neither a number nor callable.
+        """
+        self.param_groups[index]["lr"] = check_learning_rate(type(self).__name__, value)
+        self._sync_lr(index)
+
     def _sync_lr(self, index: int) -> None:
         lr = self.param_groups[index]["lr"]
         if not callable(lr) and lr != self._lr_synced[index]:
@@ -225,8 +227,16 @@ class Optimizer:
     # --- the step ------------------------------------------------------------------------------
 
     def step(self, grads: Sequence[Any]) -> None:
-        """Apply one update; ``grads`` is aligned with the flattened parameters (None skips one)."""
+        """Apply one update; ``grads`` is aligned with the flattened parameters (None skips one).
+
+        Raises:
+            ArgumentError: ``grads`` is not a list.
+            ShapeError, DTypeError: gradients not aligned with the parameters (see the class).
+            StateError: the averaged weights are swapped in (see :meth:`averaged_weights`).
+        """
         params = self._params
+        if self.ema is not None:
+            self.ema.check_not_swapped(type(self).__name__)
         try:
             count = len(grads)
         except TypeError:
@@ -256,18 +266,22 @@ class Optimizer:
                 hyper = self.step_scalars(group, step, self._step_lr(index, step, traced))
                 group_params = [params[i] for i in present]
                 group_grads = [grads[i] for i in present]
+                if group.get("maximize"):
+                    group_grads = [-g for g in group_grads]
                 group_states = [self.state[i] for i in present]
-                if traced or self.foreach is False:
+                if traced or self.foreach is False or self.fused is None:
                     self._reference(group_params, group_grads, group_states, hyper, traced)
                 else:
                     self._fused_update(index, present)(group_grads, hyper)
+            if self.ema is not None:
+                self.ema.update(params, self.state, step)
 
     def _fused_update(self, index: int, present: list[int]) -> Any:
         key = (index, tuple(present))
         apply = self._fused.get(key)
         if apply is None:  # built once per group (and per set of parameters that have gradients)
             params, states = [self._params[i] for i in present], [self.state[i] for i in present]
-            apply = self._fused[key] = B.optim_fused(self.fused, params, states)
+            apply = self._fused[key] = B.optim_fused(str(self.fused), params, states)
         return apply
 
     def _reference(self, params: list[Any], grads: list[Any], states: list[Any], hyper: Any, traced: bool) -> None:
@@ -311,6 +325,43 @@ class Optimizer:
         """Update one parameter in place (the reference path); ``state`` is its own dict of buffers."""
         raise NotImplementedError
 
+    # --- weight averaging (use_ema) -------------------------------------------------------------
+
+    @contextmanager
+    def averaged_weights(self) -> Iterator[None]:
+        """Within: the parameters hold their moving averages (for evaluate, predict, saving); after: restored.
+
+        ``with opt.averaged_weights(): trainer.evaluate(x, y)``. Steps are refused inside.
+
+        Raises:
+            StateError: the optimizer was built without ``use_ema=True``, or the averages are swapped in already.
+        """
+        averaging = ema.required(self.ema, type(self).__name__, "averaged_weights()")
+        averaging.swap(self._params, self.state)
+        try:
+            yield
+        finally:
+            averaging.swap(self._params, self.state)
+
+    def swap_averaged_weights(self) -> None:
+        """Exchange the parameters with their moving averages; a second call swaps them back.
+
+        For callbacks that swap around evaluation (as Keras's ``SwapEMAWeights``); prefer
+        :meth:`averaged_weights`, which cannot forget to swap back.
+
+        Raises:
+            StateError: the optimizer was built without ``use_ema=True``.
+        """
+        ema.required(self.ema, type(self).__name__, "swap_averaged_weights()").swap(self._params, self.state)
+
+    def finalize_variable_values(self) -> None:
+        """Keras's end of training: with ``use_ema``, overwrite the parameters with their averages (else nothing).
+
+        ``Trainer.fit`` calls it when training ends, as Keras's ``fit`` does.
+        """
+        if self.ema is not None:
+            self.ema.overwrite(self._params, self.state)
+
     # --- state dict ----------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -335,26 +386,6 @@ class Optimizer:
         return f"{type(self).__name__}({text}{extra})"
 
 
-def check_learning_rate(owner: str, lr: Any) -> Any:
-    """``lr`` as a float (finite, >= 0), or the schedule itself (any callable ``step -> lr``).
-
-    Raises:
-        ArgumentError: ``lr`` is negative, NaN, infinite, or neither a number nor callable.
-    """
-    if callable(lr) and not is_number(lr):
-        return lr
-    if is_number(lr) and math.isfinite(lr) and lr >= 0:
-        return float(lr)
-    number = "a finite number" if is_number(lr) and math.isinf(lr) else "a number"
-    raise argument_error(
-        owner,
-        "lr",
-        lr,
-        f"{number} >= 0 or a schedule",
-        "pass e.g. lr=1e-3 or lr=dn.optim.schedules.CosineDecay(1e-3, decay_steps=1000)",
-    )
-
-
 @contextmanager
 def _placed_like(param: Any) -> Iterator[None]:
     """New buffers go on ``param``'s device, so that state lives next to its parameter."""
@@ -363,10 +394,3 @@ def _placed_like(param: Any) -> Iterator[None]:
         yield
     finally:
         placement.scoped().reset(token)
-
-
-def lerp(start: Any, end: Any, weight: float) -> Any:
-    """``start + weight * (end - start)``, in the form torch's kernel uses for that weight."""
-    if weight < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)

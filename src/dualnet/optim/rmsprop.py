@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dualnet.arguments import check_bool, check_float
 from dualnet.backend.dispatch import B
-from dualnet.optim.optimizer import Optimizer, lerp
+from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
+from dualnet.optim.scalars import lerp
 
 __all__ = ["RMSprop"]
 
@@ -39,19 +41,14 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
         *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
+        maximize: bool = False,
+        **options: Unpack[OptimizerOptions],
     ) -> None:
         defaults = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay, "momentum": momentum}
         super().__init__(
             params,
-            {**defaults, "centered": centered},
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            foreach=foreach,
+            {**defaults, "centered": centered, "maximize": maximize},
+            **options,
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:

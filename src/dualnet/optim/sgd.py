@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dualnet.arguments import argument_error, check_bool, check_float, check_probability
 from dualnet.backend.dispatch import B
 from dualnet.optim.optimizer import Optimizer
+from dualnet.optim.options import OptimizerOptions
 
 __all__ = ["SGD"]
 
@@ -37,19 +38,14 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
         nesterov: bool = False,
         *,
-        clipnorm: float | None = None,
-        clipvalue: float | None = None,
-        global_clipnorm: float | None = None,
-        foreach: bool | None = None,
+        maximize: bool = False,
+        **options: Unpack[OptimizerOptions],
     ) -> None:
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay}
         super().__init__(
             params,
-            {**defaults, "nesterov": nesterov},
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            foreach=foreach,
+            {**defaults, "nesterov": nesterov, "maximize": maximize},
+            **options,
         )
 
     def check_group(self, owner: str, group: dict[str, Any]) -> None:

@@ -2,9 +2,15 @@
 
 Names: ``iterations`` (the step count), ``param_groups.<g>.params`` (the flat
 indices of the group's parameters), ``param_groups.<g>.<hyper>`` (numbers,
-bools and pairs such as ``betas``) and ``state.<i>.<buffer>`` (the buffers of
-parameter ``i``). Plain arrays under string keys, so the dict can be written
-to safetensors and read on either backend.
+bools and tuples such as ``betas``; a ``None`` inside a tuple is stored as NaN)
+and ``state.<i>.<buffer>`` (the buffers of parameter ``i``, with ``ema`` its
+moving average under ``use_ema``). Plain arrays under string keys, so the dict
+can be written to safetensors and read on either backend.
+
+Hyper-parameters that are strings or ``None`` (``line_search_fn``) and
+schedules are configuration, not state: they are not stored. A stored
+hyper-parameter missing from a loaded dict keeps the optimizer's own value, so
+a state saved before an option existed still loads; buffers must all be there.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ __all__: list[str] = []
 
 
 def _hyper_array(value: Any) -> np.ndarray | None:
-    if value is None or callable(value):
-        return None  # schedules are code: the step count is enough to resume them
+    if value is None or callable(value) or isinstance(value, str):
+        return None  # schedules are code (the step count is enough to resume them); strings are configuration
     if isinstance(value, bool):
         return np.array(value, np.bool_)
+    if isinstance(value, tuple | list):
+        return np.array([np.nan if v is None else v for v in value], np.float64)
     return np.asarray(value, np.float64)
 
 
@@ -52,7 +60,10 @@ def _restore_hyper(where: str, current: Any, saved: np.ndarray) -> Any:
     if isinstance(current, tuple | list):
         if saved.shape != (len(current),):
             raise StateDictError(f"{where}: expected {len(current)} values, got shape {saved.shape}")
-        return tuple(float(x) for x in saved)
+        return tuple(
+            None if c is None and np.isnan(x) else int(x) if isinstance(c, int) else float(x)
+            for c, x in zip(current, saved)
+        )
     if saved.shape != ():
         raise StateDictError(f"{where}: expected a single number, got shape {saved.shape}")
     return int(saved) if isinstance(current, int) else float(saved)
@@ -65,7 +76,8 @@ def from_arrays(opt: Optimizer, state: Mapping[str, Any]) -> None:
         raise StateDictError(f"{name}.load_state_dict: expected a dict of arrays, got {type(state).__name__}")
     saved = {key: np.asarray(value) for key, value in state.items()}
     expected = set(to_arrays(opt))
-    optional = {f"param_groups.{g}.lr" for g in range(len(opt.param_groups))}
+    optional = {k for k in expected if k.startswith("param_groups.") and not k.endswith(".params")}
+    optional |= {f"param_groups.{g}.lr" for g in range(len(opt.param_groups))}  # a schedule replaced by a rate
     missing = sorted(expected - optional - set(saved))
     unexpected = sorted(set(saved) - expected - optional)
     if missing or unexpected:

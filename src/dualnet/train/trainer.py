@@ -308,6 +308,8 @@ class Trainer:
             callbacks.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
+        if self.optimizer is not None and end > first:  # as Keras's fit: use_ema leaves the averaged weights
+            self.optimizer.finalize_variable_values()
         callbacks.on_train_end(logs)
 
     def evaluate(

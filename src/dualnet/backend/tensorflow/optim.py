@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.api.types import Tensor, Variable
 
 
@@ -45,6 +46,34 @@ def _clip(grads: list[Tensor], max_norm: float) -> tuple[list[Tensor], tf.Tensor
 _clip_by_global_norm: Callable[[list[Tensor], float], tuple[list[Tensor], tf.Tensor]] = tf.function(
     _clip, autograph=False, reduce_retracing=True
 )
+
+
+def optim_newton_schulz(
+    x: Tensor, coefficients: tuple[float, float, float], steps: int, eps: float, dtype: str
+) -> tf.Tensor:
+    """torch.optim.Muon's orthogonalisation in ``dtype``, each product-and-sum rounded once as torch's ``addmm``.
+
+    A narrow ``dtype`` (bfloat16, float16) is emulated: its values are exact in float32, so each product is
+    formed in float32 and rounded to ``dtype`` once, the rounding torch's CPU kernels do.
+    """
+    a, b, c = coefficients
+    narrow = tf.as_dtype(dtype)
+    wide = narrow if narrow in (tf.float32, tf.float64) else tf.float32
+
+    def rounded(value: tf.Tensor) -> tf.Tensor:
+        return tf.cast(tf.cast(value, narrow), wide)
+
+    ortho = rounded(tf.convert_to_tensor(x))
+    tall = ortho.shape[0] > ortho.shape[1]
+    if tall:
+        ortho = tf.transpose(ortho)
+    norm = tf.maximum(rounded(tf.norm(ortho)), rounded(tf.constant(eps, wide)))
+    ortho = rounded(ortho / norm)
+    for _ in range(steps):
+        gram = rounded(tf.matmul(ortho, ortho, transpose_b=True))
+        update = rounded(b * gram + c * tf.matmul(gram, gram))
+        ortho = rounded(a * ortho + tf.matmul(update, ortho))
+    return tf.cast(tf.transpose(ortho) if tall else ortho, narrow)
 
 
 class _Fused:
@@ -165,10 +194,22 @@ def _lion(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> No
     exp_avg.assign(exp_avg * beta2 + (1.0 - beta2) * grad)
 
 
+def _muon(param: Any, grad: Any, state: dict[str, Any], h: dict[str, Any]) -> None:
+    """Muon: momentum, Newton-Schulz orthogonalisation, decoupled decay, shape-adjusted step."""
+    buf = state["momentum_buffer"]
+    buf.assign(_lerp(buf, grad, 1.0 - h["momentum"]))
+    update = _lerp(grad, buf, h["momentum"]) if h["nesterov"] else buf.read_value()
+    ortho = optim_newton_schulz(update, h["ns_coefficients"], h["ns_steps"], h["eps"], h["ns_dtype"])
+    ratio = common.muon_lr_ratio(h["adjust_lr_fn"], tuple(param.shape))
+    param.assign(param * (1.0 - h["lr"] * h["weight_decay"]))
+    param.assign(param - h["lr"] * ratio * tf.cast(ortho, param.dtype))
+
+
 _RULES = {
     "sgd": (_sgd, ("lr", "dampening")),
     "adam": (_adam, ("decay", "step_size", "bias_correction2_sqrt")),
     "rmsprop": (_rmsprop, ("lr",)),
     "adagrad": (_adagrad, ("clr",)),
     "lion": (_lion, ("lr", "decay")),
+    "muon": (_muon, ("lr",)),
 }

@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from dualnet import dtypes
+from dualnet.backend import common
 from dualnet.backend.api.types import Tensor, Variable
 
 
@@ -47,6 +48,23 @@ def optim_clip_by_global_norm(grads: list[Tensor], max_norm: float) -> tuple[lis
     if all(g.dtype == factor.dtype and g.device == factor.device for g in grads):
         return list(torch._foreach_mul(grads, factor)), total
     return [g * factor.to(g.device, g.dtype) for g in grads], total
+
+
+def optim_newton_schulz(
+    x: Tensor, coefficients: tuple[float, float, float], steps: int, eps: float, dtype: str
+) -> torch.Tensor:
+    """torch.optim.Muon's ``_zeropower_via_newtonschulz``, in ``dtype`` (torch's own is bfloat16)."""
+    a, b, c = coefficients
+    ortho = x.to(getattr(torch, dtype))
+    tall = x.size(0) > x.size(1)
+    if tall:
+        ortho = ortho.T
+    ortho = ortho / ortho.norm().clamp(min=eps)
+    for _ in range(steps):
+        gram = ortho @ ortho.T
+        update = torch.addmm(gram, gram, gram, beta=b, alpha=c)
+        ortho = torch.addmm(ortho, update, ortho, beta=a)
+    return ortho.T if tall else ortho
 
 
 def _with_weight_decay(params: list[Variable], grads: list[Tensor], weight_decay: float | None) -> list[Tensor]:
@@ -128,4 +146,18 @@ def _lion(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], h
     torch._foreach_add_(exp_avgs, gs, alpha=1.0 - beta2)
 
 
-_RULES = {"sgd": _sgd, "adam": _adam, "rmsprop": _rmsprop, "adagrad": _adagrad, "lion": _lion}
+def _muon(ps: list[Variable], gs: list[Tensor], ss: list[dict[str, Variable]], hyper: dict[str, Any]) -> None:
+    """torch.optim.Muon's own ops, one matrix at a time (its bfloat16 rounding makes fused kernels differ)."""
+    momentum, lr = hyper["momentum"], hyper["lr"]
+    for p, g, s in zip(ps, gs, ss):
+        buf = s["momentum_buffer"]
+        buf.lerp_(g, 1 - momentum)
+        update = g.lerp(buf, momentum) if hyper["nesterov"] else buf
+        ortho = optim_newton_schulz(
+            update, hyper["ns_coefficients"], hyper["ns_steps"], hyper["eps"], hyper["ns_dtype"]
+        )
+        p.mul_(1 - lr * hyper["weight_decay"])
+        p.add_(ortho, alpha=-lr * common.muon_lr_ratio(hyper["adjust_lr_fn"], tuple(p.shape)))
+
+
+_RULES = {"sgd": _sgd, "adam": _adam, "rmsprop": _rmsprop, "adagrad": _adagrad, "lion": _lion, "muon": _muon}
