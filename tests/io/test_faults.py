@@ -18,6 +18,7 @@ import dualnet as dn
 from dualnet.errors import StateDictError, WeightsFileError
 from dualnet.io import WriteError, save_state
 from dualnet.io.checkpoint import load_checkpoint, read_metadata, save_checkpoint
+from tests.helpers import HANG_LIMIT_S
 
 X = np.random.default_rng(0).standard_normal((2, 3)).astype("float32")
 
@@ -203,7 +204,9 @@ def test_a_real_file_size_limit_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "data" / "w.safetensors"
     path.parent.mkdir()
     env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)}
-    run = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, env=env, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(script), str(path)], capture_output=True, text=True, env=env, timeout=HANG_LIMIT_S
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     first, second = run.stdout.splitlines()
     assert first.startswith(f"WriteError {errno.EFBIG} cannot write {str(path)!r}") and "size limit" in first
