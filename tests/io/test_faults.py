@@ -157,8 +157,8 @@ def _fail_with(code: int) -> Callable[..., None]:
 
 # Where each condition surfaces: read-only at the temporary file's creation, disk full at the flush to disk.
 LOCATIONS = {
-    "read-only": ("tempfile.mkstemp", errno.EROFS, "read-only or not writable"),
-    "no permission": ("tempfile.mkstemp", errno.EACCES, "read-only or not writable"),
+    "read-only": ("dualnet.io.atomic._create_temporary", errno.EROFS, "read-only or not writable"),
+    "no permission": ("dualnet.io.atomic._create_temporary", errno.EACCES, "read-only or not writable"),
     "disk full": ("os.fsync", errno.ENOSPC, "free disk space"),
     "quota": ("os.fsync", errno.EDQUOT, "free disk space"),
 }
