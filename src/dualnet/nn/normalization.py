@@ -155,9 +155,11 @@ class BatchNorm(Module):
         if dtype in _HALF:
             x = B.cast(x, "float32")
         reduce, bshape = self._layout_for(B.ndim(x))
-        if self.training:
+        size = B.size(x)
+        # An empty batch has no statistics (0 / 0): its (empty) output comes from the moving ones, unchanged.
+        if self.training and (B.is_tensor(size) or size > 0):
             mean, variance = B.moments(x, reduce, bshape is not None)
-            self._update_moving(mean, variance, bshape is not None, B.size(x))
+            self._update_moving(mean, variance, bshape is not None, size)
         else:
             mean, variance = self.moving_mean, self.moving_variance
             if bshape is not None:
@@ -170,14 +172,13 @@ class BatchNorm(Module):
         return B.cast(y, dtype) if dtype in _HALF else y
 
     def _update_moving(self, mean: Any, variance: Any, kept_dims: bool, size: Any) -> None:
-        """Fold the batch statistics into the moving ones; an empty batch (``size`` 0) leaves them unchanged.
+        """Fold the batch statistics into the moving ones, unless the batch turns out to be empty.
 
         An empty batch's mean and variance are NaN (0 / 0), which would poison the moving statistics for
         good (Keras 3 does that); torch.nn.BatchNorm skips the update instead, and so does this layer.
-        ``size`` is the input's element count: a number, or a tensor while tracing an unknown batch size.
+        ``size`` is the input's element count: a positive number (an empty batch never gets here), or a
+        tensor while tracing an unknown batch size, when the guard is part of the graph.
         """
-        if not B.is_tensor(size) and size == 0:
-            return
         # B.assign works inside a compiled TensorFlow step; no_grad keeps the update out of torch's graph.
         with B.no_grad():
             if kept_dims:
