@@ -8,6 +8,10 @@ import numpy as np
 
 import dualnet as dn
 
+# The limit on every subprocess and wait in the tests: it only stops a process that hangs, so it is far above
+# any run's time on a loaded machine; a test fails on wrong results, never because the machine is slow.
+HANG_LIMIT_S = 900
+
 
 def assert_matches_numpy(result: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-6) -> None:
     """``result`` (a native tensor) has the shape, dtype and values of NumPy's ``expected``."""

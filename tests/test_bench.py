@@ -13,6 +13,8 @@ pytest.importorskip("torch")
 from benchmarks import report, runner
 from benchmarks.workloads import WORKLOADS
 
+from tests.helpers import HANG_LIMIT_S
+
 
 def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
     settings = runner.Settings(
@@ -22,7 +24,7 @@ def test_runner_writes_json_and_markdown(tmp_path: Path) -> None:
         warmup=1,
         repeats=2,
         rounds=2,
-        timeout_s=120,
+        timeout_s=HANG_LIMIT_S,
         batch_scale=0.5,
     )
     records = runner.run(settings, log=lambda _: None)

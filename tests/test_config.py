@@ -12,6 +12,7 @@ import pytest
 
 import dualnet as dn
 from dualnet.backend import dispatch, registry
+from tests.helpers import HANG_LIMIT_S
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,9 @@ def test_third_party_backend_registers_through_entry_points(monkeypatch: pytest.
 def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env}
     full_env.pop("DUALNET_BACKEND", None) if "DUALNET_BACKEND" not in env else None
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=HANG_LIMIT_S
+    )
 
 
 @pytest.mark.parametrize(("env_value", "expected"), [("TF", "tensorflow"), ("pytorch", "torch")])

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import dualnet as dn
+from tests.helpers import HANG_LIMIT_S
 
 
 def test_cpu_is_always_listed(backend: str) -> None:
@@ -48,7 +49,7 @@ def test_module_to_keeps_values(backend: str) -> None:
 def test_bad_dualnet_device_env_names_the_variable(backend_name: str) -> None:
     env = {**os.environ, "DUALNET_BACKEND": backend_name, "DUALNET_DEVICE": "cuda:7", "TF_CPP_MIN_LOG_LEVEL": "3"}
     code = "import dualnet as dn; dn.ops.convert_to_tensor([1.0])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=HANG_LIMIT_S)
     assert result.returncode != 0
     assert "DUALNET_DEVICE='cuda:7'" in result.stderr and "available devices" in result.stderr
 

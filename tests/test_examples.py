@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dualnet.backend import registry
+from tests.helpers import HANG_LIMIT_S
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NAMES = [
@@ -57,7 +58,7 @@ def test_example_runs_and_reports(name: str, backend: str, tmp_path: Path) -> No
         text=True,
         env=env,
         cwd=tmp_path,
-        timeout=180,
+        timeout=HANG_LIMIT_S,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     last = proc.stdout.strip().splitlines()[-1]

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.helpers import HANG_LIMIT_S
+
 TRAIN = """
 import sys
 import numpy as np
@@ -28,7 +30,9 @@ print(sorted(name for name in ("torch", "tensorflow", "keras") if name in sys.mo
 @pytest.mark.parametrize(("active", "absent"), [("torch", "tensorflow"), ("tensorflow", "torch")])
 def test_training_never_imports_the_other_framework(active: str, absent: str) -> None:
     env = {**os.environ, "DUALNET_BACKEND": active, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    result = subprocess.run([sys.executable, "-c", TRAIN], capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", TRAIN], capture_output=True, text=True, env=env, timeout=HANG_LIMIT_S
+    )
     assert result.returncode == 0, result.stderr
     loaded = result.stdout.strip().splitlines()[-1]
     assert absent not in loaded, f"{absent} was imported: {loaded}"
@@ -37,7 +41,7 @@ def test_training_never_imports_the_other_framework(active: str, absent: str) ->
 
 def test_import_dualnet_imports_no_framework() -> None:
     code = "import sys, dualnet; print([m for m in ('torch', 'tensorflow') if m in sys.modules])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_LIMIT_S)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -51,6 +55,6 @@ def test_eager_torch_training_never_loads_the_compiler() -> None:
         "print('torch._dynamo' in sys.modules)\n"
     )
     env = {**os.environ, "DUALNET_BACKEND": "torch"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=HANG_LIMIT_S)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"

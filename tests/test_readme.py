@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import HANG_LIMIT_S
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 
@@ -20,7 +22,12 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 def test_readme_example_runs(backend_name: str, index: int, tmp_path: Path) -> None:
     env = {**os.environ, "DUALNET_BACKEND": backend_name, "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run(
-        [sys.executable, "-c", BLOCKS[index]], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600
+        [sys.executable, "-c", BLOCKS[index]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=HANG_LIMIT_S,
     )
     assert result.returncode == 0, result.stderr[-3000:]
 

@@ -12,6 +12,7 @@ import pytest
 from tests.cuda import dp_worker
 from tests.cuda.helpers import STAND_IN, exact_float32
 from tests.distributed import helpers
+from tests.helpers import HANG_LIMIT_S
 
 pytestmark = pytest.mark.cuda
 
@@ -33,7 +34,7 @@ def test_two_gpus_train_like_one(gpu: str, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "dualnet.cli", "launch", "--nproc-per-node", "2"]
     command += ["--master-port", str(helpers.free_port(3)), str(Path(dp_worker.__file__)), str(tmp_path)]
     env = helpers.environment("torch", NVIDIA_TF32_OVERRIDE="0")  # TF32 off in the workers too
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=HANG_LIMIT_S)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     for rank in (0, 1):
         with np.load(tmp_path / f"rank{rank}.npz") as got:

@@ -14,6 +14,7 @@ import pytest
 
 import dualnet as dn
 from tests.cuda.helpers import IMAGES, STAND_IN, X, devices_of, mlp, needs_gpu, trainer_on
+from tests.helpers import HANG_LIMIT_S
 
 pytestmark = pytest.mark.cuda
 
@@ -47,7 +48,7 @@ def test_the_default_device_comes_from_dualnet_device_else_the_gpu(gpu: str, set
         "x = dn.ops.convert_to_tensor(np.ones((1, 3), 'float32'))\n"
         "print(dn.current_device(), dn.ops.device_of(x), dn.ops.device_of(layer.kernel), dn.ops.device_of(layer(x)))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=HANG_LIMIT_S)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == [gpu] * 4
 

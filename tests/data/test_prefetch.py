@@ -7,7 +7,6 @@ import gc
 import subprocess
 import sys
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ import pytest
 import dualnet as dn
 from dualnet.data import DataLoader, loader as loader_module
 from dualnet.data.prefetch import Prefetcher
+from tests.helpers import HANG_LIMIT_S
 
 
 def _prefetch_threads() -> list[threading.Thread]:
@@ -22,9 +22,8 @@ def _prefetch_threads() -> list[threading.Thread]:
 
 
 def _wait_for_no_prefetch_threads() -> None:
-    deadline = time.monotonic() + 10
-    while _prefetch_threads() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    for thread in _prefetch_threads():
+        thread.join(HANG_LIMIT_S)  # returns as soon as the thread ends; the limit only stops a hang
     assert not _prefetch_threads()
 
 
@@ -141,7 +140,7 @@ print(next(held), next(held))
 
 def test_interpreter_exits_with_a_live_prefetch_thread() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", EXIT_WITH_A_LIVE_ITERATOR], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", EXIT_WITH_A_LIVE_ITERATOR], capture_output=True, text=True, timeout=HANG_LIMIT_S
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "1"]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.helpers import HANG_LIMIT_S
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("worker.py")
 
@@ -37,7 +39,7 @@ def environment(backend: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def launch(backend: str, *args: str, nproc: int = 2, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def launch(backend: str, *args: str, nproc: int = 2, timeout: float = HANG_LIMIT_S) -> subprocess.CompletedProcess[str]:
     """``dualnet launch --nproc-per-node nproc worker.py args...`` on loopback; the finished process."""
     command = [sys.executable, "-m", "dualnet.cli", "launch", "--nproc-per-node", str(nproc)]
     command += ["--master-port", str(free_port(nproc + 1)), str(WORKER), *args]

@@ -1,7 +1,7 @@
 """A training script for the multi-process tests, also imported by them for the one-process reference runs.
 
     python tests/distributed/worker.py train OUT SINGLE_CHECKPOINT   # under dualnet launch
-    python tests/distributed/worker.py jit OUT                       # jit=True (torch.compile / XLA)
+    python tests/distributed/worker.py jit OUT                       # jit=True (torch.compile / XLA); compile counts
     python tests/distributed/worker.py mismatch OUT                  # ranks seeded differently
     python tests/distributed/worker.py die OUT                       # rank 1 exits after the first epoch
 
@@ -63,6 +63,18 @@ def train(
     return model, history
 
 
+def compile_counts() -> dict[str, int]:
+    """What torch.compile did in this process: graphs compiled, graph breaks, frames recompiled ({} off torch)."""
+    if dn.backend() != "torch":
+        return {}
+    from torch._dynamo.utils import counters
+
+    return {
+        "unique_graphs": int(counters["stats"]["unique_graphs"]),
+        "graph_breaks": int(sum(counters["graph_break"].values())),
+    }
+
+
 class ExitAfterFirstEpoch(dn.callbacks.Callback):
     """Rank 1 leaves the run abruptly at the end of the first epoch, as a crash would."""
 
@@ -89,6 +101,7 @@ def main(mode: str, out: Path, *rest: str) -> None:
     elif mode == "jit":
         model, _ = train(strategy="data_parallel", jit=True)
         np.savez(out / f"weights-rank{rank}.npz", **model.state_dict())
+        (out / f"compiles-rank{rank}.json").write_text(json.dumps(compile_counts()))
     elif mode == "mismatch":
         train(seed=rank, strategy="data_parallel")
     elif mode == "die":

@@ -42,7 +42,12 @@ def _other_architecture() -> dn.nn.Module:
             id="load missing",
         ),
         pytest.param(
-            lambda tmp: Case("load a folder", lambda: dn.load(tmp), dn.DualnetError, ("saved model", "check the path")),
+            lambda tmp: Case(
+                "load a folder",
+                lambda: dn.load(tmp),
+                dn.WeightsFileError,
+                ("saved model", "is a directory", "pass the path of a file inside it"),
+            ),
             id="load folder",
         ),
         pytest.param(
@@ -104,9 +109,8 @@ def _other_architecture() -> dn.nn.Module:
             lambda tmp: Case(
                 "weights onto a folder",
                 lambda: mlp().save_weights(tmp),
-                dn.DualnetError,
-                ("Is a directory", "the previous file, if any, is unchanged"),
-                True,
+                dn.io.WriteError,
+                ("it is a directory", "nothing was written", "pass a file path inside it"),
             ),
             id="onto folder",
         ),

@@ -16,6 +16,7 @@ import dualnet as dn
 from dualnet.backend import registry
 from dualnet.errors import ArgumentError, StateDictError, WeightsFileError
 from dualnet.io.checkpoint import load_checkpoint, read_metadata, save_checkpoint
+from tests.helpers import HANG_LIMIT_S
 
 _rng = np.random.default_rng(3)
 X = _rng.standard_normal((48, 4)).astype("float32")
@@ -171,7 +172,7 @@ def test_sigkill_during_saves_leaves_a_complete_checkpoint(torch_backend: str, t
         first = int(saver.stdout.readline().split()[1])
         time.sleep(float(delay))
         saver.send_signal(signal.SIGKILL)
-        saver.wait(timeout=30)
+        saver.wait(timeout=HANG_LIMIT_S)
         state = dn.io.load_state(path)  # one complete version, never a mix or a torn file
         versions = {float(v) for name, array in state.items() if name.startswith("model.") for v in np.unique(array)}
         assert len(versions) == 1 and versions.pop() >= first

@@ -18,6 +18,7 @@ import dualnet as dn
 from dualnet.errors import StateDictError, WeightsFileError
 from dualnet.io import WriteError, save_state
 from dualnet.io.checkpoint import load_checkpoint, read_metadata, save_checkpoint
+from tests.helpers import HANG_LIMIT_S
 
 X = np.random.default_rng(0).standard_normal((2, 3)).astype("float32")
 
@@ -156,8 +157,8 @@ def _fail_with(code: int) -> Callable[..., None]:
 
 # Where each condition surfaces: read-only at the temporary file's creation, disk full at the flush to disk.
 LOCATIONS = {
-    "read-only": ("tempfile.mkstemp", errno.EROFS, "read-only or not writable"),
-    "no permission": ("tempfile.mkstemp", errno.EACCES, "read-only or not writable"),
+    "read-only": ("dualnet.io.atomic._create_temporary", errno.EROFS, "read-only or not writable"),
+    "no permission": ("dualnet.io.atomic._create_temporary", errno.EACCES, "read-only or not writable"),
     "disk full": ("os.fsync", errno.ENOSPC, "free disk space"),
     "quota": ("os.fsync", errno.EDQUOT, "free disk space"),
 }
@@ -203,7 +204,9 @@ def test_a_real_file_size_limit_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "data" / "w.safetensors"
     path.parent.mkdir()
     env = {**os.environ, "PYTHONPATH": str(Path(dn.__file__).parent.parent)}
-    run = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True, env=env, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(script), str(path)], capture_output=True, text=True, env=env, timeout=HANG_LIMIT_S
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     first, second = run.stdout.splitlines()
     assert first.startswith(f"WriteError {errno.EFBIG} cannot write {str(path)!r}") and "size limit" in first

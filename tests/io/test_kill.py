@@ -19,6 +19,7 @@ import pytest
 
 import dualnet as dn
 from dualnet.io.checkpoint import read_metadata
+from tests.helpers import HANG_LIMIT_S
 
 _rng = np.random.default_rng(11)
 X = _rng.standard_normal((40, 5)).astype("float32")
@@ -88,7 +89,7 @@ def test_sigkill_mid_epoch_and_mid_save_then_resume(backend: str, tmp_path: Path
     _fit(full)
     expected = full.model.state_dict()
     for mode, child in children.items():
-        out, err = child.communicate(timeout=120)
+        out, err = child.communicate(timeout=HANG_LIMIT_S)
         assert child.returncode == -signal.SIGKILL, f"{mode}: {out}{err[-2000:]}"
         path = folders[mode] / "last.safetensors"
         assert read_metadata(path)["epoch"] == 2, mode  # the last checkpoint that was completed

@@ -75,7 +75,15 @@ class DataParallel:
         Runs inside the compiled step: one all-reduce of all gradients and the count.
         """
         present = [g for g in sums if g is not None]
-        local = B.reshape(B.cast(B.convert_to_tensor(count), "float32"), (1,))
+        if B.is_tensor(count):
+            local = B.reshape(B.cast(count, "float32"), (1,))
+        elif present:
+            # Made like a gradient (its device, no lookup) rather than from the number alone: converting a
+            # Python number or reading the current device inside torch.compile breaks the graph there, and the
+            # pieces then recompiled per call site until dynamo's recompile limit stopped compiling them.
+            local = B.reshape(B.full_like(B.sum(present[0]), count, "float32"), (1,))
+        else:
+            local = B.full((1,), count, "float32")
         summed = B.distributed_sum([*present, local])
         total = B.reshape(summed[-1], ())
         reduced = iter(summed[:-1])

@@ -31,15 +31,15 @@ import numpy as np
 from dualnet import seeding
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
+from dualnet.io import checkpoint_metadata
 from dualnet.io.header import FIX, read_header, read_tensors
-from dualnet.io.weights import WeightsNotFoundError, save_state
+from dualnet.io.weights import save_state, source_file
 from dualnet.nn.module import Module
 from dualnet.optim.optimizer import Optimizer
 
 __all__ = ["load_checkpoint", "read_metadata", "save_checkpoint"]
 
-FORMAT = "dualnet.checkpoint"
-VERSION = 1
+FORMAT, VERSION = checkpoint_metadata.FORMAT, checkpoint_metadata.VERSION
 _PARTS = ("model.", "optimizer.", "rng.")
 
 
@@ -163,64 +163,24 @@ def load_checkpoint(
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The checkpoint's metadata (JSON) without loading its tensors.
 
+    Every field is checked (:mod:`dualnet.io.checkpoint_metadata`): a crafted or damaged file fails
+    here, naming the field, rather than deep in ``fit``.
+
     Raises:
         WeightsNotFoundError: no file at ``path``.
-        WeightsFileError: the file is not a dualnet checkpoint, or its metadata is damaged or of a newer version.
+        WeightsFileError: ``path`` is a folder, pipe or device; the file is not a dualnet checkpoint; a
+            metadata field is missing, unexpected, of the wrong type or out of range (the message names it);
+            or the version is newer.
     """
 
-    source = Path(path)
-    if not source.is_file():
-        raise WeightsNotFoundError(f"checkpoint {str(source)!r} does not exist; check the path")
+    source = source_file(path, "checkpoint")
     raw = read_header(source, "checkpoint").metadata.get(FORMAT)
     if raw is None:
         raise WeightsFileError(
             f"{str(source)!r} is a safetensors file but not a dualnet checkpoint (no {FORMAT!r} metadata); "
             "load plain weights with model.load_weights(path)"
         )
-    try:
-        meta: Any = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise WeightsFileError(f"checkpoint {str(source)!r}: its metadata is not valid JSON ({exc})") from exc
-    if not isinstance(meta, dict):
-        raise WeightsFileError(f"checkpoint {str(source)!r}: its metadata is not a JSON object; {FIX}")
-    if meta.get("format") != FORMAT or not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
-        raise WeightsFileError(
-            f"checkpoint {str(source)!r}: format {meta.get('format')!r} version {meta.get('version')!r} is not "
-            f"{FORMAT!r} version <= {VERSION}; upgrade dualnet to read it"
-        )
-    _check_fields(source, meta)
-    return meta
-
-
-def _check_fields(source: Path, meta: dict[str, Any]) -> None:
-    """Every field a resume uses has the type it needs: a crafted file fails here, not deep in fit."""
-    history = meta.get("history")
-    checks = {
-        "epoch": _natural(meta.get("epoch")),
-        "global_step": _natural(meta.get("global_step")),
-        "seed": isinstance(meta.get("seed"), int) and not isinstance(meta.get("seed"), bool),
-        "parts": isinstance(meta.get("parts"), list) and all(isinstance(p, str) for p in meta["parts"]),
-        "history": isinstance(history, dict)
-        and isinstance(history.get("epoch"), list)
-        and all(_natural(e) for e in history["epoch"])
-        and isinstance(history.get("logs"), dict)
-        and all(isinstance(values, list) and all(_number(v) for v in values) for values in history["logs"].values()),
-    }
-    bad = [name for name, ok in checks.items() if not ok]
-    if bad:
-        raise WeightsFileError(
-            f"checkpoint {str(source)!r}: metadata field(s) {', '.join(map(repr, bad))} missing or of the wrong "
-            f"type (epoch and global_step non-negative ints, seed an int, parts a list of names, history "
-            f"{{'epoch': [...], 'logs': {{name: [numbers]}}}}); {FIX}"
-        )
-
-
-def _natural(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return checkpoint_metadata.parse(source, raw)
 
 
 def _set_rng(path: str | os.PathLike[str], state: np.ndarray) -> None:

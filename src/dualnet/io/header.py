@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,14 @@ def read_tensors(path: str | os.PathLike[str], kind: str = "weights file") -> tu
 
 def _read(source: Path, kind: str, body: bool) -> tuple[Header, dict[str, np.ndarray]]:
     try:
-        with source.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Non-blocking: a FIFO put where the file was (after the caller's check) is refused below, not waited on.
+        with os.fdopen(os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise WeightsFileError(
+                    f"{kind} {str(source)!r} is not a regular file (a folder, pipe or device); pass the path of a file"
+                )
+            size = status.st_size
             length = _length(handle.read(8), size)
             header = _parse(handle.read(length), length, size)
             # A bytearray (sized by the real file, never by a claim) makes the arrays writable views.

@@ -27,13 +27,14 @@ from typing import Any
 
 import numpy as np
 
+from dualnet.arguments import check_bool
 from dualnet.autograd import no_grad
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
 from dualnet.io import registry
 from dualnet.io.header import read_header
-from dualnet.io.weights import WeightsNotFoundError, load_state, save_state
+from dualnet.io.weights import load_state, save_state, source_file
 from dualnet.nn import activations
 from dualnet.nn.budget import allocation_budget, located
 from dualnet.nn.containers import Sequential
@@ -82,19 +83,22 @@ def save(model: Module, path: str | os.PathLike[str]) -> Path:
     return save_state(state, path, metadata={METADATA_KEY: json.dumps(document, allow_nan=False)})
 
 
-def load(path: str | os.PathLike[str]) -> Module:
+def load(path: str | os.PathLike[str], cast: bool = False) -> Module:
     """Rebuild the model saved by :func:`save` (on any backend) and load its weights; all or nothing.
 
     Classes come only from the registry: import the modules that register your
-    custom classes first.
+    custom classes first. ``cast``: as in ``Module.load_state_dict`` (a tensor whose
+    dtype differs from its rebuilt variable's loads only when exact, unless True).
 
     Raises:
         WeightsNotFoundError: no file at ``path``.
         WeightsFileError: the file is damaged, not safetensors, or a weights file without a model config.
         ArgumentError: the config names an unregistered class or holds sizes or values that cannot be built.
-        StateDictError: the weights do not match the rebuilt model's parameters (keys or shapes).
+        StateDictError: the weights do not match the rebuilt model's parameters (keys or shapes), or have
+            dtypes that convert only with ``cast=True``.
     """
 
+    cast = check_bool("dn.load", "cast", cast)
     source = Path(path)
     document = read_config(source)
     state = load_state(source)  # reads every tensor before anything is built: a truncated body fails here
@@ -119,7 +123,7 @@ def load(path: str | os.PathLike[str]) -> Module:
                     f"signature {inputs!r:.200} ({type(exc).__name__}: {str(exc)[:200]}); the file is damaged "
                     "or was edited: save the model again with dn.save"
                 ) from exc
-    model.load_state_dict(state, strict=True)
+    model.load_state_dict(state, strict=True, cast=cast)
     model.train(bool(document.get("training", True)))
     return model
 
@@ -132,9 +136,7 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
         WeightsFileError: the header is damaged, or it holds no valid dualnet model config of this version.
     """
 
-    source = Path(path)
-    if not source.is_file():
-        raise WeightsNotFoundError(f"saved model {str(source)!r} does not exist; check the path")
+    source = source_file(path, "saved model")
     damaged = f"saved model {str(source)!r}: corrupt header"
     text = read_header(source, "saved model").metadata.get(METADATA_KEY)
     if text is None:

@@ -273,13 +273,15 @@ class Module(tracking.Node):
         """Parameters and buffers as NumPy arrays keyed by dotted path, canonical layouts."""
         return module_state(self)
 
-    def load_state_dict(self, state: dict[str, Any], strict: bool = True) -> None:
+    def load_state_dict(self, state: dict[str, Any], strict: bool = True, cast: bool = False) -> None:
         """Copy ``state`` (NumPy arrays by dotted path) into this module's variables.
 
-        Checks every key and shape first and raises StateDictError naming the
-        offending keys, so a failed load changes nothing.
+        Checks every key, shape and dtype first and raises StateDictError naming the
+        offending keys, so a failed load changes nothing. An array of another dtype is
+        converted only when that is exact (a wider float or integer; see
+        :mod:`dualnet.nn.state`); ``cast=True`` converts also where it rounds or changes the kind.
         """
-        load_into(self, state, strict)
+        load_into(self, state, strict, check_bool("load_state_dict", "cast", cast))
 
     def native(self, input_signature: Any = None) -> Any:
         """This model as a ``torch.nn.Module`` / ``tf.Module`` sharing its variables (see :mod:`dualnet.nn.native`)."""
@@ -293,11 +295,14 @@ class Module(tracking.Node):
 
         save_weights(self, path)
 
-    def load_weights(self, path: str | os.PathLike[str], strict: bool = True) -> None:
-        """Load a safetensors weights file written by :meth:`save_weights` on any backend."""
+    def load_weights(self, path: str | os.PathLike[str], strict: bool = True, cast: bool = False) -> None:
+        """Load a safetensors weights file written by :meth:`save_weights` on any backend.
+
+        ``cast``: as in :meth:`load_state_dict` (tensors of another dtype load only when exact unless True).
+        """
         from dualnet.io.weights import load_weights  # the one upward import: docs/architecture.md, Layers
 
-        load_weights(self, path, strict)
+        load_weights(self, path, strict, cast)
 
     @property
     def trainable(self) -> bool:

@@ -69,6 +69,9 @@ class BatchNorm(Module):
     Keras keeps its statistics. In eval mode the moving statistics are used.
     As in PyTorch, the mode alone decides: a frozen (``trainable = False``)
     BatchNorm in training mode still uses batch statistics; call ``.eval()`` on it.
+    Also as in PyTorch, an empty batch (any axis of size 0) in training mode
+    gives an empty output and leaves the moving statistics unchanged (Keras 3
+    sets them to NaN).
 
     Weights: ``gamma`` (C,) if ``scale``, ``beta`` (C,) if ``center``; buffers
     ``moving_mean`` and ``moving_variance`` (C,). ``num_features=C`` creates them
@@ -152,9 +155,11 @@ class BatchNorm(Module):
         if dtype in _HALF:
             x = B.cast(x, "float32")
         reduce, bshape = self._layout_for(B.ndim(x))
-        if self.training:
+        size = B.size(x)
+        # An empty batch has no statistics (0 / 0): its (empty) output comes from the moving ones, unchanged.
+        if self.training and (B.is_tensor(size) or size > 0):
             mean, variance = B.moments(x, reduce, bshape is not None)
-            self._update_moving(mean, variance, bshape is not None)
+            self._update_moving(mean, variance, bshape is not None, size)
         else:
             mean, variance = self.moving_mean, self.moving_variance
             if bshape is not None:
@@ -166,14 +171,27 @@ class BatchNorm(Module):
         y = B.batch_norm(x, mean, variance, scale=gamma, offset=beta, epsilon=self.epsilon)
         return B.cast(y, dtype) if dtype in _HALF else y
 
-    def _update_moving(self, mean: Any, variance: Any, kept_dims: bool) -> None:
+    def _update_moving(self, mean: Any, variance: Any, kept_dims: bool, size: Any) -> None:
+        """Fold the batch statistics into the moving ones, unless the batch turns out to be empty.
+
+        An empty batch's mean and variance are NaN (0 / 0), which would poison the moving statistics for
+        good (Keras 3 does that); torch.nn.BatchNorm skips the update instead, and so does this layer.
+        ``size`` is the input's element count: a positive number (an empty batch never gets here), or a
+        tensor while tracing an unknown batch size, when the guard is part of the graph.
+        """
         # B.assign works inside a compiled TensorFlow step; no_grad keeps the update out of torch's graph.
         with B.no_grad():
             if kept_dims:
                 mean, variance = B.reshape(mean, (-1,)), B.reshape(variance, (-1,))
             keep, take = self.momentum, 1.0 - self.momentum
-            B.assign(self.moving_mean, B.add(B.multiply(self.moving_mean, keep), B.multiply(mean, take)))
-            B.assign(self.moving_variance, B.add(B.multiply(self.moving_variance, keep), B.multiply(variance, take)))
+            new_mean = B.add(B.multiply(self.moving_mean, keep), B.multiply(mean, take))
+            new_variance = B.add(B.multiply(self.moving_variance, keep), B.multiply(variance, take))
+            if B.is_tensor(size):  # the batch may be empty at run time: keep the old values then
+                filled = B.greater(size, 0)
+                new_mean = B.where(filled, new_mean, self.moving_mean)
+                new_variance = B.where(filled, new_variance, self.moving_variance)
+            B.assign(self.moving_mean, new_mean)
+            B.assign(self.moving_variance, new_variance)
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         shape = _check_float_input(self, x, 2, "(batch, ..., channels)")
