@@ -75,16 +75,26 @@ class Metric:
 
     def _accumulate(self, name: str, value: Any) -> None:
         if B.name != self._backend:
-            raise StateError(
-                f"metric '{self.name}' ({type(self).__name__}) holds {self._backend} buffers but the active backend "
-                f"is {B.name}; call reset() after switching backends, or create the metric afterwards"
-            )
+            self._refuse("update()")
         buffer = self._buffers[name]
         B.assign(buffer, B.add(buffer, B.cast(value, "float64")))
 
     def totals(self) -> dict[str, np.ndarray]:
-        """The running totals as float64 NumPy arrays."""
+        """The running totals as float64 NumPy arrays.
+
+        Raises:
+            StateError: after a backend switch without :meth:`reset`.
+        """
+        if B.name != self._backend:
+            self._refuse("result()")
         return {name: B.to_numpy(self._buffers[name]).reshape(shape) for name, shape in self._shapes.items()}
+
+    def _refuse(self, action: str) -> None:
+        raise StateError(
+            f"metric '{self.name}' ({type(self).__name__}) holds {self._backend} buffers but the active backend is "
+            f"{B.name}, so {action} cannot run; call reset() after switching backends (the totals start from zero), "
+            "or create the metric afterwards"
+        )
 
     def reset(self) -> None:
         """Zero every total (on the active backend: a metric moves there when reset after a switch)."""

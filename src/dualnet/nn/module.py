@@ -19,20 +19,20 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
 
 from dualnet import seeding
-from dualnet.arguments import check_bool
+from dualnet.arguments import argument_error, check_bool
 from dualnet.backend.dispatch import B
 from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
 from dualnet.errors import ShapeError, StateError
-from dualnet.nn import budget, initializers, tracking
+from dualnet.nn import budget, initializers, stamp, tracking
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
 
@@ -57,6 +57,7 @@ class Module(tracking.Node):
     _first_call_done: bool
     _out_shape: Any
     _device: str | None
+    _backend: str | None  # the backend its own variables and buffers were made on (nn/stamp.py)
     _input_spec: list[tuple[tuple[int, ...], str] | None]  # set at the first call
     _init_args: tuple[tuple[Any, ...], dict[str, Any]]  # set at construction, for get_config()
 
@@ -105,6 +106,7 @@ class Module(tracking.Node):
         d["_first_call_done"] = False
         d["_out_shape"] = None
         d["_device"] = None
+        d["_backend"] = None  # the backend of this module's own state, set when it creates any (nn/stamp.py)
         d["training"] = True
         d.setdefault("built", True)
 
@@ -146,6 +148,7 @@ class Module(tracking.Node):
         """Register non-trainable state ``name`` (e.g. running statistics), saved in ``state_dict``."""
         with self._placement():
             buf = B.buffer(np.asarray(value), self._child_path(name))
+        self._stamp_backend()
         self._buffers[name] = buf
         object.__setattr__(self, name, buf)
         tracking.invalidate(self)
@@ -185,6 +188,8 @@ class Module(tracking.Node):
     def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
         if not self._first_call_done:
             return self._first_call(inputs, kwargs)
+        if self._backend is not None and self._backend != B.name:  # made before a dn.set_backend
+            raise stamp.module_error(self, "__call__()")
         try:
             out = self.forward(*inputs, **kwargs)
         except Exception:
@@ -195,6 +200,7 @@ class Module(tracking.Node):
         return out
 
     def _first_call(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self._check_backend("__call__()")
         if self._path is None:
             self.materialize()  # outermost module: name the tree, fill waiting weights
         self.check_inputs(*inputs)
@@ -260,8 +266,11 @@ class Module(tracking.Node):
     def _lists(self) -> tracking.Lists:
         cached = self._cache
         if cached is not None and (not cached.copies or cached.containers_unchanged()):
+            if cached.backends:
+                stamp.check_module(self, cached.backends, "parameters()")
             return cached  # the hot path: nothing in this tree changed since the last walk
         cached, waiting = tracking.collect(self)
+        stamp.check_module(self, cached.backends, "parameters()")  # before waiting weights are drawn into them
         if waiting:  # weights of this tree declared before it was named: name it and draw them
             self.materialize()
         self.__dict__["_cache"] = cached
@@ -270,7 +279,12 @@ class Module(tracking.Node):
     # -- state ------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Parameters and buffers as NumPy arrays keyed by dotted path, canonical layouts."""
+        """Parameters and buffers as NumPy arrays keyed by dotted path, canonical layouts.
+
+        Raises:
+            StateError: the model was built on another backend than the active one.
+        """
+        self._check_backend("state_dict()")
         return module_state(self)
 
     def load_state_dict(self, state: dict[str, Any], strict: bool = True, cast: bool = False) -> None:
@@ -280,19 +294,34 @@ class Module(tracking.Node):
         offending keys, so a failed load changes nothing. An array of another dtype is
         converted only when that is exact (a wider float or integer; see
         :mod:`dualnet.nn.state`); ``cast=True`` converts also where it rounds or changes the kind.
+
+        Raises:
+            ArgumentError: ``state`` is not a mapping of names to arrays (a list of arrays, say).
+            StateError: the model was built on another backend than the active one.
         """
+        self._check_backend("load_state_dict()")
+        if not isinstance(state, Mapping):
+            raise argument_error(
+                f"{type(self).__name__}.load_state_dict",
+                "state",
+                state,
+                "a dict of arrays keyed by dotted path",
+                "pass model.state_dict() (or dn.io.load_state(path)), not a list of its values",
+            )
         load_into(self, state, strict, check_bool("load_state_dict", "cast", cast))
 
     def native(self, input_signature: Any = None) -> Any:
         """This model as a ``torch.nn.Module`` / ``tf.Module`` sharing its variables (see :mod:`dualnet.nn.native`)."""
         from dualnet.nn.native import to_native
 
+        self._check_backend("native()")
         return to_native(self, input_signature=input_signature)
 
     def save_weights(self, path: str | os.PathLike[str]) -> None:
         """Write ``state_dict()`` to ``path`` as safetensors (atomic: a crash leaves the old file)."""
         from dualnet.io.weights import save_weights  # the one upward import: docs/architecture.md, Layers
 
+        self._check_backend("save_weights()")
         save_weights(self, path)
 
     def load_weights(self, path: str | os.PathLike[str], strict: bool = True, cast: bool = False) -> None:
@@ -302,6 +331,7 @@ class Module(tracking.Node):
         """
         from dualnet.io.weights import load_weights  # the one upward import: docs/architecture.md, Layers
 
+        self._check_backend("load_weights()")
         load_weights(self, path, strict, cast)
 
     @property
@@ -312,6 +342,7 @@ class Module(tracking.Node):
     @trainable.setter
     def trainable(self, value: bool) -> None:
         value = check_bool(type(self).__name__, "trainable", value)
+        self._check_backend("trainable")
         modules = self.modules()
         for module in modules:
             for name, var in module._params.items():
@@ -333,6 +364,7 @@ class Module(tracking.Node):
     def to(self, device: str) -> Module:
         """Move every parameter and buffer to ``device``; later lazily built weights go there too."""
         target = canonical_device(device)
+        self._check_backend("to()")
         replaced = []
         for module in self.modules():
             module.__dict__["_device"] = target
@@ -348,6 +380,7 @@ class Module(tracking.Node):
 
     def summary(self, print_fn: Callable[[str], Any] = print) -> None:
         """Print a table of layers, output shapes (known after the first call) and parameter counts."""
+        self._check_backend("summary()")
         for line in summary_lines(self):
             print_fn(line)
 
@@ -364,6 +397,10 @@ class Module(tracking.Node):
         return f"{head}\n{body}\n)"
 
     # -- for dualnet's own use (containers, native export, summary, mixed precision, io) ------------
+
+    def _check_backend(self, action: str) -> None:
+        """Raise a StateError naming the layer if any state of this tree was made on another backend."""
+        stamp.check_module(self, tracking.stamps(self.modules()), action)
 
     def _named_path(self) -> str | None:
         """The dotted path this module was named with (``""`` for the outermost module), None before it is named."""

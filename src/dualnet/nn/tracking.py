@@ -44,11 +44,17 @@ Copy = tuple[Any, Any, bool]
 class Lists:
     """A tree's parameters (each shared variable once), their trainable flags and its buffers, by dotted path."""
 
-    __slots__ = ("buffers", "copies", "mask", "named", "values")
+    __slots__ = ("backends", "buffers", "copies", "mask", "named", "values")
 
     def __init__(
-        self, named: list[tuple[str, Any]], mask: list[bool], buffers: list[tuple[str, Any]], copies: list[Copy]
+        self,
+        named: list[tuple[str, Any]],
+        mask: list[bool],
+        buffers: list[tuple[str, Any]],
+        copies: list[Copy],
+        backends: tuple[str, ...] = (),
     ):
+        self.backends = backends  # the backends the tree's state was made on (see dualnet.nn.stamp)
         self.named = named
         self.values = [var for _, var in named]
         self.mask = mask
@@ -118,6 +124,7 @@ class Node:
             buffers[name] = value
         elif not isinstance(value, _PLAIN):
             if B.is_variable(value):
+                self._stamp_backend()
                 params[name] = value
                 d["_trainable"][name] = bool(getattr(value, "trainable", getattr(value, "requires_grad", True)))
                 changed = True
@@ -164,6 +171,7 @@ class Node:
         module's, whose names may be dotted paths such as ``0.bias``).
         """
         d = self.__dict__
+        self._stamp_backend()
         for name, var, trainable in parameters:
             d["_params"][name] = var
             d["_trainable"][name] = bool(trainable)
@@ -204,6 +212,16 @@ class Node:
         finally:
             for d, name, variable in reversed(swapped):
                 d[name] = variable
+
+    def _stamp_backend(self) -> None:
+        """Record the active backend as the one this module's state lives on (its first variable or buffer decides)."""
+        if self.__dict__.get("_backend") is None:
+            self.__dict__["_backend"] = B.name
+
+    def _made_on(self) -> str | None:
+        """The backend this module's own variables and buffers were made on; None while it has none."""
+        made_on: str | None = self.__dict__.get("_backend")
+        return made_on
 
     def _own_parameters(self) -> list[Any]:
         """This module's own parameters (not its submodules'), in registration order."""
@@ -276,7 +294,9 @@ def collect(root: Node) -> tuple[Lists, bool]:
     copies: list[Copy] = []
     seen: set[int] = set()
     waiting = False
+    modules = []
     for path, module in walk(root, "", copies):
+        modules.append(module)
         waiting = waiting or bool(module._waiting)
         for name, var in module._params.items():
             if id(var) not in seen:
@@ -285,7 +305,12 @@ def collect(root: Node) -> tuple[Lists, bool]:
                 mask.append(module._trainable[name])
         for name, buf in module._buffers.items():
             buffers.append((f"{path}.{name}" if path else name, buf))
-    return Lists(named, mask, buffers, copies), waiting
+    return Lists(named, mask, buffers, copies, stamps(modules)), waiting
+
+
+def stamps(modules: Iterable[Node]) -> tuple[str, ...]:
+    """The distinct backends ``modules`` hold state of, sorted (empty when none holds any; see dualnet.nn.stamp)."""
+    return tuple(sorted({made_on for m in modules if (made_on := m._made_on()) is not None}))
 
 
 def link(child: Node, parent: Node) -> None:

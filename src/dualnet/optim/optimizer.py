@@ -38,6 +38,7 @@ from dualnet.arguments import check_bool
 from dualnet.backend import placement
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
+from dualnet.nn import stamp
 from dualnet.optim import clipping, ema, state as state_io
 from dualnet.optim.options import OptimizerOptions, Options, check_learning_rate
 
@@ -90,6 +91,7 @@ class Optimizer:
         self._lr_synced = [self._float_lr(g["lr"]) for g in self.param_groups]
         self._checked = False
         self._fused: dict[tuple[int, tuple[int, ...]], Any] = {}
+        self._backend = B.name  # its buffers' backend: every use checks it (nn/stamp.py)
 
     # --- construction -------------------------------------------------------------------------
 
@@ -121,6 +123,7 @@ class Optimizer:
             raise ArgumentError(f"{owner}: a parameter group has no parameters; drop the group or add variables")
         for param in params:
             if not B.is_variable(param):
+                stamp.check_native(owner, param)  # a variable of the other framework: a StateError with the fix
                 raise ArgumentError(
                     f"{owner}: expected variables (model.parameters()), got {type(param).__name__}; "
                     "pass the model's parameters"
@@ -232,8 +235,10 @@ class Optimizer:
         Raises:
             ArgumentError: ``grads`` is not a list.
             ShapeError, DTypeError: gradients not aligned with the parameters (see the class).
-            StateError: the averaged weights are swapped in (see :meth:`averaged_weights`).
+            StateError: the averaged weights are swapped in (see :meth:`averaged_weights`), or the optimizer
+                was made on another backend than the active one.
         """
+        stamp.check_object(type(self).__name__, self._backend, "step()")
         params = self._params
         if self.ema is not None:
             self.ema.check_not_swapped(type(self).__name__)
@@ -336,6 +341,7 @@ class Optimizer:
         Raises:
             StateError: the optimizer was built without ``use_ema=True``, or the averages are swapped in already.
         """
+        stamp.check_object(type(self).__name__, self._backend, "averaged_weights()")
         averaging = ema.required(self.ema, type(self).__name__, "averaged_weights()")
         averaging.swap(self._params, self.state)
         try:
@@ -352,6 +358,7 @@ class Optimizer:
         Raises:
             StateError: the optimizer was built without ``use_ema=True``.
         """
+        stamp.check_object(type(self).__name__, self._backend, "swap_averaged_weights()")
         ema.required(self.ema, type(self).__name__, "swap_averaged_weights()").swap(self._params, self.state)
 
     def finalize_variable_values(self) -> None:
@@ -359,6 +366,7 @@ class Optimizer:
 
         ``Trainer.fit`` calls it when training ends, as Keras's ``fit`` does.
         """
+        stamp.check_object(type(self).__name__, self._backend, "finalize_variable_values()")
         if self.ema is not None:
             self.ema.overwrite(self._params, self.state)
 
@@ -370,13 +378,16 @@ class Optimizer:
         Learning-rate schedules are code, not state: a group whose ``lr`` is a schedule stores none
         (the step count is enough to resume it). The dict can be written to safetensors as is.
         """
+        stamp.check_object(type(self).__name__, self._backend, "state_dict()")
         return state_io.to_arrays(self)
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore the step count, hyper-parameters and buffers saved by :meth:`state_dict`.
 
-        Raises StateDictError naming the entry when the state is for other parameters or options.
+        Raises StateDictError naming the entry when the state is for other parameters or options,
+        StateError when the optimizer was made on another backend than the active one.
         """
+        stamp.check_object(type(self).__name__, self._backend, "load_state_dict()")
         state_io.from_arrays(self, state)
 
     def __repr__(self) -> str:

@@ -143,6 +143,7 @@ class Trainer:
         self.epoch, self.global_step, self.completed_epochs = 0, 0, 0
         self.history: History | None = None
         self._backend = B.name
+        model.parameters()  # a StateError naming the layer if the model was built on another backend
         self._prepared = False
         self._autocast: Autocast | None = None
         self._scaler: LossScaler | None = None  # fp16's loss scale, made with the other step state by prepare_step
