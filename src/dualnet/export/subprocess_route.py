@@ -32,7 +32,21 @@ class ExportError(DualnetError, RuntimeError):
 def export_in_tensorflow(
     fmt: str, model: Module, shape: tuple[int, ...], dtype: str, path: str | os.PathLike[str]
 ) -> Path:
-    """Export ``model`` (any backend) as ``fmt`` from a TensorFlow subprocess; ``shape``/``dtype`` of the input."""
+    """Export ``model`` (any backend) as ``fmt`` from a TensorFlow subprocess; ``shape``/``dtype`` of the input.
+
+    Raises:
+        ExportError: a class of the model is defined in ``__main__`` (the subprocess cannot import it), or the
+            subprocess failed (its error is in the message).
+    """
+    in_main = sorted({type(m).__qualname__ for m in model.modules() if type(m).__module__ == "__main__"})
+    if in_main:
+        raise ExportError(
+            f"dn.export.{fmt}: the model's class(es) {', '.join(map(repr, in_main))} are defined in __main__ "
+            "(your script or notebook), which the TensorFlow export subprocess cannot import, so it could not "
+            "rebuild the model; define them in an importable module (e.g. models.py next to your script, "
+            "decorated with @dn.register_module) and import them from there, or run the export with "
+            "DUALNET_BACKEND=tensorflow, which needs no subprocess"
+        )
     with tempfile.TemporaryDirectory(prefix="dualnet-export-") as folder:
         saved = Path(folder) / "model.safetensors"
         save(model, saved)
@@ -52,7 +66,8 @@ def export_in_tensorflow(
             "tensorflow",
         ]
         for module in custom_modules():
-            command += ["--import", module]
+            if module != "__main__":  # the child's __main__ is the CLI: never the classes of this one
+                command += ["--import", module]
         # The child sees this process's import path, so it can import the modules of registered classes.
         env = {
             **os.environ,

@@ -177,8 +177,10 @@ def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
     raw = read_header(source, "checkpoint").metadata.get(FORMAT)
     if raw is None:
         raise WeightsFileError(
-            f"{str(source)!r} is a safetensors file but not a dualnet checkpoint (no {FORMAT!r} metadata); "
-            "load plain weights with model.load_weights(path)"
+            f"{str(source)!r} is a safetensors file but not a dualnet checkpoint (no {FORMAT!r} metadata): it "
+            "holds weights only, as model.save_weights and ModelCheckpoint (save_weights_only=True by default) "
+            "write; load it with model.load_weights(path), and to resume training (fit(resume_from=...)) write "
+            "full checkpoints with dn.callbacks.ModelCheckpoint(..., save_weights_only=False) or dn.save_checkpoint"
         )
     return checkpoint_metadata.parse(source, raw)
 

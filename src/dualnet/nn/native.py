@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dualnet.backend.dispatch import B
+from dualnet.backend.selection import ensure_backend
 from dualnet.errors import ArgumentError, StateError
 from dualnet.nn.module import Module
 
@@ -132,7 +133,7 @@ def wrap(native: Any) -> Wrapped:
     if isinstance(native, Module):
         raise ArgumentError(f"dn.nn.wrap: {type(native).__name__} is already a dualnet Module; use it directly")
     framework = _framework_of(native)
-    active = B.name
+    active = ensure_backend()  # wrap may be the first dualnet call: activate DUALNET_BACKEND (or the default)
     if framework is None:
         raise ArgumentError(
             f"dn.nn.wrap: expected a torch.nn.Module (torch backend) or a Keras layer (tensorflow backend), "

@@ -107,6 +107,7 @@ class _Recurrent(Module):
         if len(shape) != 3:
             fix = "add a time axis with dn.ops.expand_dims(x, 1)" if len(shape) == 2 else "pass (batch, time, features)"
             raise ShapeError(f"{self._where()} expects inputs of rank 3 (N, T, F), got shape {shape}; {fix}")
+        self._check_steps(shape)
         dtype = B.dtype(x)
         if not is_float(dtype):
             raise DTypeError(
@@ -119,6 +120,15 @@ class _Recurrent(Module):
                 "feed every call sequences with the same number of features"
             )
         self._check_extras(shape, mask, initial_state)
+
+    def _check_steps(self, shape: tuple[Any, ...]) -> None:
+        # torch's kernels refuse T = 0 and Keras returns the initial state: we follow torch on both backends,
+        # as an empty sequence is nearly always a bug upstream (a bad slice or an empty padded batch).
+        if len(shape) == 3 and shape[1] == 0:
+            raise ShapeError(
+                f"{self._where()} got sequences of length 0 (shape {shape}); a recurrent layer needs at least one "
+                "time step: drop empty sequences, or pad them to length 1 with a mask that is False there"
+            )
 
     def _check_extras(self, shape: tuple[Any, ...], mask: Any, initial_state: Any) -> None:
         if mask is not None:
@@ -167,7 +177,8 @@ class LSTM(_Recurrent):
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
-        ShapeError: for inputs that are not ``(N, T, F)``, or a mask or initial state of the wrong shape.
+        ShapeError: for inputs that are not ``(N, T, F)``, sequences of length ``T = 0`` (torch.nn refuses
+            them too; Keras returns the initial state), or a mask or initial state of the wrong shape.
         DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
@@ -217,6 +228,7 @@ class LSTM(_Recurrent):
         return init
 
     def forward(self, x: Any, mask: Any = None, initial_state: Any = None) -> Any:
+        self._check_steps(tuple(B.shape(x)))  # TensorFlow's loop would return zeros for T = 0
         if mask is not None or initial_state is not None:
             self._check_extras(tuple(B.shape(x)), mask, initial_state)
         h0, c0 = self._initial_states(initial_state)
@@ -239,7 +251,8 @@ class GRU(_Recurrent):
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
-        ShapeError: for inputs that are not ``(N, T, F)``, or a mask or initial state of the wrong shape.
+        ShapeError: for inputs that are not ``(N, T, F)``, sequences of length ``T = 0`` (torch.nn refuses
+            them too; Keras returns the initial state), or a mask or initial state of the wrong shape.
         DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
@@ -278,6 +291,7 @@ class GRU(_Recurrent):
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
     def forward(self, x: Any, mask: Any = None, initial_state: Any = None) -> Any:
+        self._check_steps(tuple(B.shape(x)))  # TensorFlow's loop would return zeros for T = 0
         if mask is not None or initial_state is not None:
             self._check_extras(tuple(B.shape(x)), mask, initial_state)
         (h0,) = self._initial_states(initial_state)
