@@ -106,11 +106,15 @@ def load(path: str | os.PathLike[str], cast: bool = False) -> Module:
     if not isinstance(inputs, list):
         raise ArgumentError(f"saved model {str(source)!r}: 'inputs' must be a list, got {inputs!r:.80}; file damaged")
     # Weights beyond what the file's tensors hold could never load: refuse them before they are allocated.
-    elements = sum(int(value.size) for value in state.values()) + BUDGET_SLACK
-    with allocation_budget(elements, f"saved model {str(source)!r}"):
+    # The example call's arrays and work are bounded too (see dualnet.nn.budget), before each layer runs.
+    file_elements = sum(int(value.size) for value in state.values())
+    examples = _examples(inputs)
+    example_elements = sum(int(x.size) for x in examples)
+    with allocation_budget(
+        file_elements + BUDGET_SLACK, f"saved model {str(source)!r}", example_elements, file_elements
+    ):
         model = decode_module({MODULE: document["class"], "config": document.get("config")}, "config")
         if inputs:
-            examples = [_example(item, i) for i, item in enumerate(inputs)]
             model.eval()
             try:
                 with no_grad():
@@ -158,7 +162,18 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     return document
 
 
-def _example(item: Any, index: int) -> np.ndarray:
+def _examples(inputs: list[Any]) -> list[np.ndarray]:
+    """The zeros inputs of the saved signature, at most MAX_EXAMPLE elements in all (checked before any exists)."""
+    shapes = [_example_shape(item, i) for i, item in enumerate(inputs)]
+    if sum(math.prod(shape) for shape, _ in shapes) > MAX_EXAMPLE:
+        raise ArgumentError(
+            f"saved model: the input signature {inputs!r:.200} holds more than {MAX_EXAMPLE} elements in all; "
+            "the file is damaged"
+        )
+    return [np.zeros(shape, dtype) for shape, dtype in shapes]
+
+
+def _example_shape(item: Any, index: int) -> tuple[list[int], str]:
     where = f"saved model, inputs[{index}]"
     if not isinstance(item, dict) or not isinstance(item.get("shape"), list) or not isinstance(item.get("dtype"), str):
         raise ArgumentError(f"{where}: expected {{'shape': [...], 'dtype': str}}, got {item!r:.80}; file damaged")
@@ -167,7 +182,7 @@ def _example(item: Any, index: int) -> np.ndarray:
         raise ArgumentError(f"{where}: input shape {item['shape']} is not a sane shape; the file is damaged")
 
     dtype = standardize(item["dtype"])
-    return np.zeros(shape, "float32" if dtype == "bfloat16" else dtype)
+    return shape, "float32" if dtype == "bfloat16" else dtype
 
 
 # -- configs ----------------------------------------------------------------------------------

@@ -156,6 +156,14 @@ class MultiHeadAttention(Module):
             raise
         return (out, weights) if return_attention_scores else out
 
+    def _work(self, query: Any = None, value: Any = None, key: Any = None, *rest: Any) -> tuple[int, int]:
+        source = value if key is None else key
+        n, t, features = (int(s if s is not None else 1) for s in B.shape(query))
+        length = int(B.shape(query if source is None else source)[1] or 1)
+        scores = n * self.num_heads * t * length
+        heads = self.num_heads * (self.key_dim + self.value_dim)
+        return scores, scores * heads + n * (t + 2 * length) * features * heads
+
     def _attend(self, query: Any, value: Any, key: Any, key_padding_mask: Any, causal: bool) -> tuple[Any, Any]:
         q = self._project(query, "query", "ntd,dhk->nthk")
         k = self._project(key, "key", "nsd,dhk->nshk")

@@ -11,6 +11,7 @@ checks here are shared with :mod:`dualnet.nn.conv_transpose` and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,6 +46,25 @@ def padding_arg(where: str, value: Any) -> str:
 def effective_window(kernel_size: Sequence[int], dilation: Sequence[int]) -> tuple[int, ...]:
     """Spatial extent of a dilated kernel: ``(k - 1) * d + 1`` per dimension."""
     return tuple((k - 1) * d + 1 for k, d in zip(kernel_size, dilation))
+
+
+def window_cost(
+    x: Any, window: Sequence[int], strides: Sequence[int], padding: str, out_channels: int, per_output: int
+) -> tuple[int, int]:
+    """``(largest array, operations)`` of a windowed op on ``x`` (channels-last), for ``Module._work``.
+
+    The largest array is the output or, for ``"same"``, the padded input (torch
+    pads with an explicit copy); each output cell costs ``per_output`` operations.
+    """
+    n, *spatial, channels = (int(s if s is not None else 1) for s in B.shape(x))
+    if padding == "same":
+        out = [-(-size // s) for size, s in zip(spatial, strides)]
+        padded = n * channels * math.prod(size + w - 1 for size, w in zip(spatial, window))
+    else:
+        out = [max((size - w) // s + 1, 0) for size, w, s in zip(spatial, window, strides)]
+        padded = 0
+    cells = n * out_channels * math.prod(out)
+    return max(padded, cells), cells * per_output
 
 
 # -- input checks ---------------------------------------------------------------------------------
@@ -155,6 +175,15 @@ class _SpatialConv(Module):
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         check_spatial_inputs(self, x, self.rank, self.in_channels, self._min_window())
 
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        window = effective_window(self.kernel_size, self.dilation_rate)
+        channels = int(B.shape(x)[-1] or 1)
+        out_channels, fan_in = self._out_channels_and_fan_in(channels)
+        return window_cost(x, window, self.strides, self.padding, out_channels, math.prod(self.kernel_size) * fan_in)
+
+    def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
+        raise NotImplementedError
+
     def _spatial_repr(self) -> str:
         parts = [f"kernel_size={self.kernel_size}", f"strides={self.strides}", f"padding={self.padding!r}"]
         if any(d != 1 for d in self.dilation_rate):
@@ -211,6 +240,9 @@ class _Conv(_SpatialConv):
     def forward(self, x: Any) -> Any:
         y = B.conv(x, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups, self.bias)
         return y if self.activation is None else self.activation(y)
+
+    def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
+        return self.filters, max(channels // self.groups, 1)
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         shape = check_spatial_inputs(self, x, self.rank, self.in_channels, self._min_window())
@@ -309,6 +341,9 @@ class DepthwiseConv2D(_SpatialConv):
         self.kernel = self.add_weight("kernel", shape, self.depthwise_initializer, self.dtype)
         self._bias(in_channels * self.depth_multiplier)
         self.built = True
+
+    def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
+        return channels * self.depth_multiplier, 1
 
     def forward(self, x: Any) -> Any:
         return self._finish(B.depthwise_conv(x, self.kernel, self.strides, self.padding, self.dilation_rate))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,7 @@ from dualnet.arguments import check_int, check_int_tuple
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 from dualnet.nn import initializers
-from dualnet.nn.conv import _SpatialConv
+from dualnet.nn.conv import _SpatialConv, effective_window
 
 __all__ = ["Conv2DTranspose"]
 
@@ -90,6 +91,20 @@ class Conv2DTranspose(_SpatialConv):
 
     def _min_window(self) -> tuple[int, ...] | None:
         return None  # every input size gives an output
+
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        n, *spatial, channels = (int(s if s is not None else 1) for s in B.shape(x))
+        window = effective_window(self.kernel_size, self.dilation_rate)
+        # The full output before Keras's cells are sliced out, and TensorFlow's input with the strides' zeros put in.
+        full = (
+            n
+            * self.filters
+            * math.prod((size - 1) * s + max(w, s) for size, s, w in zip(spatial, self.strides, window))
+        )
+        spread = n * channels * math.prod((size - 1) * s + 1 for size, s in zip(spatial, self.strides))
+        # TensorFlow's kernel grows with the stride as well as the window (strides 2**11 on 4x4 took minutes).
+        per_output = math.prod(self.kernel_size) * channels + sum(self.strides)
+        return max(full, spread), full * per_output
 
     def extra_repr(self) -> str:
         extra = f", output_padding={self.output_padding}" if self.output_padding is not None else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from dualnet.arguments import check_bool, check_int
@@ -61,6 +62,11 @@ class Dense(Module):
         self.kernel = self.add_weight("kernel", (in_features, self.units), self.kernel_initializer, self.dtype)
         self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.dtype) if self.use_bias else None
         self.built = True
+
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        *rows, features = (int(s if s is not None else 1) for s in B.shape(x))
+        cells = math.prod(rows) * self.units
+        return cells, cells * features
 
     def forward(self, x: Any) -> Any:
         y = B.linear(x, self.kernel, self.bias)

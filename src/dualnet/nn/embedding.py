@@ -63,6 +63,10 @@ class Embedding(Module):
             self._check_on_device(ids)
         return B.embedding(self.embeddings, ids)
 
+    def _work(self, ids: Any = None, *rest: Any) -> tuple[int, int]:
+        cells = int(B.size(ids)) * self.output_dim
+        return cells, cells
+
     def compute_mask(self, ids: Any) -> Any:
         """``ids != 0`` (bool, the shape of ``ids``) with ``mask_zero``, else None."""
         return B.not_equal(ids, 0) if self.mask_zero else None

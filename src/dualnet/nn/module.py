@@ -145,7 +145,12 @@ class Module(tracking.Node):
         return var
 
     def add_buffer(self, name: str, value: Any) -> Any:
-        """Register non-trainable state ``name`` (e.g. running statistics), saved in ``state_dict``."""
+        """Register non-trainable state ``name`` (e.g. running statistics), saved in ``state_dict``.
+
+        Pass a broadcast view (``np.broadcast_to(np.float32(0), shape)``) for a
+        large constant: it is counted against dn.load's budget before it is copied.
+        """
+        budget.charge(np.shape(value), f"{self._where()}.{name}")  # buffers count against dn.load's budget too
         with self._placement():
             buf = B.buffer(np.asarray(value), self._child_path(name))
         self._stamp_backend()
@@ -156,6 +161,18 @@ class Module(tracking.Node):
 
     def build(self, *inputs: Any) -> None:
         """Create lazily sized weights from the first inputs; layers with such weights override it."""
+
+    def _work(self, *inputs: Any) -> tuple[int, int]:
+        """``(largest array, work)`` of the first call on ``inputs``, in elements and operations, before it runs.
+
+        Checked by ``dn.load`` (see :mod:`dualnet.nn.budget`) so that a crafted
+        config cannot make the example call allocate gigabytes or spin for
+        minutes. Layers whose arrays can outgrow their input and weights (strided,
+        dilated or padded windows, attention scores, recurrences) override it;
+        ``(0, 0)`` means "no larger than its input and weights", which the
+        registry-wide test in ``tests/io/test_load_bombs.py`` holds every layer to.
+        """
+        return 0, 0
 
     def _generator(self, name: str) -> np.random.Generator:
         seed, stream = self._init_key
@@ -206,6 +223,8 @@ class Module(tracking.Node):
         self.check_inputs(*inputs)
         d = self.__dict__
         d.setdefault("_input_spec", [_spec_of(x) for x in inputs])  # what dn.save needs to rebuild lazy layers
+        if budget.active():  # dn.load: refuse a first call whose arrays or work its file cannot justify
+            budget.charge_work(*self._work(*inputs), self._where())
         if not self.built:
             self.build(*inputs)  # weights it creates clear the cached lists of this tree
             self.built = True

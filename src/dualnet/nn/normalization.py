@@ -138,8 +138,9 @@ class BatchNorm(Module):
         self.num_features = channels
         self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.dtype) if self.scale else None
         self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.dtype) if self.center else None
-        self.moving_mean = self.add_buffer("moving_mean", np.zeros((channels,), "float32"))
-        self.moving_variance = self.add_buffer("moving_variance", np.ones((channels,), "float32"))
+        # Broadcast views: dn.load's budget counts the buffers before they are allocated.
+        self.moving_mean = self.add_buffer("moving_mean", np.broadcast_to(np.float32(0), (channels,)))
+        self.moving_variance = self.add_buffer("moving_variance", np.broadcast_to(np.float32(1), (channels,)))
         self.built = True
 
     def _layout_for(self, ndim: int) -> tuple[tuple[int, ...], tuple[int, ...] | None]:

@@ -10,13 +10,14 @@ dimension: ``(N, *spatial, C)`` -> ``(N, C)``, or ``(N, 1, ..., 1, C)`` with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from dualnet.arguments import check_bool, check_int_tuple
 from dualnet.backend.dispatch import B
 from dualnet.errors import ShapeError
-from dualnet.nn.conv import check_spatial_inputs, padding_arg
+from dualnet.nn.conv import check_spatial_inputs, padding_arg, window_cost
 from dualnet.nn.module import Module
 
 __all__ = [
@@ -52,6 +53,10 @@ class _Pool(Module):
 
     def forward(self, x: Any) -> Any:
         return getattr(B, self._op)(x, self.pool_size, self.strides, self.padding)
+
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        channels = int(B.shape(x)[-1] or 1)
+        return window_cost(x, self.pool_size, self.strides, self.padding, channels, math.prod(self.pool_size))
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         window = self.pool_size if self.padding == "valid" else None

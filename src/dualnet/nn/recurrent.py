@@ -80,6 +80,11 @@ class _Recurrent(Module):
         )
         self.built = True
 
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        n, steps, features = (int(s if s is not None else 1) for s in B.shape(x))
+        cells = n * steps * self._gates * self.units
+        return cells, cells * (features + self.units)
+
     def _bias_shape(self) -> tuple[int, ...]:
         return (self._gates * self.units,)
 

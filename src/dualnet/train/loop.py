@@ -121,10 +121,11 @@ def _with_class_weight(y: Any, sample_weight: Any, class_weight: Any) -> np.ndar
     one_hot = y.ndim == 2 and y.shape[1] > 1
     weights_of = _class_weights(class_weight, y.shape[1] if one_hot else None)
     ids = _class_ids_of(y.argmax(-1) if one_hot else y.reshape(len(y), -1)[:, 0])
-    table = np.ones(max(int(ids.max(initial=0)), *weights_of) + 1, np.float32)
-    for cls, weight in weights_of.items():
-        table[cls] = weight
-    weights: np.ndarray = table[ids]
+    # A lookup by sorted keys, not a dense table indexed by class id: {10**9: 1.0} would allocate 4 GB.
+    keys = np.array(sorted(weights_of), np.int64)
+    values = np.array([weights_of[int(k)] for k in keys], np.float32)
+    at = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
+    weights: np.ndarray = np.where(keys[at] == ids, values[at], np.float32(1.0)).astype(np.float32)
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, np.float32)
         if sample_weight.shape[:1] != weights.shape:
