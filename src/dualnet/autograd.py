@@ -90,8 +90,9 @@ def value_and_grad(
             return out
 
         value, aux, grads = B.value_and_grad(call, variables, [args[p] for p in tensor_positions], has_aux)
-        if _numerics.active is not None:
-            _numerics.active.loss_and_gradients(value, _gradient_names(args, positions), grads)
+        scope = _numerics.active()
+        if scope is not None:
+            scope.loss_and_gradients(value, _gradient_names(args, positions), grads)
         var_grads = iter(grads[: len(variables)])
         input_grads = iter(grads[len(variables) :])
         results: list[Any] = []

@@ -5,7 +5,11 @@ call checks its output tensors once it returns, innermost layer first, so the
 error names the layer that produced the first non-finite value rather than the
 model that passed it on. :func:`dualnet.value_and_grad` checks the loss it
 computed and every gradient (named by its parameter path). Outside the scope
-nothing is checked: a module call pays one test of :data:`active`.
+nothing is checked: a module call pays one :func:`active` lookup.
+
+The open scope is a context variable, so a scope applies to the thread (and
+the ``contextvars`` context) that opened it: another thread training at the
+same time is not checked, and its NaNs never raise in this one.
 
 This module is a leaf (it imports no layer code), so ``dualnet.nn`` and
 ``dualnet.autograd`` can call it without an import cycle.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Any
 
@@ -34,8 +39,9 @@ FIX = (
 
 _FLOATS = frozenset({"float16", "bfloat16", "float32", "float64"})
 
-# The innermost open scope, or None: the one value Module.__call__ tests.
-active: NumericsCheck | None = None
+# The innermost open scope of this thread (context), or None: the one value Module.__call__ tests.
+_active: ContextVar[NumericsCheck | None] = ContextVar("dualnet_check_numerics", default=None)
+active = _active.get  # active() -> the scope in force here, or None
 
 
 class NumericsCheck:
@@ -55,19 +61,17 @@ class NumericsCheck:
         self.gradients = check_bool("check_numerics", "gradients", gradients)
         self.step = 1
         self.location: str | None = None
-        self._previous: NumericsCheck | None = None
+        self._tokens: list[Token[NumericsCheck | None]] = []
         self._warned = False
 
     def __enter__(self) -> NumericsCheck:
-        global active
-        self._previous, active = active, self
+        self._tokens.append(_active.set(self))
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        global active
-        active = self._previous
+        _active.reset(self._tokens.pop())
 
     def where(self) -> str:
         """``"at step N"``, or the location the Trainer set."""

@@ -212,8 +212,9 @@ class Module(tracking.Node):
         except Exception:
             self.check_inputs(*inputs)  # a clearer error naming this layer, if the inputs are at fault
             raise
-        if _numerics.active is not None:  # dn.debug.check_numerics: the only cost when it is off
-            _numerics.active.module_output(self, out)
+        scope = _numerics.active()  # dn.debug.check_numerics: the only cost when it is off
+        if scope is not None:
+            scope.module_output(self, out)
         return out
 
     def _first_call(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -231,8 +232,9 @@ class Module(tracking.Node):
         out = self.forward(*inputs, **kwargs)
         self.__dict__["_out_shape"] = _shape_of(out)
         self._first_call_done = True
-        if _numerics.active is not None:
-            _numerics.active.module_output(self, out)
+        scope = _numerics.active()
+        if scope is not None:
+            scope.module_output(self, out)
         return out
 
     # -- traversal ------------------------------------------------------------

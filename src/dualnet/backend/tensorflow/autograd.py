@@ -13,8 +13,20 @@ import tensorflow as tf
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ShapeError
 
-# Tapes recording right now, innermost last, so no_grad() can pause them all.
-_active_tapes: list[tf.GradientTape] = []
+
+class _Tapes(threading.local):
+    """The tapes this thread's ``value_and_grad`` calls are recording, innermost last.
+
+    Per thread: no_grad() pauses only its own thread's tapes. A tape shared across threads
+    was paused and resumed by another thread mid-recording (seen: segfaults, "Tape is not
+    recording", "gradient() cannot be invoked within the GradientTape context").
+    """
+
+    def __init__(self) -> None:
+        self.open: list[tf.GradientTape] = []
+
+
+_tapes = _Tapes()
 
 
 def value_and_grad(
@@ -27,11 +39,12 @@ def value_and_grad(
     with tf.GradientTape(watch_accessed_variables=False) as tape:
         tape.watch(list(variables))
         tape.watch(watched)
-        _active_tapes.append(tape)
+        recording = _tapes.open
+        recording.append(tape)
         try:
             out = fn(watched)
         finally:
-            _active_tapes.pop()
+            recording.pop()
         value, aux = out if has_aux else (out, None)
     if not isinstance(value, tf.Tensor) or value.shape.num_elements() != 1:
         got = tuple(value.shape) if isinstance(value, tf.Tensor) else type(value).__name__
@@ -47,7 +60,7 @@ def value_and_grad(
 @contextmanager
 def _paused() -> Iterator[None]:
     with ExitStack() as stack:
-        for tape in _active_tapes:
+        for tape in _tapes.open:
             stack.enter_context(tape.stop_recording())
         yield
 
