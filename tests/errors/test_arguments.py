@@ -140,7 +140,7 @@ NON_FINITE = cases(
         "schedule initial inf",
         lambda: optim.schedules.CosineDecay(math.inf, 10),
         dn.ArgumentError,
-        ("CosineDecay(initial=inf)",),
+        ("CosineDecay(initial_learning_rate=inf)",),
     ),
     Case("Dropout rate nan", lambda: nn.Dropout(math.nan), dn.ArgumentError, ("Dropout(rate=nan)", "[0, 1)")),
     Case("BatchNorm epsilon inf", lambda: nn.BatchNorm(epsilon=math.inf), dn.ArgumentError, ("epsilon=inf",)),
