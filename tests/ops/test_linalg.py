@@ -78,6 +78,9 @@ NORMS: list[tuple[str, dict[str, Any], np.ndarray]] = [
     ("fro_axes", {"ord": "fro", "axis": (0, 2)}, CUBE),
     ("fro_none_axes_keep", {"axis": (1, 2), "keepdims": True}, CUBE),
     ("fro_2d", {"ord": "fro"}, A23),
+    *[(f"matrix_{o}", {"ord": o, "axis": (0, 2)}, CUBE) for o in (1, -1, 2, -2, np.inf, -np.inf, "nuc")],
+    *[(f"matrix_{o}_keep", {"ord": o, "axis": (2, 1), "keepdims": True}, CUBE) for o in (1, np.inf, 2, "nuc")],
+    ("matrix_2_none_axis", {"ord": 2}, A23),
 ]
 
 
@@ -122,6 +125,8 @@ GRADS: list[tuple[str, Callable[..., Any], tuple[np.ndarray, ...]]] = [
     ("norm_axis", lambda m, a: (m.linalg if m is np else m).norm(a, axis=-1), (CUBE,)),
     ("norm_l3", lambda m, a: (m.linalg if m is np else m).norm(a, 3, axis=0), (CUBE,)),
     ("norm_fro", lambda m, a: (m.linalg if m is np else m).norm(a, "fro", (0, 1)), (CUBE,)),
+    ("norm_nuc", lambda m, a: (m.linalg if m is np else m).norm(a, "nuc", (1, 2)), (CUBE,)),
+    ("norm_inf_matrix", lambda m, a: (m.linalg if m is np else m).norm(a, np.inf, (0, 2)), (CUBE,)),
 ]
 
 
@@ -165,8 +170,8 @@ def test_norm_gradient_at_zero_is_zero_on_both_backends(backend: str) -> None:
         pytest.param(lambda: dn.ops.einsum(1, A23), dn.ArgumentError, id="einsum_type"),
         pytest.param(lambda: dn.ops.tensordot(A23, A23, 1), dn.ShapeError, id="tensordot"),
         pytest.param(lambda: dn.ops.tensordot(A23, A23, -1), dn.ArgumentError, id="tensordot_axes"),
-        pytest.param(lambda: dn.ops.norm(SQ, 2), dn.UnsupportedError, id="matrix_2norm"),
-        pytest.param(lambda: dn.ops.norm(CUBE, "nuc", (0, 1)), dn.UnsupportedError, id="nuclear"),
+        pytest.param(lambda: dn.ops.norm(SQ, 3), dn.ArgumentError, id="matrix_ord3"),
+        pytest.param(lambda: dn.ops.norm(CUBE, 0.5, (0, 1)), dn.ArgumentError, id="matrix_ord_half"),
         pytest.param(lambda: dn.ops.norm(CUBE, 1), dn.ShapeError, id="ord_needs_axis"),
         pytest.param(lambda: dn.ops.norm(V3, "fro"), dn.ArgumentError, id="fro_vector"),
         pytest.param(lambda: dn.ops.norm(CUBE, "fro", 0), dn.ArgumentError, id="fro_int_axis"),

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         core as tf_core,
         creation as tf_creation,
         data as tf_data,
+        decompositions as tf_decompositions,
         distributed as tf_distributed,
         export as tf_export,
         indexing as tf_indexing,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         core as torch_core,
         creation as torch_creation,
         data as torch_data,
+        decompositions as torch_decompositions,
         distributed as torch_distributed,
         export as torch_export,
         indexing as torch_indexing,
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     _torch_export: api.ExportAPI = torch_export
     _torch_distributed: api.DistributedAPI = torch_distributed
     _torch_native: api.NativeAPI = torch_native
+    _torch_decompositions: api.DecompositionsAPI = torch_decompositions
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -92,3 +95,4 @@ if TYPE_CHECKING:
     _tf_export: api.ExportAPI = tf_export
     _tf_distributed: api.DistributedAPI = tf_distributed
     _tf_native: api.NativeAPI = tf_native
+    _tf_decompositions: api.DecompositionsAPI = tf_decompositions

@@ -7,16 +7,42 @@ ShapeError.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from dualnet.arguments import is_integer
+from dualnet.arguments import check_bool, check_choice, check_float, is_integer
 from dualnet.backend.dispatch import B
-from dualnet.errors import ArgumentError, UnsupportedError
+from dualnet.errors import ArgumentError
 
-__all__ = ["matmul", "dot", "outer", "einsum", "tensordot", "norm", "trace", "diagonal"]
+__all__ = [
+    "matmul",
+    "dot",
+    "outer",
+    "einsum",
+    "tensordot",
+    "norm",
+    "trace",
+    "diagonal",
+    "inv",
+    "solve",
+    "solve_triangular",
+    "lstsq",
+    "pinv",
+    "svd",
+    "qr",
+    "cholesky",
+    "cholesky_inverse",
+    "det",
+    "slogdet",
+    "logdet",
+    "eig",
+    "eigh",
+    "lu_factor",
+    "matrix_rank",
+]
 
 Tensor = Any
 
@@ -101,37 +127,42 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
     return B.tensordot(a, b, axes)
 
 
+_MATRIX_ORDS = (None, "fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
+
+
 def norm(x: Any, ord: Any = None, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-    """Vector or Frobenius norm of ``x``.
+    """Vector or matrix norm of ``x``, NumPy's ``linalg.norm``.
 
     Over an int ``axis`` (or all entries of a 1-D ``x``), ``ord`` is a vector
     norm: None/2 Euclidean, 1, ``inf``, ``-inf``, 0 (count of non-zeros) or
     any real ``p`` (``sum(|x|**p)**(1/p)``). Over a 2-tuple ``axis`` (or a 2-D
-    ``x`` with ``axis=None``) only the Frobenius norm (``ord`` None or
-    ``"fro"``) is provided; other matrix norms raise UnsupportedError. With
-    ``axis=None`` and ``ord=None`` it is the 2-norm of all entries, any rank.
-    Integer inputs give float32. ``keepdims`` keeps reduced axes with size 1.
+    ``x`` with ``axis=None``) it is a matrix norm: None/``"fro"`` Frobenius,
+    ``"nuc"`` (sum of singular values), 2 / -2 (largest / smallest singular
+    value), 1 / -1 (max / min column sum of ``|x|``), ``inf`` / ``-inf`` (max /
+    min row sum). With ``axis=None`` and ``ord=None`` it is the 2-norm of all
+    entries, any rank. Integer inputs give float32. ``keepdims`` keeps reduced
+    axes with size 1.
 
     Shape: ``x``'s shape without ``axis`` (size 1 when ``keepdims``); a scalar for ``axis=None``.
 
     Raises:
         ArgumentError: ``ord`` is not a norm order, or does not suit ``axis``.
-        UnsupportedError: a matrix norm other than Frobenius.
     """
     if ord is not None and ord not in ("fro", "nuc") and not isinstance(ord, numbers.Real):
-        raise ArgumentError(f"norm: ord={ord!r} is not a valid norm order; use None, 'fro', a number or inf")
+        raise ArgumentError(f"norm: ord={ord!r} is not a valid norm order; use None, 'fro', 'nuc', a number or inf")
     if is_integer(axis):
         axis = int(axis)
     if axis is not None and not isinstance(axis, int):
         axis = tuple(axis)
         if len(axis) not in (1, 2):
             raise ArgumentError(f"norm: axis must be an int or a tuple of 1 or 2 ints, got {axis!r}")
-        if len(axis) == 2 and ord not in (None, "fro"):
-            raise UnsupportedError(
-                f"norm: matrix norm ord={ord!r} is not supported by dualnet; use ord='fro' (or None)"
-            )
-    if isinstance(ord, str) and (isinstance(axis, int) or (isinstance(axis, tuple) and len(axis) == 1)):
-        raise ArgumentError(f"norm: ord={ord!r} is a matrix norm, but axis={axis!r} selects vectors")
+    matrix = (isinstance(axis, tuple) and len(axis) == 2) or (axis is None and ord is not None and B.ndim(x) == 2)
+    if matrix and ord not in _MATRIX_ORDS:
+        raise ArgumentError(
+            f"norm: ord={ord!r} is not a matrix norm; use one of None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf"
+        )
+    if isinstance(ord, str) and not matrix:
+        raise ArgumentError(f"norm: ord={ord!r} is a matrix norm, but axis={axis!r} selects vectors; pass two axes")
     return B.norm(x, ord, axis, keepdims)
 
 
@@ -157,3 +188,197 @@ def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         ArgumentError: ``axis1`` and ``axis2`` are the same axis.
     """
     return B.diagonal(x, offset, axis1, axis2)
+
+
+# ---------------------------------------------------------------- solvers and decompositions
+# Inputs are (..., m, n): leading axes are a batch. Integer inputs are computed in float32. Singular or
+# not positive-definite inputs raise NumericsError eagerly; inside a compiled function they give NaN or inf.
+
+
+def inv(x: Any) -> Tensor:
+    """Inverse of square ``x``: ``(..., n, n) -> (..., n, n)``.
+
+    Raises:
+        ShapeError: ``x`` is not a (batch of) square matrix.
+        NumericsError: ``x`` is singular (eagerly).
+    """
+    return B.inv(x)
+
+
+def solve(a: Any, b: Any) -> Tensor:
+    """``x`` with ``a @ x = b``: ``a`` (..., n, n), ``b`` (..., n) or (..., n, k); ``x`` has ``b``'s shape.
+
+    Raises:
+        ShapeError: ``a`` is not square, or ``b``'s rows differ from ``a``'s.
+        NumericsError: ``a`` is singular (eagerly).
+    """
+    return B.solve(a, b)
+
+
+def solve_triangular(a: Any, b: Any, lower: bool = False) -> Tensor:
+    """``solve`` for a triangular ``a``: only its upper triangle (its lower one with ``lower=True``) is read.
+
+    Shapes as :func:`solve`.
+
+    Raises:
+        ShapeError: as :func:`solve`.
+        ArgumentError: ``lower`` is not a bool.
+    """
+    return B.solve_triangular(a, b, check_bool("solve_triangular", "lower", lower))
+
+
+def lstsq(a: Any, b: Any, rcond: float | None = None) -> Tensor:
+    """Least-squares solution ``x`` minimising ``|a @ x - b|``: ``a`` (..., m, n), ``b`` (..., m) or (..., m, k).
+
+    Returns ``x`` (..., n) or (..., n, k), NumPy's ``lstsq(...)[0]``: singular
+    values below ``rcond * s.max()`` are dropped (default ``max(m, n) * eps``).
+
+    Raises:
+        ShapeError: ``b``'s rows differ from ``a``'s.
+        ArgumentError: ``rcond`` is negative.
+    """
+    return B.lstsq(a, b, check_float("lstsq", "rcond", rcond, low=0.0, or_none=True, example="rcond=1e-6"))
+
+
+def pinv(x: Any, rcond: float | None = None) -> Tensor:
+    """Moore-Penrose pseudo-inverse: ``(..., m, n) -> (..., n, m)``.
+
+    Singular values below ``rcond * s.max()`` count as zero; the default
+    ``max(m, n) * eps`` is NumPy 2's and torch's (TensorFlow's own is 10x larger).
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        ArgumentError: ``rcond`` is negative.
+    """
+    return B.pinv(x, check_float("pinv", "rcond", rcond, low=0.0, or_none=True, example="rcond=1e-6"))
+
+
+def svd(x: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
+    """Singular value decomposition ``x = u @ diag(s) @ vh``, NumPy's order ``(u, s, vh)``.
+
+    ``x`` (..., m, n), k = min(m, n): ``s`` (..., k) descending; ``u`` (..., m, m)
+    and ``vh`` (..., n, n), or (..., m, k) and (..., k, n) when not
+    ``full_matrices``. With ``compute_uv=False`` only ``s``. Singular vectors
+    are unique up to sign, which may differ between backends.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        ArgumentError: a flag is not a bool.
+    """
+    full = check_bool("svd", "full_matrices", full_matrices)
+    return B.svd(x, full, check_bool("svd", "compute_uv", compute_uv))
+
+
+def qr(x: Any, mode: str = "reduced") -> tuple[Tensor, Tensor]:
+    """QR decomposition ``x = q @ r`` with orthonormal ``q`` and upper-triangular ``r``.
+
+    ``x`` (..., m, n): ``q`` (..., m, k), ``r`` (..., k, n) with k = min(m, n)
+    for ``mode="reduced"``, k = m for ``"complete"``.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        ArgumentError: ``mode`` is not "reduced" or "complete".
+    """
+    return B.qr(x, check_choice("qr", "mode", mode, ("reduced", "complete")))
+
+
+def cholesky(x: Any, upper: bool = False) -> Tensor:
+    """Cholesky factor of a symmetric positive-definite ``x``: lower ``l`` with ``x = l @ l^H`` (upper ``u`` = ``l^H``).
+
+    Shape: ``(..., n, n)``, as ``x``; only ``x``'s lower triangle is read.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+        NumericsError: ``x`` is not positive-definite (eagerly).
+    """
+    return B.cholesky(x, check_bool("cholesky", "upper", upper))
+
+
+def cholesky_inverse(x: Any, upper: bool = False) -> Tensor:
+    """Inverse of ``a = l @ l^H`` given its Cholesky factor ``x = l`` (``x = u``, ``a = u^H @ u``, if ``upper``).
+
+    Shape: ``(..., n, n)``, as ``x``. torch's ``cholesky_inverse``.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.cholesky_inverse(x, check_bool("cholesky_inverse", "upper", upper))
+
+
+def det(x: Any) -> Tensor:
+    """Determinant of square ``x``: ``(..., n, n) -> (...)``.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.det(x)
+
+
+def slogdet(x: Any) -> tuple[Tensor, Tensor]:
+    """``(sign, logabsdet)`` with ``det(x) = sign * exp(logabsdet)``: ``(..., n, n) -> (...), (...)``.
+
+    A singular ``x`` gives sign 0 and ``-inf``.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.slogdet(x)
+
+
+def logdet(x: Any) -> Tensor:
+    """``log(det(x))``: ``(..., n, n) -> (...)``; NaN where the determinant is negative, ``-inf`` where it is 0.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.logdet(x)
+
+
+def eig(x: Any) -> tuple[Tensor, Tensor]:
+    """Eigenvalues and right eigenvectors of a general square ``x``, complex: ``x @ v = v * w[..., None, :]``.
+
+    ``w`` (..., n), ``v`` (..., n, n), complex64 for float32 input (complex128
+    for float64). The order of the eigenvalues is not defined (as NumPy's)
+    and may differ between backends; eig is not differentiable here.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.eig(x)
+
+
+def eigh(x: Any) -> tuple[Tensor, Tensor]:
+    """Eigenvalues (ascending) and orthonormal eigenvectors of a symmetric ``x``; its lower triangle is read.
+
+    ``w`` (..., n), ``v`` (..., n, n) with ``x @ v = v * w``; each vector's
+    sign may differ between backends.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.eigh(x)
+
+
+def lu_factor(x: Any) -> tuple[Tensor, Tensor]:
+    """LU decomposition with partial pivoting, SciPy's ``lu_factor``: ``(lu, piv)``.
+
+    ``lu`` (..., n, n) holds U and the strictly lower part of the unit lower
+    L; ``piv`` (..., n) int32: row ``i`` was swapped with row ``piv[i]``
+    (0-based). Not differentiable here.
+
+    Raises:
+        ShapeError: ``x`` is not square.
+    """
+    return B.lu_factor(x)
+
+
+def matrix_rank(x: Any, tol: float | None = None) -> Tensor:
+    """Number of singular values above ``tol``: ``(..., m, n) -> (...)``, int32.
+
+    ``tol`` defaults to NumPy's ``s.max() * max(m, n) * eps``. Not differentiable.
+
+    Raises:
+        ShapeError: ``x`` has fewer than 2 dimensions.
+        ArgumentError: ``tol`` is negative.
+    """
+    return B.matrix_rank(x, check_float("matrix_rank", "tol", tol, low=0.0, or_none=True, example="tol=1e-5"))

@@ -21,6 +21,7 @@ from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
 from dualnet.backend.api.data import DataAPI
+from dualnet.backend.api.decompositions import DecompositionsAPI
 from dualnet.backend.api.distributed import DistributedAPI
 from dualnet.backend.api.export import ExportAPI
 from dualnet.backend.api.indexing import IndexingAPI
@@ -43,6 +44,7 @@ __all__ = [
     "CoreAPI",
     "CreationAPI",
     "DataAPI",
+    "DecompositionsAPI",
     "DistributedAPI",
     "ExportAPI",
     "IndexingAPI",

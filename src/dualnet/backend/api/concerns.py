@@ -12,6 +12,7 @@ from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
 from dualnet.backend.api.data import DataAPI
+from dualnet.backend.api.decompositions import DecompositionsAPI
 from dualnet.backend.api.distributed import DistributedAPI
 from dualnet.backend.api.export import ExportAPI
 from dualnet.backend.api.indexing import IndexingAPI
@@ -46,6 +47,7 @@ class Backend(
     ExportAPI,
     DistributedAPI,
     NativeAPI,
+    DecompositionsAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -71,6 +73,7 @@ CONCERNS: dict[str, type] = {
     "export": ExportAPI,
     "distributed": DistributedAPI,
     "native": NativeAPI,
+    "decompositions": DecompositionsAPI,
 }
 
 

@@ -13,7 +13,7 @@ from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.core import convert_to_tensor, promote
-from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
+from dualnet.errors import ArgumentError, ShapeError
 
 _SHAPE_ERRORS = (ValueError, tf.errors.InvalidArgumentError)
 
@@ -98,6 +98,24 @@ def _vector_norm(x: tf.Tensor, ord: float, axis: int | list[int] | None, keepdim
     return tf.reduce_sum(magnitude**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
 
 
+def _matrix_norm(x: tf.Tensor, ord: float | str, axis: list[int], keepdims: bool) -> tf.Tensor:
+    """NumPy's matrix norms over ``axis`` (rows, columns): 1/-1 by columns, inf/-inf by rows, 2/-2/nuc by SVD."""
+    rows, cols = axis
+    if ord in (2, -2, "nuc"):
+        rest = [a for a in range(x.shape.rank) if a not in axis]
+        s = tf.linalg.svd(tf.transpose(x, [*rest, rows, cols]), compute_uv=False)
+        out = {2: tf.reduce_max, -2: tf.reduce_min, "nuc": tf.reduce_sum}[ord](s, axis=-1)
+        if keepdims:
+            for a in sorted(axis):
+                out = tf.expand_dims(out, a)
+        return out
+    summed, kept = (rows, cols) if ord in (1, -1) else (cols, rows)
+    sums = tf.reduce_sum(tf.abs(x), axis=summed, keepdims=True)
+    extreme = tf.reduce_max if ord in (1, math.inf) else tf.reduce_min
+    out = extreme(sums, axis=kept, keepdims=True)
+    return out if keepdims else tf.squeeze(out, axis)
+
+
 def norm(
     x: ArrayLike, ord: float | str | None = None, axis: int | Sequence[int] | None = None, keepdims: bool = False
 ) -> tf.Tensor:
@@ -114,9 +132,7 @@ def norm(
             )
     if isinstance(axis, tuple | list) and len(axis) == 2:
         if ord not in (None, "fro"):
-            raise UnsupportedError(
-                f"norm: matrix norm ord={ord!r} is not supported by dualnet; use ord='fro' (or None)"
-            )
+            return _matrix_norm(x, ord, [int(a) % x.shape.rank for a in axis], keepdims)
         ord = 2  # Frobenius = 2-norm of the entries
     elif isinstance(ord, str):
         raise ArgumentError(f"norm: ord={ord!r} is a matrix norm, but the input is a vector; use a numeric ord")

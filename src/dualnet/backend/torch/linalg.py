@@ -11,7 +11,7 @@ from dualnet.arguments import is_integer
 from dualnet.backend import common
 from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.torch.core import check_same_device, convert_to_tensor
-from dualnet.errors import ArgumentError, ShapeError, UnsupportedError
+from dualnet.errors import ArgumentError, ShapeError
 
 
 def _promoted(*xs: ArrayLike) -> list[torch.Tensor]:
@@ -94,9 +94,7 @@ def norm(
             )
     if isinstance(axis, tuple | list) and len(axis) == 2:
         if ord not in (None, "fro"):
-            raise UnsupportedError(
-                f"norm: matrix norm ord={ord!r} is not supported by dualnet; use ord='fro' (or None)"
-            )
+            return torch.linalg.matrix_norm(x, ord, dim=tuple(axis), keepdim=keepdims)
         ord = 2  # Frobenius = 2-norm of the entries
     elif isinstance(ord, str):
         raise ArgumentError(f"norm: ord={ord!r} is a matrix norm, but the input is a vector; use a numeric ord")
