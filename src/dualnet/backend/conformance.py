@@ -92,3 +92,9 @@ if TYPE_CHECKING:
     _tf_export: api.ExportAPI = tf_export
     _tf_distributed: api.DistributedAPI = tf_distributed
     _tf_native: api.NativeAPI = tf_native
+
+    from dualnet.backend.tensorflow import special as tf_special
+    from dualnet.backend.torch import special as torch_special
+
+    _torch_special: api.SpecialAPI = torch_special
+    _tf_special: api.SpecialAPI = tf_special

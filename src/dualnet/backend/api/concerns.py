@@ -24,6 +24,7 @@ from dualnet.backend.api.optim import OptimAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
+from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.trainer import TrainerAPI
 
 
@@ -46,6 +47,7 @@ class Backend(
     ExportAPI,
     DistributedAPI,
     NativeAPI,
+    SpecialAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -71,6 +73,7 @@ CONCERNS: dict[str, type] = {
     "export": ExportAPI,
     "distributed": DistributedAPI,
     "native": NativeAPI,
+    "special": SpecialAPI,
 }
 
 
