@@ -96,3 +96,9 @@ if TYPE_CHECKING:
     _tf_distributed: api.DistributedAPI = tf_distributed
     _tf_native: api.NativeAPI = tf_native
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
+
+    from dualnet.backend.tensorflow import special as tf_special
+    from dualnet.backend.torch import special as torch_special
+
+    _torch_special: api.SpecialAPI = torch_special
+    _tf_special: api.SpecialAPI = tf_special

@@ -19,6 +19,7 @@ from dualnet.ops import (
     reductions as _reductions,
     rnn as _rnn,
     rounding as _rounding,
+    special as _special,
 )
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
@@ -32,6 +33,7 @@ from dualnet.ops.nn import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
+from dualnet.ops.special import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -46,5 +48,6 @@ __all__ = [
     *_nn.__all__,
     *_conv.__all__,
     *_rnn.__all__,
+    *_special.__all__,
     "random",
 ]

@@ -35,6 +35,7 @@ from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.trainer import TrainerAPI
+from dualnet.backend.api.special import SpecialAPI
 
 __all__ = [
     "CONCERNS",
@@ -58,6 +59,7 @@ __all__ = [
     "ReductionsAPI",
     "RNNAPI",
     "TrainerAPI",
+    "SpecialAPI",
     "check_backend",
     "check_signature",
     "concern_of",

@@ -25,6 +25,7 @@ from dualnet.backend.api.optim import OptimAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
+from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.trainer import TrainerAPI
 
 
@@ -48,6 +49,7 @@ class Backend(
     DistributedAPI,
     NativeAPI,
     DecompositionsAPI,
+    SpecialAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -74,6 +76,7 @@ CONCERNS: dict[str, type] = {
     "distributed": DistributedAPI,
     "native": NativeAPI,
     "decompositions": DecompositionsAPI,
+    "special": SpecialAPI,
 }
 
 

@@ -1,0 +1,170 @@
+"""The coverage page ``docs/reference/ops-coverage.md``: every Keras 3 op against ``dn.ops``.
+
+    python docs/scripts/ops_coverage.py           # print the counts and the names still missing
+    python docs/scripts/ops_coverage.py --write   # regenerate the page, then print the counts
+
+Every public function of ``keras.ops`` (and of ``keras.ops.image``,
+``keras.ops.linalg``, ``keras.ops.nn``, ``keras.ops.numpy`` and
+``keras.random``) is listed once: present in ``dn.ops`` under the name the
+page gives, omitted on purpose (with the reason, from :data:`OMITTED`), or
+missing. ``tests/docs/test_ops_coverage.py`` fails when the page differs from
+what this script writes, so regenerate it after adding ops.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import keras
+
+import dualnet as dn
+
+PAGE = Path(__file__).resolve().parents[1] / "reference" / "ops-coverage.md"
+
+# Keras's namespaces, each with the dn.ops namespaces searched for its names, in order.
+NAMESPACES: dict[str, tuple[str, ...]] = {
+    "keras.ops": ("", "linalg", "image", "random"),
+    "keras.ops.image": ("image", ""),
+    "keras.ops.linalg": ("linalg", ""),
+    "keras.ops.nn": ("", "nn"),
+    "keras.ops.numpy": ("",),
+    "keras.random": ("random",),
+}
+
+# Keras names that dualnet has under another name or elsewhere: Keras name -> dualnet's public path.
+RENAMED: dict[str, str] = {
+    "convert_to_numpy": "dn.ops.to_numpy",
+    "stop_gradient": "dn.stop_gradient",
+    "average_pool": "dn.ops.avg_pool",
+    "batch_normalization": "dn.ops.batch_norm",
+    "layer_normalization": "dn.ops.layer_norm",
+    "swish": "dn.ops.silu",
+}
+
+# Keras names left out on purpose, with the reason. Keep it short: the issue allows at most 10.
+OMITTED: dict[str, str] = {
+    "SeedGenerator": "a class, not an op: dualnet's random ops draw from the stream `dn.seed` seeds",
+    "jvp": "forward-mode autodiff is a transform, not an op; it belongs with `dn.value_and_grad` (not built yet)",
+    "vectorize": "NumPy's `np.vectorize` wraps a Python function, not a tensor op; use `vectorized_map`",
+}
+
+
+def _public_functions(module: ModuleType) -> list[str]:
+    return sorted(
+        name
+        for name in dir(module)
+        if not name.startswith("_") and callable(getattr(module, name)) and not inspect.ismodule(getattr(module, name))
+    )
+
+
+def _keras_namespace(path: str) -> ModuleType:
+    module: ModuleType = keras
+    for part in path.split(".")[1:]:
+        module = getattr(module, part)
+    return module
+
+
+def _dn_namespace(sub: str) -> ModuleType | None:
+    module = getattr(dn.ops, sub, None) if sub else dn.ops
+    return module if isinstance(module, ModuleType) else None
+
+
+def _exports(sub: str) -> frozenset[str]:
+    module = _dn_namespace(sub)
+    return frozenset(getattr(module, "__all__", ())) if module is not None else frozenset()
+
+
+def _resolves(path: str) -> bool:
+    found: object = dn
+    for part in path.split(".")[1:]:
+        found = getattr(found, part, None)
+    return callable(found)
+
+
+def status(namespace: str, name: str) -> tuple[str, str]:
+    """``("present", "dn.ops.X")``, ``("omitted", reason)`` or ``("missing", "")`` for one Keras name."""
+    if name in RENAMED and _resolves(RENAMED[name]):
+        return "present", RENAMED[name]
+    for sub in NAMESPACES[namespace]:
+        if name in _exports(sub):
+            return "present", ".".join(p for p in ("dn.ops", sub, name) if p)
+    if name in OMITTED:
+        return "omitted", OMITTED[name]
+    return "missing", ""
+
+
+def rows() -> dict[str, list[tuple[str, str, str]]]:
+    """Per Keras namespace: ``(name, status, detail)``; a name ``keras.ops`` already lists appears there only."""
+    top = set(_public_functions(keras.ops))
+    table: dict[str, list[tuple[str, str, str]]] = {}
+    for namespace in NAMESPACES:
+        names = _public_functions(_keras_namespace(namespace))
+        if namespace in ("keras.ops.linalg", "keras.ops.nn", "keras.ops.numpy"):
+            names = [n for n in names if n not in top]
+        table[namespace] = [(name, *status(namespace, name)) for name in names]
+    return table
+
+
+def op_count() -> int:
+    """The issue's measure: the sum of the ``__all__`` lengths of ``dn.ops`` and its op namespaces."""
+    total = len([n for n in dn.ops.__all__ if _dn_namespace(n) is None])
+    return total + sum(len(_exports(sub)) for sub in ("image", "random", "linalg", "nn") if sub in dn.ops.__all__)
+
+
+def counts() -> dict[str, int]:
+    """How many Keras names are present, omitted and missing (each name counted once per namespace)."""
+    found = {"present": 0, "omitted": 0, "missing": 0}
+    for entries in rows().values():
+        for _, state, _ in entries:
+            found[state] += 1
+    return found
+
+
+def page() -> str:
+    """The whole Markdown page."""
+    found = counts()
+    lines = [
+        "# Keras ops coverage",
+        "",
+        "<!-- Generated by docs/scripts/ops_coverage.py --write; do not edit by hand. -->",
+        "",
+        f"Every public function of Keras {keras.__version__}'s `keras.ops` (and its `image`, `linalg`, `nn` and "
+        "`numpy` namespaces, and `keras.random`) against `dn.ops`. A name appears once: under `keras.ops`, or "
+        "under the namespace that adds it.",
+        "",
+        f"- present: {found['present']}",
+        f"- omitted on purpose: {found['omitted']}",
+        f"- missing: {found['missing']}",
+        f"- functions in `dn.ops` and its op namespaces (the sum of their `__all__`): {op_count()}",
+        "",
+    ]
+    for namespace, entries in rows().items():
+        if not entries:
+            continue
+        lines += [f"## `{namespace}`", "", "| Keras name | dualnet |", "| --- | --- |"]
+        for name, state, detail in entries:
+            cell = f"`{detail}`" if state == "present" else f"omitted: {detail}" if state == "omitted" else "missing"
+            lines.append(f"| `{name}` | {cell} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _report() -> str:
+    found = counts()
+    missing = [f"{ns}.{n}" for ns, entries in rows().items() for n, state, _ in entries if state == "missing"]
+    text = (
+        f"present {found['present']}, omitted {found['omitted']}, missing {found['missing']}; "
+        f"sum of the op namespaces' __all__: {op_count()}"
+    )
+    return text + ("\nmissing: " + " ".join(missing) if missing else "")
+
+
+if __name__ == "__main__":
+    if "--write" in sys.argv[1:]:
+        tmp = PAGE.with_suffix(".md.tmp")
+        tmp.write_text(page(), encoding="utf-8")
+        tmp.replace(PAGE)  # atomic: the page is never half written
+    print(_report())
