@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dualnet.backend import api
     from dualnet.backend.tensorflow import (
+        activations as tf_activations,
         autograd as tf_autograd,
         conv as tf_conv,
         core as tf_core,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
         trainer as tf_trainer,
     )
     from dualnet.backend.torch import (
+        activations as torch_activations,
         autograd as torch_autograd,
         conv as torch_conv,
         core as torch_core,
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     _torch_export: api.ExportAPI = torch_export
     _torch_distributed: api.DistributedAPI = torch_distributed
     _torch_native: api.NativeAPI = torch_native
+    _torch_activations: api.ActivationsAPI = torch_activations
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -92,3 +95,4 @@ if TYPE_CHECKING:
     _tf_export: api.ExportAPI = tf_export
     _tf_distributed: api.DistributedAPI = tf_distributed
     _tf_native: api.NativeAPI = tf_native
+    _tf_activations: api.ActivationsAPI = tf_activations

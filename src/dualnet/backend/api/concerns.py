@@ -7,6 +7,7 @@ import inspect
 from functools import cache
 from typing import Any, Protocol
 
+from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
@@ -46,6 +47,7 @@ class Backend(
     ExportAPI,
     DistributedAPI,
     NativeAPI,
+    ActivationsAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -71,6 +73,7 @@ CONCERNS: dict[str, type] = {
     "export": ExportAPI,
     "distributed": DistributedAPI,
     "native": NativeAPI,
+    "activations": ActivationsAPI,
 }
 
 
