@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dualnet.backend import api
     from dualnet.backend.tensorflow import (
+        activations as tf_activations,
         autograd as tf_autograd,
         conv as tf_conv,
         core as tf_core,
@@ -33,9 +34,11 @@ if TYPE_CHECKING:
         random as tf_random,
         reductions as tf_reductions,
         rnn as tf_rnn,
+        special as tf_special,
         trainer as tf_trainer,
     )
     from dualnet.backend.torch import (
+        activations as torch_activations,
         autograd as torch_autograd,
         conv as torch_conv,
         core as torch_core,
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
         random as torch_random,
         reductions as torch_reductions,
         rnn as torch_rnn,
+        special as torch_special,
         trainer as torch_trainer,
     )
 
@@ -76,6 +80,8 @@ if TYPE_CHECKING:
     _torch_distributed: api.DistributedAPI = torch_distributed
     _torch_native: api.NativeAPI = torch_native
     _torch_decompositions: api.DecompositionsAPI = torch_decompositions
+    _torch_activations: api.ActivationsAPI = torch_activations
+    _torch_special: api.SpecialAPI = torch_special
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -96,9 +102,5 @@ if TYPE_CHECKING:
     _tf_distributed: api.DistributedAPI = tf_distributed
     _tf_native: api.NativeAPI = tf_native
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
-
-    from dualnet.backend.tensorflow import special as tf_special
-    from dualnet.backend.torch import special as torch_special
-
-    _torch_special: api.SpecialAPI = torch_special
+    _tf_activations: api.ActivationsAPI = tf_activations
     _tf_special: api.SpecialAPI = tf_special

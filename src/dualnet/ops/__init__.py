@@ -6,6 +6,7 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 """
 
 from dualnet.ops import (
+    activations as _activations,
     comparisons as _comparisons,
     conv as _conv,
     core as _core,
@@ -21,6 +22,7 @@ from dualnet.ops import (
     rounding as _rounding,
     special as _special,
 )
+from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
@@ -49,5 +51,6 @@ __all__ = [
     *_conv.__all__,
     *_rnn.__all__,
     *_special.__all__,
+    *_activations.__all__,
     "random",
 ]

@@ -14,6 +14,7 @@ and :func:`check_backend` reports where a backend departs from the contract
 (``tests/backend/test_contract.py`` runs it on the built-in backends).
 """
 
+from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.check import check_backend, check_signature
 from dualnet.backend.api.concerns import CONCERNS, Backend, concern_of, declaration, gather, names, names_by_concern
@@ -60,6 +61,7 @@ __all__ = [
     "RNNAPI",
     "TrainerAPI",
     "SpecialAPI",
+    "ActivationsAPI",
     "check_backend",
     "check_signature",
     "concern_of",

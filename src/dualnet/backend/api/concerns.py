@@ -7,6 +7,7 @@ import inspect
 from functools import cache
 from typing import Any, Protocol
 
+from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
@@ -50,6 +51,7 @@ class Backend(
     NativeAPI,
     DecompositionsAPI,
     SpecialAPI,
+    ActivationsAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -77,6 +79,7 @@ CONCERNS: dict[str, type] = {
     "native": NativeAPI,
     "decompositions": DecompositionsAPI,
     "special": SpecialAPI,
+    "activations": ActivationsAPI,
 }
 
 
