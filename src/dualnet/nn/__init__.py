@@ -24,6 +24,7 @@ from dualnet.nn.pooling import (
 )
 from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.reshaping import Flatten, Reshape
+from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "GlobalMaxPool1D",
     "GlobalMaxPool2D",
     "GroupNorm",
+    "Input",
+    "InputSpec",
     "LSTM",
     "LayerNorm",
     "MaxPool1D",

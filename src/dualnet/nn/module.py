@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -31,8 +32,9 @@ from dualnet.backend.dispatch import B
 from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
-from dualnet.errors import ShapeError, StateError
+from dualnet.errors import ArgumentError, ShapeError, StateError
 from dualnet.nn import budget, initializers, tracking
+from dualnet.nn.functional.symbolic import SymbolicTensor, has_symbolic, symbolic_call
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
 
@@ -68,13 +70,21 @@ class Module(tracking.Node):
         if init is None or getattr(init, "_dn_records_args", False):
             return
 
+        # Every layer takes Keras's name= (for get_layer and the functional API) unless its own __init__ has one.
+        takes_name = "name" in inspect.signature(init).parameters
+
         @functools.wraps(init)
         def recording_init(self: Module, *args: Any, **kw: Any) -> None:
+            if not takes_name and "name" in kw and "_init_args" not in self.__dict__:
+                self.__dict__["_layer_name"] = _check_name(type(self).__name__, kw.pop("name"))
             self.__dict__.setdefault("_init_args", (args, kw))
             init(self, *args, **kw)
 
         recording_init._dn_records_args = True  # type: ignore[attr-defined]
         cls.__init__ = recording_init  # type: ignore[method-assign]
+        hook = cls.__dict__.get("build")
+        if hook is not None and not getattr(hook, "_dn_build", False):
+            cls.build = _public_build(hook)  # type: ignore[method-assign]
 
     def get_config(self) -> dict[str, Any]:
         """The arguments this module was constructed with, by parameter name (only those passed).
@@ -95,7 +105,39 @@ class Module(tracking.Node):
                 config[name] = list(bound[name])
             else:
                 config[name] = bound[name]
+        if "_layer_name" in self.__dict__:
+            config["name"] = self.__dict__["_layer_name"]
         return config
+
+    @property
+    def name(self) -> str:
+        """The layer's name: ``name=`` given at construction, else its class name in snake case (``"dense"``)."""
+        given = self.__dict__.get("_layer_name")
+        return given if given is not None else _snake(type(self).__name__)
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of this layer's call in a functional graph (``dn.Input``), as Keras's ``layer.output``.
+
+        Raises:
+            StateError: the layer was never called on symbolic inputs, or was called on several (shared).
+        """
+        return self._symbolic_call("output")
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of this layer's call in a functional graph, as Keras's ``layer.input``."""
+        return self._symbolic_call("input")
+
+    def _symbolic_call(self, which: str) -> Any:
+        calls = self.__dict__.get("_symbolic_calls", [])
+        if len(calls) != 1:
+            raise StateError(
+                f"{self._where()}.{which}: the layer was called on symbolic inputs {len(calls)} times; {which} is "
+                "defined for a layer called once in a functional graph: call it on dn.Input tensors first, or "
+                "for a shared layer keep the tensors its calls returned"
+            )
+        return calls[0][0 if which == "input" else 1]
 
     def __init__(self) -> None:
         self._init_tracking()
@@ -152,7 +194,33 @@ class Module(tracking.Node):
         return buf
 
     def build(self, *inputs: Any) -> None:
-        """Create lazily sized weights from the first inputs; layers with such weights override it."""
+        """Create every lazily sized weight from input shapes, changing nothing else (Keras's ``build``).
+
+        ``model.build((None, 784))``: each argument describes one input of
+        ``forward``, as a shape (``None`` for unknown sizes, the batch axis
+        included), a ``dn.InputSpec``, a ``dn.Input`` tensor or an example array
+        (only its shape and dtype are read). Several inputs are several
+        arguments (``build((None, 8), (None, 3))``) or one tuple of shapes; a
+        dict input is a dict of them. Runs one inference-mode forward on zeros
+        without gradients, so no BatchNorm statistic moves and no dropout mask
+        is drawn: the initial ``state_dict()`` is the same as before the call
+        and the same on every backend. A built module is left as it is.
+
+        Layers with lazily sized weights override this method as the hook that
+        creates them from the first real inputs (``build(self, x)``): dualnet
+        calls the override with tensors; a call from user code still means
+        the public build above.
+
+        Raises:
+            ArgumentError: for a spec that is not a shape, InputSpec, Input or array.
+            ShapeError: when the module cannot take inputs of those shapes (the message names the layer).
+        """
+        if self.__dict__.get("_in_build_hook"):
+            return  # the base hook: nothing lazily sized
+        if not self._first_call_done:
+            from dualnet.nn.spec import build_from_specs
+
+            build_from_specs(self, inputs)
 
     def _generator(self, name: str) -> np.random.Generator:
         seed, stream = self._init_key
@@ -183,11 +251,15 @@ class Module(tracking.Node):
         return None
 
     def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
+        if inputs and type(inputs[0]) is SymbolicTensor:  # dn.Input: record a graph node (functional API)
+            return symbolic_call(self, inputs, kwargs)
         if not self._first_call_done:
             return self._first_call(inputs, kwargs)
         try:
             out = self.forward(*inputs, **kwargs)
         except Exception:
+            if has_symbolic(inputs, kwargs):  # e.g. a merge layer given a list of dn.Input tensors
+                return symbolic_call(self, inputs, kwargs)
             self.check_inputs(*inputs)  # a clearer error naming this layer, if the inputs are at fault
             raise
         if _numerics.active is not None:  # dn.debug.check_numerics: the only cost when it is off
@@ -195,13 +267,19 @@ class Module(tracking.Node):
         return out
 
     def _first_call(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if has_symbolic(inputs, kwargs):
+            return symbolic_call(self, inputs, kwargs)
         if self._path is None:
             self.materialize()  # outermost module: name the tree, fill waiting weights
         self.check_inputs(*inputs)
         d = self.__dict__
         d.setdefault("_input_spec", [_spec_of(x) for x in inputs])  # what dn.save needs to rebuild lazy layers
         if not self.built:
-            self.build(*inputs)  # weights it creates clear the cached lists of this tree
+            d["_in_build_hook"] = True  # build() below is the layer's hook, not the public build
+            try:
+                self.build(*inputs)  # weights it creates clear the cached lists of this tree
+            finally:
+                del d["_in_build_hook"]
             self.built = True
         out = self.forward(*inputs, **kwargs)
         self.__dict__["_out_shape"] = _shape_of(out)
@@ -369,6 +447,14 @@ class Module(tracking.Node):
         """The dotted path this module was named with (``""`` for the outermost module), None before it is named."""
         return self._path
 
+    def _name_as(self, path: str) -> None:
+        """Take ``path`` as this module's path (a layer of a functional model, named before its model exists)."""
+        self.__dict__["_path"] = path
+
+    def _record_symbolic_call(self, inputs: Any, outputs: Any) -> None:
+        """Remember one call on symbolic tensors, for :attr:`input` and :attr:`output`."""
+        self.__dict__.setdefault("_symbolic_calls", []).append((inputs, outputs))
+
     def _take_naming_from(self, other: Module) -> None:
         """Use ``other``'s path and weight stream (a view such as ``seq[1:]`` names its layers as ``seq`` does)."""
         self.__dict__["_path"] = other._path
@@ -392,6 +478,35 @@ class Module(tracking.Node):
         finally:
             for module, mode in modes:
                 module.__dict__["training"] = mode
+
+
+def _check_name(where: str, name: Any) -> str:
+    if not isinstance(name, str) or not name or "." in name or not name.isprintable():
+        raise ArgumentError(
+            f"{where}(name={name!r}): name must be a non-empty string without dots; pass e.g. name='block3'"
+        )
+    return name
+
+
+def _snake(name: str) -> str:
+    # Keras's to_snake_case: Conv2DTranspose -> conv2d_transpose, GRU -> gru
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _public_build(hook: Callable[..., None]) -> Callable[..., None]:
+    """A layer's ``build`` override: its hook when dualnet calls it with the first inputs, else the public build."""
+
+    @functools.wraps(hook)
+    def build(self: Module, *inputs: Any) -> None:
+        if self.__dict__.get("_in_build_hook"):
+            hook(self, *inputs)
+        else:
+            Module.build(self, *inputs)
+
+    build._dn_build = True  # type: ignore[attr-defined]
+    build.__doc__ = Module.build.__doc__
+    return build
 
 
 def _spec_of(x: Any) -> tuple[tuple[int, ...], str] | None:
