@@ -9,6 +9,7 @@ from dualnet.nn.conv_transpose import Conv2DTranspose
 from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
+from dualnet.nn.functional import Model
 from dualnet.nn.module import Module
 from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
@@ -52,6 +53,7 @@ __all__ = [
     "LayerNorm",
     "MaxPool1D",
     "MaxPool2D",
+    "Model",
     "Module",
     "MultiHeadAttention",
     "Reshape",

@@ -34,9 +34,9 @@ from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, ShapeError, StateError
 from dualnet.nn import budget, initializers, tracking
-from dualnet.nn.functional.symbolic import SymbolicTensor, has_symbolic, symbolic_call
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
+from dualnet.nn.symbolic import SymbolicTensor, has_symbolic, symbolic_call
 
 __all__ = ["Module"]
 
@@ -327,6 +327,10 @@ class Module(tracking.Node):
         """Every parameter (native variables), aligned with :meth:`named_parameters`."""
         return list(self._lists().values)
 
+    def count_params(self) -> int:
+        """The number of parameter values (each shared variable once), as Keras's ``count_params``."""
+        return sum(int(np.prod(tuple(B.shape(v)), dtype=np.int64)) for v in self.parameters())
+
     def trainable_mask(self) -> list[bool]:
         """For each of :meth:`parameters`, whether it is trained."""
         return list(self._lists().mask)
@@ -446,6 +450,14 @@ class Module(tracking.Node):
     def _named_path(self) -> str | None:
         """The dotted path this module was named with (``""`` for the outermost module), None before it is named."""
         return self._path
+
+    def _given_name(self) -> str | None:
+        """The ``name=`` this module was given (or that a functional model gave it); None if none."""
+        return self.__dict__.get("_layer_name")
+
+    def _set_name(self, name: str) -> None:
+        """Give this module ``name`` (kept in its config, so a saved functional model keeps its layer names)."""
+        self.__dict__["_layer_name"] = _check_name(type(self).__name__, name)
 
     def _name_as(self, path: str) -> None:
         """Take ``path`` as this module's path (a layer of a functional model, named before its model exists)."""

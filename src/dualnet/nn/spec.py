@@ -17,12 +17,12 @@ import numpy as np
 from dualnet.arguments import argument_error, is_integer
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
-from dualnet.nn.functional.symbolic import SymbolicTensor
+from dualnet.nn.symbolic import SymbolicTensor
 
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
 
-__all__ = ["Input", "InputSpec", "build_from_specs"]
+__all__ = ["Input", "InputSpec"]
 
 UNKNOWN_BATCH, UNKNOWN_SIZE = 1, 32
 
@@ -32,6 +32,10 @@ class InputSpec:
     """The shape (``None`` where unknown, batch axis first) and dtype of one model input.
 
     ``dn.InputSpec((None, 28, 28, 1))`` describes NHWC images of any batch size.
+
+    Raises:
+        ArgumentError: for a shape that is not a tuple of non-negative ints or None.
+        DTypeError: for an unknown dtype name.
     """
 
     shape: tuple[int | None, ...]

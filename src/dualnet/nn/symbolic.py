@@ -24,7 +24,7 @@ from dualnet.errors import ArgumentError, DualnetError, ShapeError
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
 
-__all__ = ["GraphNode", "SymbolicTensor", "has_symbolic", "leaves", "symbolic_call"]
+__all__: list[str] = []
 
 BATCH_SIZES = (2, 3)  # stand-ins for an unknown batch size (axis 0)
 OTHER_SIZES = (32, 48)  # stand-ins for other unknown sizes (a sequence length, an image side)
