@@ -46,7 +46,8 @@ def main():
 
     dn.seed(0)
     autoencoder, head = AutoEncoder(), dn.nn.Dense(10)
-    head(autoencoder(x_train[:1])[0])  # build both
+    autoencoder.build((None, 64))  # builds without a forward in training mode: nothing else changes
+    head.build((None, 16))
     ae_opt = dn.optim.Adam(autoencoder.parameters(), lr=3e-3)
     head_opt = dn.optim.SGD(head.parameters(), lr=0.1, momentum=0.9)
     mse, cross_entropy = dn.losses.MeanSquaredError(), dn.losses.get("cross_entropy")

@@ -47,7 +47,7 @@ def main():
     x_train, y_train, x_test, y_test = data()
     dn.seed(0)
     model = make_model()
-    model(x_train[:1])
+    model.build(x_train[:1])
     trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=1e-2), "cross_entropy", metrics=["accuracy"])
     history = trainer.fit(
         x_train,

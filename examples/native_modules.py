@@ -57,7 +57,7 @@ def main():
 
     dn.seed(0)
     model = Hybrid()
-    model(x_train[:1])
+    model.build(x_train[:1])
     native_names = [name for name, _ in model.named_parameters() if name.startswith("native_block.")]
     before = {name: np.array(dn.ops.to_numpy(p)) for name, p in model.named_parameters()}
     print(f"{type(model.native_block.wrapped).__name__} inside a dualnet model; its parameters: {native_names}")

@@ -76,7 +76,7 @@ class TransformerClassifier(dn.nn.Module):
 def train(name, x_train, y_train, x_test, y_test, epochs):
     dn.seed(0)
     model = TransformerClassifier() if name == "transformer" else RecurrentClassifier(name)
-    model(x_train[:1])
+    model.build(x_train[:1])
     trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=5e-3), "cross_entropy", metrics=["accuracy"])
     history = trainer.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
     test = trainer.evaluate(x_test, y_test, batch_size=256)

@@ -44,7 +44,7 @@ def train(out, epochs):
     x_train, y_train, x_test, y_test = data()
     dn.seed(0)
     model = dn.nn.Sequential([dn.nn.Dense(64, activation="relu"), dn.nn.Dense(10)])
-    model(x_train[:1])
+    model.build(x_train[:1])
     trainer = dn.Trainer(model, dn.optim.Adam(model.parameters(), lr=3e-3), "cross_entropy", metrics=["accuracy"])
     trainer.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
     accuracy = trainer.evaluate(x_test, y_test)["accuracy"]

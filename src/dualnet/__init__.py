@@ -33,6 +33,7 @@ from dualnet.errors import (
 from dualnet.io.checkpoint import load_checkpoint, save_checkpoint
 from dualnet.io.model import load, save
 from dualnet.io.registry import register_module
+from dualnet.nn import Input, InputSpec, Model
 from dualnet.seeding import seed
 from dualnet.train import Trainer
 
@@ -45,6 +46,9 @@ __all__ = [
     "DistributedError",
     "DTypeError",
     "DualnetError",
+    "Input",
+    "InputSpec",
+    "Model",
     "NumericsError",
     "ShapeError",
     "StateDictError",

@@ -253,7 +253,8 @@ def decode_module(data: Any, where: str, depth: int = 0) -> Module:
     kwargs = {k: _decode(v, f"{where}.{k}", depth + 1) for k, v in data["config"].items()}
     try:
         with located(where):
-            return klass(**kwargs)
+            build = getattr(klass, "from_config", None)  # dn.Model: the graph is replayed, not a constructor call
+            return build(kwargs) if build is not None else klass(**kwargs)  # type: ignore[no-any-return]
     except (MemoryError, OverflowError) as exc:
         raise ArgumentError(
             f"saved model, {where} ({data[MODULE]}): the sizes in the config are too large to build ({exc}); "

@@ -9,6 +9,7 @@ from dualnet.nn.conv_transpose import Conv2DTranspose
 from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
+from dualnet.nn.functional import Model
 from dualnet.nn.module import Module
 from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
@@ -24,6 +25,7 @@ from dualnet.nn.pooling import (
 )
 from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.reshaping import Flatten, Reshape
+from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 
 __all__ = [
@@ -45,10 +47,13 @@ __all__ = [
     "GlobalMaxPool1D",
     "GlobalMaxPool2D",
     "GroupNorm",
+    "Input",
+    "InputSpec",
     "LSTM",
     "LayerNorm",
     "MaxPool1D",
     "MaxPool2D",
+    "Model",
     "Module",
     "MultiHeadAttention",
     "Reshape",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
@@ -31,10 +32,11 @@ from dualnet.backend.dispatch import B
 from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
-from dualnet.errors import ShapeError, StateError
+from dualnet.errors import ArgumentError, ShapeError, StateError
 from dualnet.nn import budget, initializers, stamp, tracking
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
+from dualnet.nn.symbolic import SymbolicTensor, has_symbolic, symbolic_call
 
 __all__ = ["Module"]
 
@@ -69,13 +71,21 @@ class Module(tracking.Node):
         if init is None or getattr(init, "_dn_records_args", False):
             return
 
+        # Every layer takes Keras's name= (for get_layer and the functional API) unless its own __init__ has one.
+        takes_name = "name" in inspect.signature(init).parameters
+
         @functools.wraps(init)
         def recording_init(self: Module, *args: Any, **kw: Any) -> None:
+            if not takes_name and "name" in kw and "_init_args" not in self.__dict__:
+                self.__dict__["_layer_name"] = _check_name(type(self).__name__, kw.pop("name"))
             self.__dict__.setdefault("_init_args", (args, kw))
             init(self, *args, **kw)
 
         recording_init._dn_records_args = True  # type: ignore[attr-defined]
         cls.__init__ = recording_init  # type: ignore[method-assign]
+        hook = cls.__dict__.get("build")
+        if hook is not None and not getattr(hook, "_dn_build", False):
+            cls.build = _public_build(hook)  # type: ignore[method-assign]
 
     def get_config(self) -> dict[str, Any]:
         """The arguments this module was constructed with, by parameter name (only those passed).
@@ -96,7 +106,39 @@ class Module(tracking.Node):
                 config[name] = list(bound[name])
             else:
                 config[name] = bound[name]
+        if "_layer_name" in self.__dict__:
+            config["name"] = self.__dict__["_layer_name"]
         return config
+
+    @property
+    def name(self) -> str:
+        """The layer's name: ``name=`` given at construction, else its class name in snake case (``"dense"``)."""
+        given = self.__dict__.get("_layer_name")
+        return given if given is not None else _snake(type(self).__name__)
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of this layer's call in a functional graph (``dn.Input``), as Keras's ``layer.output``.
+
+        Raises:
+            StateError: the layer was never called on symbolic inputs, or was called on several (shared).
+        """
+        return self._symbolic_call("output")
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of this layer's call in a functional graph, as Keras's ``layer.input``."""
+        return self._symbolic_call("input")
+
+    def _symbolic_call(self, which: str) -> Any:
+        calls = self.__dict__.get("_symbolic_calls", [])
+        if len(calls) != 1:
+            raise StateError(
+                f"{self._where()}.{which}: the layer was called on symbolic inputs {len(calls)} times; {which} is "
+                "defined for a layer called once in a functional graph: call it on dn.Input tensors first, or "
+                "for a shared layer keep the tensors its calls returned"
+            )
+        return calls[0][0 if which == "input" else 1]
 
     def __init__(self) -> None:
         self._init_tracking()
@@ -160,7 +202,33 @@ class Module(tracking.Node):
         return buf
 
     def build(self, *inputs: Any) -> None:
-        """Create lazily sized weights from the first inputs; layers with such weights override it."""
+        """Create every lazily sized weight from input shapes, changing nothing else (Keras's ``build``).
+
+        ``model.build((None, 784))``: each argument describes one input of
+        ``forward``, as a shape (``None`` for unknown sizes, the batch axis
+        included), a ``dn.InputSpec``, a ``dn.Input`` tensor or an example array
+        (only its shape and dtype are read). Several inputs are several
+        arguments (``build((None, 8), (None, 3))``) or one tuple of shapes; a
+        dict input is a dict of them. Runs one inference-mode forward on zeros
+        without gradients, so no BatchNorm statistic moves and no dropout mask
+        is drawn: the initial ``state_dict()`` is the same as before the call
+        and the same on every backend. A built module is left as it is.
+
+        Layers with lazily sized weights override this method as the hook that
+        creates them from the first real inputs (``build(self, x)``): dualnet
+        calls the override with tensors; a call from user code still means
+        the public build above.
+
+        Raises:
+            ArgumentError: for a spec that is not a shape, InputSpec, Input or array.
+            ShapeError: when the module cannot take inputs of those shapes (the message names the layer).
+        """
+        if self.__dict__.get("_in_build_hook"):
+            return  # the base hook: nothing lazily sized
+        if not self._first_call_done:
+            from dualnet.nn.spec import build_from_specs
+
+            build_from_specs(self, inputs)
 
     def _work(self, *inputs: Any) -> tuple[int, int]:
         """``(largest array, work)`` of the first call on ``inputs``, in elements and operations, before it runs.
@@ -203,6 +271,8 @@ class Module(tracking.Node):
         return None
 
     def __call__(self, *inputs: Any, **kwargs: Any) -> Any:
+        if inputs and type(inputs[0]) is SymbolicTensor:  # dn.Input: record a graph node (functional API)
+            return symbolic_call(self, inputs, kwargs)
         if not self._first_call_done:
             return self._first_call(inputs, kwargs)
         if self._backend is not None and self._backend != B.name:  # made before a dn.set_backend
@@ -210,6 +280,8 @@ class Module(tracking.Node):
         try:
             out = self.forward(*inputs, **kwargs)
         except Exception:
+            if has_symbolic(inputs, kwargs):  # e.g. a merge layer given a list of dn.Input tensors
+                return symbolic_call(self, inputs, kwargs)
             self.check_inputs(*inputs)  # a clearer error naming this layer, if the inputs are at fault
             raise
         scope = _numerics.active()  # dn.debug.check_numerics: the only cost when it is off
@@ -219,6 +291,8 @@ class Module(tracking.Node):
 
     def _first_call(self, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         self._check_backend("__call__()")
+        if has_symbolic(inputs, kwargs):
+            return symbolic_call(self, inputs, kwargs)
         if self._path is None:
             self.materialize()  # outermost module: name the tree, fill waiting weights
         self.check_inputs(*inputs)
@@ -227,7 +301,11 @@ class Module(tracking.Node):
         if budget.active():  # dn.load: refuse a first call whose arrays or work its file cannot justify
             budget.charge_work(*self._work(*inputs), self._where())
         if not self.built:
-            self.build(*inputs)  # weights it creates clear the cached lists of this tree
+            d["_in_build_hook"] = True  # build() below is the layer's hook, not the public build
+            try:
+                self.build(*inputs)  # weights it creates clear the cached lists of this tree
+            finally:
+                del d["_in_build_hook"]
             self.built = True
         out = self.forward(*inputs, **kwargs)
         self.__dict__["_out_shape"] = _shape_of(out)
@@ -275,6 +353,10 @@ class Module(tracking.Node):
     def parameters(self) -> list[Any]:
         """Every parameter (native variables), aligned with :meth:`named_parameters`."""
         return list(self._lists().values)
+
+    def count_params(self) -> int:
+        """The number of parameter values (each shared variable once), as Keras's ``count_params``."""
+        return sum(int(np.prod(tuple(B.shape(v)), dtype=np.int64)) for v in self.parameters())
 
     def trainable_mask(self) -> list[bool]:
         """For each of :meth:`parameters`, whether it is trained."""
@@ -427,6 +509,22 @@ class Module(tracking.Node):
         """The dotted path this module was named with (``""`` for the outermost module), None before it is named."""
         return self._path
 
+    def _given_name(self) -> str | None:
+        """The ``name=`` this module was given (or that a functional model gave it); None if none."""
+        return self.__dict__.get("_layer_name")
+
+    def _set_name(self, name: str) -> None:
+        """Give this module ``name`` (kept in its config, so a saved functional model keeps its layer names)."""
+        self.__dict__["_layer_name"] = _check_name(type(self).__name__, name)
+
+    def _name_as(self, path: str) -> None:
+        """Take ``path`` as this module's path (a layer of a functional model, named before its model exists)."""
+        self.__dict__["_path"] = path
+
+    def _record_symbolic_call(self, inputs: Any, outputs: Any) -> None:
+        """Remember one call on symbolic tensors, for :attr:`input` and :attr:`output`."""
+        self.__dict__.setdefault("_symbolic_calls", []).append((inputs, outputs))
+
     def _take_naming_from(self, other: Module) -> None:
         """Use ``other``'s path and weight stream (a view such as ``seq[1:]`` names its layers as ``seq`` does)."""
         self.__dict__["_path"] = other._path
@@ -450,6 +548,35 @@ class Module(tracking.Node):
         finally:
             for module, mode in modes:
                 module.__dict__["training"] = mode
+
+
+def _check_name(where: str, name: Any) -> str:
+    if not isinstance(name, str) or not name or "." in name or not name.isprintable():
+        raise ArgumentError(
+            f"{where}(name={name!r}): name must be a non-empty string without dots; pass e.g. name='block3'"
+        )
+    return name
+
+
+def _snake(name: str) -> str:
+    # Keras's to_snake_case: Conv2DTranspose -> conv2d_transpose, GRU -> gru
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _public_build(hook: Callable[..., None]) -> Callable[..., None]:
+    """A layer's ``build`` override: its hook when dualnet calls it with the first inputs, else the public build."""
+
+    @functools.wraps(hook)
+    def build(self: Module, *inputs: Any) -> None:
+        if self.__dict__.get("_in_build_hook"):
+            hook(self, *inputs)
+        else:
+            Module.build(self, *inputs)
+
+    build._dn_build = True  # type: ignore[attr-defined]
+    build.__doc__ = Module.build.__doc__
+    return build
 
 
 def _spec_of(x: Any) -> tuple[tuple[int, ...], str] | None:

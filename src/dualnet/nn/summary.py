@@ -20,23 +20,27 @@ def _size(var: Any) -> int:
 
 def summary_lines(model: Module) -> list[str]:
     """One row per module: path, type, output shape (after the first call), own parameter count."""
-    rows = [("Layer (path)", "Type", "Output shape", "Params")]
+    # A functional model (dn.Model) adds Keras's "Connected to" column and its layers' symbolic output shapes.
+    graph: dict[int, tuple[str, str]] = getattr(model, "_connections", dict)()
+    rows = [("Layer (path)", "Type", "Output shape", "Params", *(("Connected to",) if graph else ()))]
     total = trainable = 0
     for path, module in model.named_modules():
         count = sum(_size(v) for v in module._own_parameters())
         shape = module._first_output_shape()
         shape = "?" if shape is None else str(shape)
-        rows.append((path or "(root)", type(module).__name__, shape, f"{count:,}"))
+        shape, connected = graph.get(id(module), (shape, ""))
+        row = (path or "(root)", type(module).__name__, shape, f"{count:,}")
+        rows.append((*row, connected) if graph else row)
     for var, train in zip(model.parameters(), model.trainable_mask()):
         n = _size(var)
         total += n
         trainable += n if train else 0
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    rule = "-" * (sum(widths) + 6)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
     lines = [rule]
     for i, row in enumerate(rows):
         lines.append(
-            "  ".join(cell.ljust(w) if j < 3 else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths)))
+            "  ".join(cell.rjust(w) if j == 3 else cell.ljust(w) for j, (cell, w) in enumerate(zip(row, widths)))
         )
         if i == 0:
             lines.append(rule)

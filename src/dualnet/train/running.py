@@ -1,7 +1,8 @@
 """Around the Trainer's compiled step: the state it needs (made once, eagerly), its numerics scope, its diagnosis.
 
 :func:`prepare_step` runs before the first compiled call: it builds a lazy model
-with one eager forward, learns the output structure for the losses and metrics
+with one eager forward (not with a custom ``step_fn`` or ``train_step``, whose
+model may not take the data's x), learns the output structure for the losses and metrics
 (metrics sized by the data make their state from it, as a compiled step cannot),
 and makes what the default step keeps across batches (autocast, fp16 loss scale,
 gradient routing). :func:`numerics_scope` places ``dn.debug.check_numerics`` at
@@ -47,6 +48,10 @@ def prepare_step(trainer: Trainer, batch: Any, scaler: LossScaler | None) -> Ste
     """
     model = trainer.model
     x, y, _ = unpack(batch)
+    if custom_train_step(trainer):
+        # A custom step (a GAN's generator fed latent vectors) need not take the data's x: no forward here;
+        # the objective binds at its first compute_loss, the model builds at its first call in the step.
+        return _step_state(trainer, model, scaler)
     mode = model.training
     model.eval()  # no dropout, no running-statistics update: this call only looks
     try:
@@ -64,6 +69,17 @@ def prepare_step(trainer: Trainer, batch: Any, scaler: LossScaler | None) -> Ste
         # cannot create variables. The reset undoes the update; the loops reset the metrics before each pass anyway.
         trainer.objective.update_metrics(y_pred, y)
         trainer.objective.reset()
+    return _step_state(trainer, model, scaler)
+
+
+def custom_train_step(trainer: Trainer) -> bool:
+    """True if the trainer trains with ``step_fn=`` or an overridden ``train_step``."""
+    from dualnet.train.trainer import Trainer  # at run time: trainer.py imports this module
+
+    return trainer.step_fn is not None or type(trainer).train_step is not Trainer.train_step
+
+
+def _step_state(trainer: Trainer, model: Module, scaler: LossScaler | None) -> StepState:
     policy, strategy = trainer.policy, trainer.strategy
     autocast = Autocast(model, policy.compute_dtype) if policy.mixed else None
     if policy.loss_scaling and scaler is None:

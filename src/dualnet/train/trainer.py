@@ -35,7 +35,7 @@ from dualnet.train.loop import Epochs, fit_data, training_and_validation
 from dualnet.train.objective import Objective
 from dualnet.train.placement import place
 from dualnet.train.precision import Autocast, LossScaler, get_policy
-from dualnet.train.running import diagnose, numerics_scope, prepare_step
+from dualnet.train.running import custom_train_step, diagnose, numerics_scope, prepare_step
 from dualnet.train.step import GradientApplier, RunningMeans, detached
 from dualnet.train.structure import (
     batch_size,
@@ -145,6 +145,7 @@ class Trainer:
         self._backend = B.name
         model.parameters()  # a StateError naming the layer if the model was built on another backend
         self._prepared = False
+        self._custom_step_ran = False  # a custom step's first run is eager (it may build the model)
         self._autocast: Autocast | None = None
         self._scaler: LossScaler | None = None  # fp16's loss scale, made with the other step state by prepare_step
         self._applier: GradientApplier | None = None
@@ -392,7 +393,12 @@ class Trainer:
         fn = self._compiled.get(kind)
         if fn is None:
             entry = getattr(self, f"_{kind}_entry")
-            fn = self._compiled[kind] = entry if self.check_numerics else B.compile_step(entry, self.jit)
+            if kind == "train" and not self._custom_step_ran and custom_train_step(self):
+                # A custom step builds the model and binds the objective itself (prepare_step ran no forward):
+                # its first run is eager, as a compiled step cannot create variables; later ones are compiled.
+                fn, self._custom_step_ran = entry, True
+            else:
+                fn = self._compiled[kind] = entry if self.check_numerics else B.compile_step(entry, self.jit)
         try:
             # fp16's loss scaling skips steps with inf gradients itself: the scope leaves gradients alone then
             checked = numerics_scope(self, kind, self._scaler is None) if self.check_numerics else nullcontext()
