@@ -17,6 +17,7 @@ import numpy as np
 
 from dualnet.arguments import argument_error, check_choice, check_float, is_number
 from dualnet.backend.dispatch import B
+from dualnet.debug import step_checks
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -98,20 +99,33 @@ def integer_class_ids(where: str, labels: Any) -> Any:
 
 
 def check_class_ids(where: str, labels: Any, classes: int | None, allowed: str = "") -> None:
-    """Raise ArgumentError when integer ``labels`` fall outside ``[0, classes)``; skipped while tracing."""
+    """Raise ArgumentError when integer ``labels`` fall outside ``[0, classes)``.
+
+    While a step is traced the check is recorded for the compiled step to raise after it ran
+    (:mod:`dualnet.debug.step_checks`); it is skipped where no compiled step collects checks.
+    """
     count = B.size(labels)
-    if classes is None or not isinstance(count, int) or count == 0:
+    if classes is None or (isinstance(count, int) and count == 0):
+        return
+    if B.is_tracing():  # the batch size may be unknown here (count a tensor): the labels still have values
+        if step_checks.active():
+            low, high = B.min(labels), B.max(labels)  # of no labels: dtype max and min, in range
+            bad = B.logical_or(B.less(low, 0), B.greater_equal(high, classes))
+            step_checks.record(bad, lambda lo, hi: _class_ids_error(where, classes, allowed, lo, hi), low, high)
+        return
+    if not isinstance(count, int):
         return
     # Two scalars cross to the host, not the labels: a frameworks' own out-of-range failure is a device assert on GPU.
-    bounds = concrete(B.stack([B.min(labels), B.max(labels)]))
-    if bounds is None:
-        return
-    low, high = (int(v) for v in bounds)
+    low, high = (int(v) for v in B.to_numpy(B.stack([B.min(labels), B.max(labels)])))
     if low < 0 or high >= classes:
-        raise ArgumentError(
-            f"{where}: class ids must lie in [0, {classes}){allowed}, got labels in [{low}, {high}]; "
-            f"check the labels or the number of classes ({classes}, the size of y_pred's class axis)"
-        )
+        raise _class_ids_error(where, classes, allowed, low, high)
+
+
+def _class_ids_error(where: str, classes: int, allowed: str, low: Any, high: Any) -> ArgumentError:
+    return ArgumentError(
+        f"{where}: class ids must lie in [0, {classes}){allowed}, got labels in [{int(low)}, {int(high)}]; "
+        f"check the labels or the number of classes ({classes}, the size of y_pred's class axis)"
+    )
 
 
 def weights_for(where: str, sample_weight: Any, values: Any) -> Any:

@@ -8,6 +8,7 @@ import numpy as np
 
 from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
+from dualnet.debug import step_checks
 from dualnet.dtypes import is_int
 from dualnet.errors import ArgumentError, DTypeError
 from dualnet.nn.module import Module
@@ -30,7 +31,9 @@ class Embedding(Module):
     layer names itself); on an accelerator, where TensorFlow would return zero
     rows and PyTorch abort with a device-side assert, their minimum and maximum
     are read back before the lookup (one small device-to-host copy per call).
-    Nothing is checked while tracing a compiled TensorFlow function.
+    While the Trainer's compiled step is traced the range is recorded as a
+    device-side flag, raised after the step ran (:mod:`dualnet.debug.step_checks`);
+    elsewhere nothing is checked while tracing a compiled TensorFlow function.
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
@@ -59,7 +62,7 @@ class Embedding(Module):
             ids = np.asarray(ids)
             if ids.dtype.kind in "iu" and ids.size:
                 self._check_range(ids.min(), ids.max())
-        elif B.device_of(ids) != "cpu":
+        elif step_checks.active() or B.device_of(ids) != "cpu":
             self._check_on_device(ids)
         return B.embedding(self.embeddings, ids)
 
@@ -80,23 +83,38 @@ class Embedding(Module):
         self._check_on_device(ids)
 
     def _check_on_device(self, ids: Any) -> None:
-        if B.is_tracing() or B.size(ids) == 0:
-            return  # symbolic ids have no values yet; no ids, nothing to check
+        count = B.size(ids)
+        if isinstance(count, int) and count == 0:
+            return  # no ids, nothing to check
+        if B.is_tracing():
+            # No values yet: a compiled step that collects checks raises after it ran (dualnet.debug.step_checks).
+            if step_checks.active():
+                low, high = B.min(ids), B.max(ids)
+                bad = B.logical_or(B.less(low, 0), B.greater_equal(high, self.input_dim))
+                step_checks.record(bad, self._range_error, low, high)
+            return
         low, high = B.to_numpy(B.stack([B.min(ids), B.max(ids)]))
         self._check_range(low, high)
 
     def _check_range(self, low: Any, high: Any) -> None:
+        error = self._range_error(low, high)
+        if error is not None:
+            raise error
+
+    def _range_error(self, low: Any, high: Any) -> ArgumentError | None:
+        """The error for ids in ``[low, high]``, None when they lie in ``[0, input_dim)``."""
         low, high = int(low), int(high)
         if low < 0:
-            raise ArgumentError(
+            return ArgumentError(
                 f"{self._where()} expects ids in [0, {self.input_dim}), got {low}; "
                 "map negative ids (e.g. a padding -1) to a reserved id such as 0, as ids are rows of the table"
             )
         if high >= self.input_dim:
-            raise ArgumentError(
+            return ArgumentError(
                 f"{self._where()} expects ids in [0, {self.input_dim}), got {high}; raise input_dim to cover the "
                 f"vocabulary (ids up to {high} need input_dim={high + 1}) or map unknown ids to a reserved id"
             )
+        return None
 
     def extra_repr(self) -> str:
         return f"input_dim={self.input_dim}, output_dim={self.output_dim}" + (

@@ -8,6 +8,9 @@ and makes what the default step keeps across batches (autocast, fp16 loss scale,
 gradient routing). :func:`numerics_scope` places ``dn.debug.check_numerics`` at
 the trainer's epoch and step. :func:`diagnose` re-runs a failed step's forward
 eagerly, where dualnet's own input checks can name what the compiled run hit.
+:func:`compile_entry` compiles a step so that, where the backend traces it
+without values, the value checks inside (class ids, Embedding ids) come back as
+flags that :func:`check_step` raises after the step ran (``dualnet.debug.step_checks``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dualnet import autograd
+from dualnet.backend.dispatch import B
 from dualnet.debug import NumericsCheck, check_numerics
+from dualnet.debug.step_checks import CheckedStep
 from dualnet.errors import ArgumentError, DualnetError
 from dualnet.nn.module import Module
 from dualnet.train.precision import Autocast, LossScaler
@@ -134,3 +139,32 @@ def diagnose(trainer: Trainer, kind: str, batch: Any, err: Exception) -> None:
         raise found from err
     except Exception:
         return
+
+
+def compile_entry(trainer: Trainer, entry: Any) -> tuple[Any, CheckedStep | None]:
+    """``entry`` compiled by the backend, and the :class:`CheckedStep` whose report its calls return, if any.
+
+    With a CheckedStep the compiled step returns ``(output, report)``: pass both to :func:`check_step`.
+    """
+    if not B.traces_checks():
+        return B.compile_step(entry, trainer.jit), None
+    checked = CheckedStep(entry)
+    return B.compile_step(checked.traced, trainer.jit), checked
+
+
+def check_step(trainer: Trainer, kind: str, checked: CheckedStep, result: Any) -> Any:
+    """The step's output from a compiled call's ``result``; raises the first value check that failed in it.
+
+    Raises:
+        DualnetError: the error of that check (ArgumentError for class ids or Embedding ids out of
+            range), naming the step. The step ran: its update has been applied.
+    """
+    out, report = result
+    where = {
+        "train": f"the compiled train step at epoch {trainer.epoch + 1}, step {trainer.global_step + 1}, after it "
+        "ran: that batch's update has been applied",
+        "test": f"the compiled evaluation step after training step {trainer.global_step}",
+        "predict": "the compiled predict step",
+    }[kind]
+    checked.check(report, where)
+    return out

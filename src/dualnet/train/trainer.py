@@ -25,6 +25,7 @@ from dualnet.callbacks.base import CallbackList
 from dualnet.callbacks.history import History
 from dualnet.callbacks.progress import ProgressBar, check_verbose, resolve_verbose
 from dualnet.data import adapt
+from dualnet.debug.step_checks import CheckedStep
 from dualnet.distributed.data_parallel import data_parallel
 from dualnet.errors import ArgumentError, DualnetError, StateError
 from dualnet.io.checkpoint import load_checkpoint
@@ -35,7 +36,7 @@ from dualnet.train.loop import Epochs, fit_data, training_and_validation
 from dualnet.train.objective import Objective
 from dualnet.train.placement import place
 from dualnet.train.precision import Autocast, LossScaler, get_policy
-from dualnet.train.running import custom_train_step, diagnose, numerics_scope, prepare_step
+from dualnet.train.running import check_step, compile_entry, custom_train_step, diagnose, numerics_scope, prepare_step
 from dualnet.train.step import GradientApplier, RunningMeans, detached
 from dualnet.train.structure import (
     batch_size,
@@ -64,6 +65,9 @@ class Trainer:
         metrics: names, Metric objects or functions; a dict per output for several outputs.
         jit: compile harder: ``torch.compile`` on torch (forward, backward and update as one graph), XLA on
             tensorflow. On CPU, XLA's convolutions are slower than TensorFlow's own kernels (see the benchmarks).
+            Value checks (class ids, Embedding ids) hold in compiled steps: on tensorflow they return a flag
+            the trainer reads after each step and raise then, so that batch's update has been applied
+            (:mod:`dualnet.debug.step_checks`).
         precision: ``"float32"``, ``"bf16-mixed"`` or ``"fp16-mixed"`` (CUDA; dynamic loss scaling).
         device: where the model and every batch go (``"cpu"``, ``"cuda:0"``); default: the current device.
         grad_accumulation: add the gradients of this many consecutive batches, then step once.
@@ -151,6 +155,7 @@ class Trainer:
         self._applier: GradientApplier | None = None
         self._apply = True  # read by the default step while it is traced / run: step the optimizer this batch
         self._compiled: dict[str, Callable[..., Any]] = {}
+        self._checked: dict[str, CheckedStep] = {}  # the steps whose calls return value-check flags
 
     # --- the steps: override these, or pass step_fn ---------------------------------------------------
 
@@ -398,12 +403,20 @@ class Trainer:
                 # its first run is eager, as a compiled step cannot create variables; later ones are compiled.
                 fn, self._custom_step_ran = entry, True
             else:
-                fn = self._compiled[kind] = entry if self.check_numerics else B.compile_step(entry, self.jit)
+                if self.check_numerics:
+                    fn = self._compiled[kind] = entry
+                else:
+                    fn, checked_step = compile_entry(self, entry)
+                    self._compiled[kind] = fn
+                    if checked_step is not None:
+                        self._checked[kind] = checked_step
         try:
             # fp16's loss scaling skips steps with inf gradients itself: the scope leaves gradients alone then
             checked = numerics_scope(self, kind, self._scaler is None) if self.check_numerics else nullcontext()
             with checked as scope:
                 out = fn(batch, apply) if kind == "train" else fn(batch)
+                if kind in self._checked and fn is self._compiled.get(kind):
+                    out = check_step(self, kind, self._checked[kind], out)
                 if scope is not None and kind != "predict":
                     scope.step_logs(out)
         except DualnetError:

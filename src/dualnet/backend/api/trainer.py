@@ -14,6 +14,9 @@ class TrainerAPI(Protocol):
     def compile_step(self, fn: Callable[..., Any], jit: bool) -> Callable[..., Any]:
         """The step as it runs each batch (eager, torch.compile, tf.function; XLA when ``jit``); shapes unchanged."""
 
+    def traces_checks(self) -> bool:
+        """True if the step is traced without values: value checks return flags (``dualnet.debug.step_checks``)."""
+
     def run_if(self, pred: Tensor, fn: Callable[[], None]) -> None:
         """Call ``fn()`` when ``pred``, a scalar bool tensor of shape ``()``, is true (``tf.cond`` while tracing)."""
 

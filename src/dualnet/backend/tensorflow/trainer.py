@@ -8,6 +8,7 @@ signature. Autograph is off: the step's Python control flow runs on Python
 values while tracing. ``run_if(pred, fn)``: run ``fn`` when a scalar bool
 tensor is true (``tf.cond`` inside a graph, a Python branch when eager).
 ``leading_size(x)``: the batch size of ``x`` as a number or a scalar tensor.
+``traces_checks()``: True, the Trainer's value checks become flags the step returns.
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ def _trace_for(function: Any, args: tuple[Any, ...], count: int) -> Any:
     if not hasattr(concrete, "_call_flat") or len(concrete.inputs) - len(concrete.captured_inputs) != count:
         return None
     return concrete
+
+
+def traces_checks() -> bool:
+    """True: ``tf.function`` traces the step without values (and XLA drops asserts), so checks return flags."""
+    return True
 
 
 def run_if(pred: Any, fn: Callable[[], None]) -> None:
