@@ -73,11 +73,13 @@ class Lambda(Module):
             )
         self.function = function
         self.output_shape = None if output_shape is None else tuple(None if s is None else int(s) for s in output_shape)
+        self._output_checked = output_shape is None
 
     def forward(self, *inputs: Any) -> Any:
         out = self.function(*inputs)
-        if self.output_shape is not None and not self._first_call_done:
+        if not self._output_checked:  # once: output_shape describes the first call
             self._check_output(out)
+            self._output_checked = True
         return out
 
     def _check_output(self, out: Any) -> None:
