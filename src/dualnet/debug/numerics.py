@@ -7,9 +7,11 @@ model that passed it on. :func:`dualnet.value_and_grad` checks the loss it
 computed and every gradient (named by its parameter path). Outside the scope
 nothing is checked: a module call pays one :func:`active` lookup.
 
-The open scope is a context variable, so a scope applies to the thread (and
-the ``contextvars`` context) that opened it: another thread training at the
-same time is not checked, and its NaNs never raise in this one.
+The open scope is per thread, so a scope applies to the thread that opened
+it: another thread training at the same time is not checked, and its NaNs
+never raise in this one. It is a ``threading.local`` rather than a
+``ContextVar`` because torch.compile traces the one but breaks its graph on
+``ContextVar.get`` (which made the data-parallel jit step recompile).
 
 This module is a leaf (it imports no layer code), so ``dualnet.nn`` and
 ``dualnet.autograd`` can call it without an import cycle.
@@ -18,9 +20,9 @@ This module is a leaf (it imports no layer code), so ``dualnet.nn`` and
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
-from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Any
 
@@ -39,9 +41,12 @@ FIX = (
 
 _FLOATS = frozenset({"float16", "bfloat16", "float32", "float64"})
 
-# The innermost open scope of this thread (context), or None: the one value Module.__call__ tests.
-_active: ContextVar[NumericsCheck | None] = ContextVar("dualnet_check_numerics", default=None)
-active = _active.get  # active() -> the scope in force here, or None
+_this_thread = threading.local()  # .scope: the innermost open scope of this thread
+
+
+def active() -> NumericsCheck | None:
+    """The innermost open scope of this thread, or None: the one value Module.__call__ tests."""
+    return getattr(_this_thread, "scope", None)
 
 
 class NumericsCheck:
@@ -61,17 +66,18 @@ class NumericsCheck:
         self.gradients = check_bool("check_numerics", "gradients", gradients)
         self.step = 1
         self.location: str | None = None
-        self._tokens: list[Token[NumericsCheck | None]] = []
+        self._outer: list[NumericsCheck | None] = []  # the scope each __enter__ replaced, per nesting
         self._warned = False
 
     def __enter__(self) -> NumericsCheck:
-        self._tokens.append(_active.set(self))
+        self._outer.append(active())
+        _this_thread.scope = self
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        _active.reset(self._tokens.pop())
+        _this_thread.scope = self._outer.pop()
 
     def where(self) -> str:
         """``"at step N"``, or the location the Trainer set."""
