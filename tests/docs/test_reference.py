@@ -144,6 +144,7 @@ RAISES_NOTHING = {
     "dualnet.optim.get_swa_multi_avg_fn",  # the same, on lists of tensors
     "dualnet.optim.schedules.Schedule",  # an abstract base class without arguments
     "dualnet.nn.initializers.generator_for",  # hashes its arguments into a NumPy seed
+    "dualnet.nn.Identity",  # returns its input; takes no arguments
     "dualnet.nn.initializers.fans",  # arithmetic on a shape tuple
     "dualnet.nn.initializers.VarianceScaling",  # stores its arguments unchecked; NumPy draws the values
     "dualnet.nn.initializers.Constant",  # stores its value; NumPy fills the array

@@ -11,7 +11,7 @@ strides, dilations, pool sizes, heads, vocabulary sizes, axes, seeds...), the
 same file with that argument set to each of :data:`HUGE` (with ``padding``
 'valid' and 'same' where the class has one). Container arguments (modules)
 hold a ``Dense`` whose units are made huge. A class no config can build (a
-wrapped native object) must be refused with a dualnet error.
+wrapped native object, a ``Lambda``'s function) must be refused with a dualnet error.
 
 The data segment is capped (``RLIMIT_DATA``) so a bomb fails this child, not
 the machine.
@@ -71,15 +71,18 @@ def _saved(name: str, config: dict[str, Any], folder: Path) -> tuple[bytes, dict
     import dualnet as dn
     from dualnet.io.model import decode_module
 
-    for shape in INPUTS:
-        for dtype in ("float32", "int64"):
-            try:
-                model = decode_module({MODULE: name, "config": config}, "config")
-                model(np.ones([1 if s is None else s for s in shape], dtype))
-                path = dn.save(model, folder / "base.safetensors")
-            except Exception:
-                continue
-            return path.read_bytes(), dn.io.read_config(path)
+    # A list of two tensors only after every single tensor failed: merge layers (Add, Concatenate...) take one.
+    for as_list in (False, True):
+        for shape in INPUTS:
+            for dtype in ("float32", "int64"):
+                try:
+                    model = decode_module({MODULE: name, "config": config}, "config")
+                    x = np.ones([1 if s is None else s for s in shape], dtype)
+                    model([x, x] if as_list else x)
+                    path = dn.save(model, folder / "base.safetensors")
+                except Exception:
+                    continue
+                return path.read_bytes(), dn.io.read_config(path)
     return None
 
 

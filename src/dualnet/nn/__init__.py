@@ -10,6 +10,8 @@ from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
 from dualnet.nn.functional import Model
+from dualnet.nn.lambda_layer import Identity, Lambda
+from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from dualnet.nn.module import Module
 from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
@@ -64,4 +66,14 @@ __all__ = [
     "activations",
     "initializers",
     "wrap",
+    "Add",
+    "Average",
+    "Concatenate",
+    "Dot",
+    "Identity",
+    "Lambda",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
 ]
