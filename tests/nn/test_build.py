@@ -111,6 +111,8 @@ def test_layers_take_a_keras_name(backend: str) -> None:
     assert nn.Conv2DTranspose(2, 3).name == "conv2d_transpose" and nn.GRU(2).name == "gru"
     with pytest.raises(dn.ArgumentError, match=r"Dense\(name='a.b'\): name must be"):
         nn.Dense(2, name="a.b")
+    flatten = nn.Flatten(name="flat")  # a layer with no __init__ of its own takes name= too
+    assert flatten.name == "flat" and flatten.get_config() == {"name": "flat"}
 
 
 def test_a_custom_step_is_not_given_the_datas_x(backend: str) -> None:

@@ -68,21 +68,10 @@ class Module(tracking.Node):
         # and dn.save; construction only, so the forward path pays nothing.
         super().__init_subclass__(**kwargs)
         init = cls.__dict__.get("__init__")
-        if init is None or getattr(init, "_dn_records_args", False):
-            return
-
-        # Every layer takes Keras's name= (for get_layer and the functional API) unless its own __init__ has one.
-        takes_name = "name" in inspect.signature(init).parameters
-
-        @functools.wraps(init)
-        def recording_init(self: Module, *args: Any, **kw: Any) -> None:
-            if not takes_name and "name" in kw and "_init_args" not in self.__dict__:
-                self.__dict__["_layer_name"] = _check_name(type(self).__name__, kw.pop("name"))
-            self.__dict__.setdefault("_init_args", (args, kw))
-            init(self, *args, **kw)
-
-        recording_init._dn_records_args = True  # type: ignore[attr-defined]
-        cls.__init__ = recording_init  # type: ignore[method-assign]
+        if init is None and cls.__init__ is Module.__init__:
+            init = Module.__init__  # a layer without an __init__ of its own (Flatten) still takes name=
+        if init is not None and not getattr(init, "_dn_records_args", False):
+            cls.__init__ = _recording(init)  # type: ignore[method-assign]
         hook = cls.__dict__.get("build")
         if hook is not None and not getattr(hook, "_dn_build", False):
             cls.build = _public_build(hook)  # type: ignore[method-assign]
@@ -548,6 +537,24 @@ class Module(tracking.Node):
         finally:
             for module, mode in modes:
                 module.__dict__["training"] = mode
+
+
+def _recording(init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` recording the outermost call's arguments for get_config(), and taking Keras's ``name=``.
+
+    Every layer takes ``name=`` (for get_layer and the functional API) unless its own __init__ has one.
+    """
+    takes_name = "name" in inspect.signature(init).parameters
+
+    @functools.wraps(init)
+    def recording_init(self: Module, *args: Any, **kw: Any) -> None:
+        if not takes_name and "name" in kw and "_init_args" not in self.__dict__:
+            self.__dict__["_layer_name"] = _check_name(type(self).__name__, kw.pop("name"))
+        self.__dict__.setdefault("_init_args", (args, kw))
+        init(self, *args, **kw)
+
+    recording_init._dn_records_args = True  # type: ignore[attr-defined]
+    return recording_init
 
 
 def _check_name(where: str, name: Any) -> str:
