@@ -68,6 +68,17 @@ def record(bad: Any, error: Callable[..., DualnetError | None], *values: Any) ->
     return True
 
 
+def record_ids_below(ids: Any, limit: int, error: Callable[[Any, Any], DualnetError | None]) -> bool:
+    """Record that the integer ``ids`` (any shape) lie in ``[0, limit)``; ``error(low, high)`` builds the eager error.
+
+    Only their minimum and maximum enter the report. False (nothing computed) when no compiled step collects checks.
+    """
+    if not active():
+        return False
+    low, high = B.min(ids), B.max(ids)  # of no ids: the dtype's max and min, in range
+    return record(B.logical_or(B.less(low, 0), B.greater_equal(high, limit)), error, low, high)
+
+
 @contextmanager
 def _collecting() -> Iterator[list[_Check]]:
     """Make a fresh list of checks active for this thread while a step is traced (nested traces keep their own)."""

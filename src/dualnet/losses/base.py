@@ -108,10 +108,7 @@ def check_class_ids(where: str, labels: Any, classes: int | None, allowed: str =
     if classes is None or (isinstance(count, int) and count == 0):
         return
     if B.is_tracing():  # the batch size may be unknown here (count a tensor): the labels still have values
-        if step_checks.active():
-            low, high = B.min(labels), B.max(labels)  # of no labels: dtype max and min, in range
-            bad = B.logical_or(B.less(low, 0), B.greater_equal(high, classes))
-            step_checks.record(bad, lambda lo, hi: _class_ids_error(where, classes, allowed, lo, hi), low, high)
+        step_checks.record_ids_below(labels, classes, lambda lo, hi: _class_ids_error(where, classes, allowed, lo, hi))
         return
     if not isinstance(count, int):
         return

@@ -88,10 +88,7 @@ class Embedding(Module):
             return  # no ids, nothing to check
         if B.is_tracing():
             # No values yet: a compiled step that collects checks raises after it ran (dualnet.debug.step_checks).
-            if step_checks.active():
-                low, high = B.min(ids), B.max(ids)
-                bad = B.logical_or(B.less(low, 0), B.greater_equal(high, self.input_dim))
-                step_checks.record(bad, self._range_error, low, high)
+            step_checks.record_ids_below(ids, self.input_dim, self._range_error)
             return
         low, high = B.to_numpy(B.stack([B.min(ids), B.max(ids)]))
         self._check_range(low, high)

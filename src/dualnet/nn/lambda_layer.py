@@ -127,9 +127,6 @@ class Identity(Module):
     A placeholder where a layer is optional, or a named point in a functional graph.
     """
 
-    def __init__(self) -> None:
-        super().__init__()  # defined so that Module records it: Identity takes Keras's name=
-
     def forward(self, x: Any) -> Any:
         return x
 

@@ -13,6 +13,7 @@ defined.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -50,18 +51,13 @@ def _shown(shapes: list[tuple[int | None, ...]]) -> str:
 
 
 class _Elementwise(Module):
-    """An elementwise merge of a list of same-rank, broadcastable tensors; subclasses define ``_merge``."""
+    """An elementwise merge of a list of same-rank, broadcastable tensors: ``_combine`` folded left to right."""
 
     _count: int | None = None  # exactly this many inputs (None: at least 2)
-
-    def __init__(self) -> None:
-        super().__init__()  # defined so that Module records it: every merge layer takes Keras's name=
+    _combine: str  # the name of the B function of two tensors that the layer folds over its inputs
 
     def forward(self, inputs: Sequence[Any]) -> Any:
-        return self._merge(list(inputs))
-
-    def _merge(self, xs: list[Any]) -> Any:
-        raise NotImplementedError
+        return functools.reduce(getattr(B, self._combine), inputs)
 
     def check_inputs(self, inputs: Any = None, *rest: Any) -> None:
         shapes = _shapes(self, inputs, rest, self._count)
@@ -91,11 +87,7 @@ class Add(_Elementwise):
         ShapeError: ranks differ, or sizes differ (and are not 1) on an axis.
     """
 
-    def _merge(self, xs: list[Any]) -> Any:
-        out = xs[0]
-        for x in xs[1:]:
-            out = B.add(out, x)
-        return out
+    _combine = "add"
 
 
 class Subtract(_Elementwise):
@@ -107,9 +99,7 @@ class Subtract(_Elementwise):
     """
 
     _count = 2
-
-    def _merge(self, xs: list[Any]) -> Any:
-        return B.subtract(xs[0], xs[1])
+    _combine = "subtract"
 
 
 class Multiply(_Elementwise):
@@ -120,11 +110,7 @@ class Multiply(_Elementwise):
         ShapeError: ranks differ, or sizes differ (and are not 1) on an axis.
     """
 
-    def _merge(self, xs: list[Any]) -> Any:
-        out = xs[0]
-        for x in xs[1:]:
-            out = B.multiply(out, x)
-        return out
+    _combine = "multiply"
 
 
 class Average(_Elementwise):
@@ -137,11 +123,10 @@ class Average(_Elementwise):
         ShapeError: ranks differ, or sizes differ (and are not 1) on an axis.
     """
 
-    def _merge(self, xs: list[Any]) -> Any:
-        out = xs[0]
-        for x in xs[1:]:
-            out = B.add(out, x)
-        return B.divide(out, float(len(xs)))
+    _combine = "add"
+
+    def forward(self, inputs: Sequence[Any]) -> Any:
+        return B.divide(super().forward(inputs), float(len(inputs)))
 
 
 class Maximum(_Elementwise):
@@ -152,11 +137,7 @@ class Maximum(_Elementwise):
         ShapeError: ranks differ, or sizes differ (and are not 1) on an axis.
     """
 
-    def _merge(self, xs: list[Any]) -> Any:
-        out = xs[0]
-        for x in xs[1:]:
-            out = B.maximum(out, x)
-        return out
+    _combine = "maximum"
 
 
 class Minimum(_Elementwise):
@@ -167,11 +148,7 @@ class Minimum(_Elementwise):
         ShapeError: ranks differ, or sizes differ (and are not 1) on an axis.
     """
 
-    def _merge(self, xs: list[Any]) -> Any:
-        out = xs[0]
-        for x in xs[1:]:
-            out = B.minimum(out, x)
-        return out
+    _combine = "minimum"
 
 
 class Concatenate(Module):
