@@ -221,7 +221,10 @@ def test_the_mnist_convnet_accuracy_is_categorical(backend: str) -> None:
 
 @pytest.mark.parametrize("name", ["mean", "Mean", "sum", "Sum"])
 def test_mean_and_sum_take_values_like_keras(backend: str, name: str) -> None:
-    batches = [(_f32(RNG.standard_normal((N, 3))), _weights(N)), (_f32(RNG.standard_normal((N, 3))), _weights(N))]
+    # Its own generator: drawn from the shared one, the data depended on which tests ran first in the worker,
+    # and some draws summed to near zero, where float32 summation order alone moves the result by 3e-6 relative.
+    rng = np.random.default_rng(5)
+    batches = [(_f32(rng.standard_normal((N, 3))), _f32(rng.uniform(0.0, 2.0, N))) for _ in range(2)]
     reference = keras_metrics.get(name)
     metric = dn.metrics.get(name)
     for values, weight in batches:
