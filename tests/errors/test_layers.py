@@ -91,10 +91,10 @@ CONSTRUCTION = cases(
         ("position 1 is a str", "dn.nn.Dense(4)"),
     ),
     Case(
-        "Sequential function",
-        lambda: nn.Sequential([lambda x: x]),
+        "Sequential layer class",
+        lambda: nn.Sequential([nn.Dense]),
         dn.ArgumentError,
-        ("position 0 is a function", "dn.nn.Activation(fn)"),
+        ("position 0 is the class Dense", "construct it: Dense(...)"),
     ),
     Case(
         "Residual non-module",

@@ -32,6 +32,8 @@ HUGE = (2**14 + 1, 2**31 - 1)  # an odd window total (torch pads it with a copy)
 INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2])  # tried in order, float32 then int64
 CAP_MB = 1024
 MODULE = "__module__"
+# Required arguments the annotation-based guess cannot fill (a permutation is not "2").
+BASES: dict[str, dict[str, Any]] = {"Permute": {"dims": {"__tuple__": [1]}}}
 
 
 def _small(param: inspect.Parameter) -> Any:
@@ -83,7 +85,11 @@ def _saved(name: str, config: dict[str, Any], folder: Path) -> tuple[bytes, dict
                 except Exception:
                     continue
                 return path.read_bytes(), dn.io.read_config(path)
-    return None
+    try:  # a container that is not a layer (ModuleList, ModuleDict): saved without a call
+        path = dn.save(decode_module({MODULE: name, "config": config}, "config"), folder / "base.safetensors")
+    except Exception:
+        return None
+    return path.read_bytes(), dn.io.read_config(path)
 
 
 def cases(folder: Path) -> list[tuple[str, bytes | None, dict[str, Any]]]:
@@ -93,7 +99,7 @@ def cases(folder: Path) -> list[tuple[str, bytes | None, dict[str, Any]]]:
     found: list[tuple[str, bytes | None, dict[str, Any]]] = []
     for name in registry.registered():
         klass = registry.lookup(name)
-        config = _required(klass)
+        config = {**_required(klass), **BASES.get(name, {})}
         saved = _saved(name, config, folder)
         if saved is None:  # e.g. GroupNorm's 32 groups on 2 channels: every int argument with a default at 1
             config = {**config, **{arg: 1 for arg in _int_params(klass) if arg not in config}}

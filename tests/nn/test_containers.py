@@ -108,9 +108,8 @@ def test_sequential_parity_with_batch_norm_in_training() -> None:
     ("build", "match"),
     [
         (
-            lambda: Sequential([dn.nn.Dense(2), dn.ops.relu]),
-            r"Sequential: the layer at position 1 is a function, not a "
-            r"dn.nn.Module; wrap a function in dn.nn.Activation\(fn\)",
+            lambda: Sequential([dn.nn.Dense(2), dn.nn.Dense]),
+            r"Sequential: the layer at position 1 is the class Dense, not a layer; construct it: Dense\(...\)",
         ),
         (lambda: Sequential([dn.nn.Dense(2), 3]), r"the layer at position 1 is a int, not a dn.nn.Module; pass layers"),
         (lambda: Sequential(dn.nn.Dense(2)), r"Sequential\(layers=Dense\(...\)\): layers must be a list of layers"),

@@ -3,6 +3,7 @@
 from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
 from dualnet.nn.attention import MultiHeadAttention
+from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
 from dualnet.nn.conv import Conv1D, Conv2D, DepthwiseConv2D
 from dualnet.nn.conv_transpose import Conv2DTranspose
@@ -13,6 +14,7 @@ from dualnet.nn.functional import Model
 from dualnet.nn.lambda_layer import Identity, Lambda
 from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from dualnet.nn.module import Module
+from dualnet.nn.module_list import ModuleDict, ModuleList
 from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
 from dualnet.nn.pooling import (
@@ -26,7 +28,7 @@ from dualnet.nn.pooling import (
     MaxPool2D,
 )
 from dualnet.nn.recurrent import GRU, LSTM
-from dualnet.nn.reshaping import Flatten, Reshape
+from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 
@@ -76,4 +78,10 @@ __all__ = [
     "Minimum",
     "Multiply",
     "Subtract",
+    "ModuleDict",
+    "ModuleList",
+    "Permute",
+    "RepeatVector",
+    "Unflatten",
+    "clone",
 ]

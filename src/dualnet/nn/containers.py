@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, overload
 
 from dualnet.arguments import is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
+from dualnet.nn.lambda_layer import Lambda
 from dualnet.nn.module import Module
 
 __all__ = ["Residual", "Sequential"]
@@ -23,11 +24,17 @@ class Sequential(Module):
     Sequential sharing those layers (and their weights); ``len``, iteration and
     :meth:`add` work as for a list; ``seq[i]`` with ``i`` out of range raises the builtin IndexError.
 
+    A step may also be a plain function of one tensor (``dn.ops.relu``,
+    ``lambda t: dn.ops.multiply(t, 2.0)``): it is held as a ``dn.nn.Lambda``,
+    so, like a Lambda, a model holding one cannot be saved with ``dn.save``
+    (the error says how to make the step saveable).
+
     Raises:
-        ArgumentError: for a layer that is not a ``dn.nn.Module`` (at construction or in :meth:`add`).
+        ArgumentError: for a step that is neither a ``dn.nn.Module`` nor a function, or is a layer class rather
+            than a layer (at construction or in :meth:`add`).
     """
 
-    def __init__(self, layers: Iterable[Module] | None = None) -> None:
+    def __init__(self, layers: Iterable[Module | Callable[..., Any]] | None = None) -> None:
         super().__init__()
         if isinstance(layers, Module):
             raise ArgumentError(
@@ -38,15 +45,21 @@ class Sequential(Module):
         for layer in layers or ():
             self.add(layer)
 
-    def add(self, layer: Module) -> None:
-        """Append ``layer``; it will take the output of the current last layer."""
+    def add(self, layer: Module | Callable[..., Any]) -> None:
+        """Append ``layer`` (a module, or a function held as a ``dn.nn.Lambda``); it takes the last layer's output."""
         position = self._length
-        if not isinstance(layer, Module):
-            fix = "wrap a function in dn.nn.Activation(fn)" if callable(layer) else "pass layers such as dn.nn.Dense(4)"
+        if isinstance(layer, type):
             raise ArgumentError(
-                f"{self._where()}: the layer at position {position} is a {type(layer).__name__}, not a "
-                f"dn.nn.Module; {fix}"
+                f"{self._where()}: the layer at position {position} is the class {layer.__name__}, not a layer; "
+                f"construct it: {layer.__name__}(...)"
             )
+        if not isinstance(layer, Module):
+            if not callable(layer):
+                raise ArgumentError(
+                    f"{self._where()}: the layer at position {position} is a {type(layer).__name__}, not a "
+                    "dn.nn.Module; pass layers such as dn.nn.Dense(4), or functions such as dn.ops.relu"
+                )
+            layer = Lambda(layer)
         setattr(self, str(position), layer)
         self._length = position + 1
         if self._named_path() == "":

@@ -33,7 +33,7 @@ from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, ShapeError, StateError
-from dualnet.nn import budget, initializers, stamp, tracking
+from dualnet.nn import budget, initializers, layer_access, stamp, tracking
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
 from dualnet.nn.symbolic import SymbolicTensor, has_symbolic, symbolic_call
@@ -346,6 +346,21 @@ class Module(tracking.Node):
     def count_params(self) -> int:
         """The number of parameter values (each shared variable once), as Keras's ``count_params``."""
         return sum(int(np.prod(tuple(B.shape(v)), dtype=np.int64)) for v in self.parameters())
+
+    def get_layer(self, name: str | int | None = None, index: int | None = None) -> Module:
+        """A direct sublayer by ``name`` or by position ``index`` (Keras's ``get_layer``): ``model.get_layer("fc1")``.
+
+        The layers are this module's direct submodules in the order they were
+        assigned (a list attribute's entries in list order, a Sequential's in
+        chain order); ``get_layer(0)`` is the first. A name matches the
+        attribute a layer is held under (``"fc1"``, ``"blocks.0"``, ``"0"``), a
+        dotted path to a deeper module (``"encoder.fc1"``), or a layer's
+        ``name`` (``"dense"``, given with ``name=``), in that order of precedence.
+
+        Raises:
+            ArgumentError: no such layer, an index out of range (the message lists the layers), both given.
+        """
+        return layer_access.get_layer(self, name, index)
 
     def trainable_mask(self) -> list[bool]:
         """For each of :meth:`parameters`, whether it is trained."""

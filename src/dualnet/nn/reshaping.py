@@ -1,7 +1,9 @@
-"""Reshaping layers: ``Flatten`` and ``Reshape``, which keep the batch axis and reorder nothing.
+"""Reshaping layers, which keep the batch axis: ``Flatten``, ``Reshape``, ``Unflatten``, ``Permute``, ``RepeatVector``.
 
-Both reshape in row-major order of the channels-last layout, like Keras; on
-torch a channels-last activation is contiguous, so the reshape is a view.
+``Flatten``, ``Reshape`` and ``Unflatten`` reshape in row-major order of the
+channels-last layout, like Keras and torch; on torch a channels-last
+activation is contiguous, so the reshape is a view. ``Permute`` reorders the
+sample axes and ``RepeatVector`` copies each sample along a new axis.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from dualnet.arguments import argument_error, is_integer
+from dualnet.arguments import argument_error, check_int, is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ShapeError
 from dualnet.nn.module import Module
 
-__all__ = ["Flatten", "Reshape"]
+__all__ = ["Flatten", "Permute", "RepeatVector", "Reshape", "Unflatten"]
 
 
 def _batch_axis(layer: Module, x: Any) -> tuple[int | None, ...]:
@@ -108,3 +110,162 @@ class Reshape(Module):
 
     def extra_repr(self) -> str:
         return f"target_shape={self.target_shape}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size`` (``torch.nn.Unflatten``): ``(N, 50)`` -> ``(N, 2, 5, 5)``.
+
+    ``dim`` counts the batch axis, as in torch: ``Unflatten(1, (2, 5, 5))``
+    splits the first sample axis; a negative ``dim`` counts from the end. The
+    batch axis itself (``dim=0``) cannot be split. ``unflattened_size`` is a
+    tuple of positive ints (an int is a 1-tuple) whose product is the size of
+    axis ``dim``; one entry may be -1, inferred, as torch allows.
+
+    Raises:
+        ArgumentError: at construction, ``dim`` is not a non-zero int or ``unflattened_size`` is not a tuple of
+            positive ints with at most one -1.
+        ShapeError: axis ``dim`` is out of range, is the batch axis, or its size does not fit ``unflattened_size``.
+    """
+
+    def __init__(self, dim: int, unflattened_size: int | Sequence[int]) -> None:
+        super().__init__()
+        self.dim = check_int("Unflatten", "dim", dim, example="dim=1 (the first axis after the batch axis)")
+        if self.dim == 0:
+            raise argument_error(
+                "Unflatten", "dim", dim, "a sample axis, not the batch axis 0", "pass e.g. dim=1 or dim=-1"
+            )
+        sizes = (unflattened_size,) if is_integer(unflattened_size) else unflattened_size
+        if (
+            not isinstance(sizes, Sequence)
+            or isinstance(sizes, str)
+            or not sizes
+            or not all(is_integer(v) and (v >= 1 or v == -1) for v in sizes)
+            or list(sizes).count(-1) > 1
+        ):
+            raise argument_error(
+                "Unflatten",
+                "unflattened_size",
+                unflattened_size,
+                "a tuple of positive ints with at most one -1 (inferred)",
+                "pass e.g. Unflatten(1, (2, 5, 5))",
+            )
+        self.unflattened_size = tuple(int(v) for v in sizes)
+        self._known = math.prod(v for v in self.unflattened_size if v != -1)
+
+    def _axis(self, rank: int) -> int:
+        return self.dim + rank if self.dim < 0 else self.dim
+
+    def forward(self, x: Any) -> Any:
+        shape = list(B.shape(x))
+        axis = self._axis(len(shape))
+        sizes = self.unflattened_size
+        if -1 in sizes and shape[axis] is not None:
+            sizes = tuple(shape[axis] // self._known if v == -1 else v for v in sizes)
+        target = [-1 if s is None else s for s in (*shape[:axis], *sizes, *shape[axis + 1 :])]
+        if target.count(-1) > 1:
+            # Only a traced function with relaxed shapes gets here; a reshape can infer one size, not two.
+            raise ShapeError(
+                f"{self._where()} cannot split axis {self.dim} of inputs of shape {tuple(shape)}: more than one "
+                "size is unknown while tracing; give the unflattened axis explicit sizes, or trace the function "
+                "with fixed sizes for the other sample axes"
+            )
+        return B.reshape(x, tuple(target))
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        shape = _batch_axis(self, x)
+        axis = self._axis(len(shape))
+        if not 1 <= axis < len(shape):
+            raise ShapeError(
+                f"{self._where()} splits axis dim={self.dim} of inputs of shape {shape}, which "
+                + ("is the batch axis" if axis == 0 else f"has no axis {self.dim}")
+                + f"; pass a dim in 1..{len(shape) - 1} (or -{len(shape) - 1}..-1)"
+            )
+        size = shape[axis]
+        if size is None:
+            return
+        fits = size % self._known == 0 if -1 in self.unflattened_size else size == self._known
+        if not fits:
+            expected = f"a multiple of {self._known}" if -1 in self.unflattened_size else str(self._known)
+            raise ShapeError(
+                f"{self._where()} cannot split axis {self.dim} of size {size} (inputs of shape {shape}) into "
+                f"{self.unflattened_size}: those sizes multiply to {expected}; pass an unflattened_size whose "
+                f"sizes multiply to {size}"
+            )
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Permute(Module):
+    """Reorder the sample axes (Keras ``Permute``): ``Permute((2, 1))`` maps ``(N, 10, 64)`` -> ``(N, 64, 10)``.
+
+    ``dims`` is a permutation of ``1..k`` for inputs of rank ``k + 1``: output
+    axis ``i`` is input axis ``dims[i - 1]``, the batch axis stays first (axes
+    count from 1, as in Keras). On torch the result is a strided view.
+
+    Raises:
+        ArgumentError: at construction, ``dims`` is not a permutation of 1..len(dims).
+        ShapeError: the input's rank is not ``len(dims) + 1``.
+    """
+
+    def __init__(self, dims: Sequence[int]) -> None:
+        super().__init__()
+        if (
+            not isinstance(dims, Sequence)
+            or isinstance(dims, str)
+            or not all(is_integer(v) for v in dims)
+            or sorted(int(v) for v in dims) != list(range(1, len(dims) + 1))
+        ):
+            raise argument_error(
+                "Permute",
+                "dims",
+                dims,
+                "a permutation of 1..k, the sample axes (the batch axis 0 is never moved)",
+                "pass e.g. Permute((2, 1)) to swap the two axes of (N, a, b) inputs",
+            )
+        self.dims = tuple(int(v) for v in dims)
+
+    def forward(self, x: Any) -> Any:
+        return B.transpose(x, (0, *self.dims))
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        shape = _batch_axis(self, x)
+        if len(shape) != len(self.dims) + 1:
+            raise ShapeError(
+                f"{self._where()} permutes {len(self.dims)} sample axes (dims={self.dims}), so it expects inputs "
+                f"of rank {len(self.dims) + 1}, got shape {shape}; pass dims that permute 1..{len(shape) - 1}"
+            )
+
+    def extra_repr(self) -> str:
+        return f"dims={self.dims}"
+
+
+class RepeatVector(Module):
+    """Repeat each sample ``n`` times along a new axis 1 (Keras ``RepeatVector``): ``(N, F)`` -> ``(N, n, F)``.
+
+    The output is a copy, as in Keras (not a broadcast view).
+
+    Raises:
+        ArgumentError: at construction, ``n`` is not a positive int.
+        ShapeError: the input is not of rank 2.
+    """
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = check_int("RepeatVector", "n", n, low=1, example="RepeatVector(3)")
+
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        cells = self.n * math.prod(int(s if s is not None else 1) for s in B.shape(x))
+        return cells, cells  # the output is n times the input: dn.load bounds it before it exists
+
+    def forward(self, x: Any) -> Any:
+        return B.repeat(B.expand_dims(x, 1), self.n, axis=1)
+
+    def check_inputs(self, x: Any = None, *rest: Any) -> None:
+        shape = tuple(B.shape(x))
+        if len(shape) != 2:
+            fix = "add dn.nn.Flatten() before it" if len(shape) > 2 else "pass a batch of vectors (N, features)"
+            raise ShapeError(f"{self._where()} expects inputs of rank 2 (N, features), got shape {shape}; {fix}")
+
+    def extra_repr(self) -> str:
+        return f"n={self.n}"

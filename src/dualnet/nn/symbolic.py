@@ -20,6 +20,7 @@ import numpy as np
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, DualnetError, ShapeError
+from dualnet.nn.symbolic_errors import in_user_shapes
 
 if TYPE_CHECKING:
     from dualnet.nn.module import Module
@@ -181,7 +182,9 @@ def symbolic_call(layer: Module, inputs: tuple[Any, ...], kwargs: dict[str, Any]
     return node.structure
 
 
-def _run(layer: Module, inputs: tuple[Any, ...], kwargs: dict[str, Any], pass_: int, where: str) -> Any:
+def _concrete(inputs: tuple[Any, ...], kwargs: dict[str, Any], pass_: int) -> tuple[Any, Any]:
+    """``(args, kwargs)`` with each symbolic tensor replaced by zeros, its unknown sizes by pass ``pass_``'s."""
+
     def concrete(leaf: Any) -> Any:
         if not isinstance(leaf, SymbolicTensor):
             return leaf
@@ -189,18 +192,51 @@ def _run(layer: Module, inputs: tuple[Any, ...], kwargs: dict[str, Any], pass_: 
             (BATCH_SIZES[pass_] if axis == 0 else OTHER_SIZES[pass_]) if size is None else size
             for axis, size in enumerate(leaf.shape)
         ]
-        dtype = standardize(leaf.dtype)
-        return B.zeros(tuple(shape), dtype)
+        return B.zeros(tuple(shape), standardize(leaf.dtype))
 
-    args, kw = replace((inputs, kwargs), concrete)
+    return replace((inputs, kwargs), concrete)  # type: ignore[no-any-return]
+
+
+def _call(layer: Module, args: Any, kw: Any) -> Any:
+    with layer._in_mode(False), B.no_grad():
+        return layer(*args, **kw)
+
+
+def _run(layer: Module, inputs: tuple[Any, ...], kwargs: dict[str, Any], pass_: int, where: str) -> Any:
+    args, kw = _concrete(inputs, kwargs, pass_)
     try:
-        with layer._in_mode(False), B.no_grad():
-            return layer(*args, **kw)
-    except DualnetError:
-        raise
+        return _call(layer, args, kw)
     except Exception as exc:
         shapes = [t.shape for t in leaves((inputs, kwargs)) if isinstance(t, SymbolicTensor)]
+        text = _user_shapes(str(exc), layer, inputs, kwargs, pass_, args, kw, shapes)
+        if isinstance(exc, DualnetError):
+            exc.args = (text, *exc.args[1:])
+            raise
         raise ShapeError(
             f"{where} cannot take inputs of shapes {', '.join(map(str, shapes))} "
-            f"({type(exc).__name__}: {str(exc)[:200]}); check the shapes the layer expects"
+            f"({type(exc).__name__}: {text[:200]}); check the shapes the layer expects"
         ) from exc
+
+
+def _user_shapes(
+    text: str,
+    layer: Module,
+    inputs: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    pass_: int,
+    args: Any,
+    kw: Any,
+    shapes: list[tuple[int | None, ...]],
+) -> str:
+    """``text`` (the error of a run on placeholder sizes) as the user's shapes, placeholders as None."""
+    if not any(None in shape for shape in shapes):
+        return text  # no placeholders were used
+    other = 1 - pass_
+    try:
+        _call(layer, *_concrete(inputs, kwargs, other))
+        second = None
+    except Exception as exc:  # the same failure with the other placeholders shows which numbers are theirs
+        second = str(exc)
+    pairs = {(BATCH_SIZES[pass_], BATCH_SIZES[other]), (OTHER_SIZES[pass_], OTHER_SIZES[other])}
+    concrete = [tuple(B.shape(t)) for t in leaves((args, kw)) if B.is_tensor(t)]
+    return in_user_shapes(text, second, pairs, concrete, shapes)
