@@ -38,7 +38,8 @@ def _checked(where: str, what: str, module: Any) -> Module:
 
 
 def _iterable(where: str, what: str, value: Any) -> None:
-    if isinstance(value, Module | str) or not isinstance(value, Iterable):
+    single = isinstance(value, Module) and not isinstance(value, ModuleList)  # a ModuleList is a list of modules
+    if single or isinstance(value, str) or not isinstance(value, Iterable):
         raise ArgumentError(
             f"{where}: {what} must be an iterable of modules, got {type(value).__name__}; pass a list, e.g. "
             "[dn.nn.Dense(4), dn.nn.Dense(2)]"
@@ -92,6 +93,7 @@ class ModuleList(_Container):
         super().__init__()
         self._length = 0
         if modules is not None:
+            _iterable(self._where(), "modules", modules)
             self.extend(modules)
 
     def _entry_names(self) -> list[str]:
