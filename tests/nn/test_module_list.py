@@ -141,6 +141,9 @@ def test_a_module_appended_to_a_built_model_is_tracked_and_named_by_its_path(bac
         model.blocks[2](np.zeros((1, 5), "float32"))
     del model.blocks[2]
     assert "blocks.2.kernel" not in model.state_dict() and len(model.parameters()) == count + 2
+    model.blocks.insert(0, nn.Dense(4))
+    with pytest.raises(dn.ShapeError, match=r"layer 'blocks.1' \(Dense\) expects inputs with last dimension 4"):
+        model.blocks[1](np.zeros((1, 5), "float32"))  # the entry that moved up is named by its new place
 
 
 @pytest.mark.parametrize("training", [False, True])

@@ -63,8 +63,20 @@ class _Container(Module):
     def _named(self) -> None:
         # A container already in a named model names a new entry now: called later, an unnamed layer would
         # take itself for the outermost module and draw its weights from its own path and stream.
-        if self._named_path() is not None:
-            self.materialize()
+        base = self._named_path()
+        if base is None:
+            return
+        self.materialize()
+        if getattr(self, "_view", False):
+            return  # a slice's entries are named by the list they came from
+        # Entries that moved (insert, del) take their new paths, as a model built in this order would have:
+        # error messages and weights drawn later then name the position they are at.
+        inside = f"{base}." if base else ""
+        for name, child in self._direct_children():
+            for path, module in child.named_modules(inside + name):  # type: ignore[attr-defined]
+                current = module._named_path()
+                if current is not None and current.startswith(inside) and current != path:
+                    module._name_as(path)
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
         raise _not_a_layer(self)
@@ -156,6 +168,7 @@ class ModuleList(_Container):
         if isinstance(index, slice):
             part = ModuleList(list(self)[index])
             part._take_naming_from(self)  # the modules keep the names and weight stream they have here
+            part._set_plain("_view", True)
             return part
         return self.__dict__[str(self._index(index))]  # type: ignore[no-any-return]
 
