@@ -152,10 +152,20 @@ def _functional() -> dn.Model:
     return dn.Model(x, nn.Dense(2, name="head")(nn.Permute((1,))(h)), name="graph")
 
 
-@pytest.mark.parametrize("build", [_functional, _mlp, Net, lambda: nn.ModuleList([nn.Dense(2)])])
+CLONED = [
+    _functional,
+    _mlp,
+    Net,
+    lambda: Net(width=3, depth=3),
+    lambda: nn.ModuleList([nn.Dense(2)]),
+    lambda: nn.ModuleDict({"a": nn.Dense(2, in_features=4)}),
+]
+
+
+@pytest.mark.parametrize("build", CLONED, ids=["functional", "sequential", "net", "net_3x3", "list", "dict"])
 def test_clone_copy_gives_the_same_model_with_its_own_weights(backend: str, build: Any) -> None:
     model = build()
-    callable_model = not isinstance(model, nn.ModuleList)
+    callable_model = not isinstance(model, nn.ModuleList | nn.ModuleDict)
     if callable_model:
         model.train()
         model(X)  # BatchNorm's statistics move: the copy has them too
