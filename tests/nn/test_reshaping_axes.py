@@ -226,3 +226,9 @@ def test_reprs() -> None:
     assert repr(nn.Permute([2, 1])) == "Permute(dims=(2, 1))"
     assert repr(nn.RepeatVector(4)) == "RepeatVector(n=4)"
     assert repr(nn.Unflatten(1, 6)) == "Unflatten(dim=1, unflattened_size=(6,))"
+
+
+def test_permute_and_unflatten_are_views_on_torch(torch_backend: str) -> None:
+    x = dn.ops.convert_to_tensor(X4)
+    permuted, split = nn.Permute((3, 1, 2))(x), nn.Unflatten(-1, (5, 1))(x)
+    assert permuted.data_ptr() == split.data_ptr() == x.data_ptr() and not permuted.is_contiguous()
