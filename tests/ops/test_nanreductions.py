@@ -139,3 +139,20 @@ def test_bad_arguments(backend: str) -> None:
         dn.ops.nanquantile(X, 0.5, method="linearr")
     with pytest.raises(dn.DTypeError):
         dn.ops.nancumsum(X, 0, dtype="float8")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision(backend: str, dtype: str) -> None:
+    """Half floats keep their dtype on both backends; values as NumPy's in float32, to half precision."""
+    x = dn.ops.cast(X, dtype)
+    exact = N(dn.ops.cast(x, "float32"))  # the half-rounded inputs
+    cases = {
+        "nanmean": (dn.ops.nanmean(x, 2), _numpy("nanmean", exact, axis=2)),
+        "nanmax": (dn.ops.nanmax(x, 0), _numpy("nanmax", exact, axis=0)),
+        "nanquantile": (dn.ops.nanquantile(x, 0.3, 2), _numpy("nanquantile", exact, q=0.3, axis=2)),
+        "quantile": (dn.ops.quantile(x, 0.7, 1), np.quantile(exact, 0.7, axis=1)),
+        "nanargmin": (dn.ops.nanargmin(x, 1), np.nanargmin(exact, axis=1)),
+    }
+    for name, (got, want) in cases.items():
+        assert dn.ops.dtype(got) == ("int64" if name == "nanargmin" else dtype), name
+        np.testing.assert_allclose(N(dn.ops.cast(got, "float32")), want, rtol=1e-2, atol=1e-2, err_msg=name)

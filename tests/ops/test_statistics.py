@@ -267,6 +267,12 @@ def test_bad_arguments(backend: str) -> None:
         dn.ops.histogram(X, range=(1.0, 0.0))
     with pytest.raises(dn.ArgumentError, match="correlate: unknown mode 'circular'"):
         dn.ops.correlate(np.ones(3), np.ones(2), "circular")
+    with pytest.raises(dn.DTypeError, match="correlate: complex inputs are not supported"):
+        dn.ops.correlate(np.ones(3, np.complex64), np.ones(2))
+    with pytest.raises(dn.ArgumentError, match="amax: axis 4 is out of range"):
+        dn.ops.amax(X, 4)
+    with pytest.raises(dn.ArgumentError, match="count_nonzero: axis -4 is out of range"):
+        dn.ops.count_nonzero(X, -4)
     with pytest.raises(dn.ShapeError, match="correlate: takes two non-empty 1-D tensors"):
         dn.ops.correlate(np.ones((2, 3)), np.ones(2))
     with pytest.raises(dn.ShapeError, match="average: weights of shape"):

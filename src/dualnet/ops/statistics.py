@@ -185,6 +185,7 @@ def correlate(x1: Any, x2: Any, mode: str = "valid") -> Tensor:
 
     Raises:
         ArgumentError: ``mode`` is not ``"valid"``, ``"same"`` or ``"full"``.
+        DTypeError: an input is complex (Keras drops the imaginary part; dualnet refuses).
         ShapeError: an input is not a non-empty 1-D tensor.
     """
     return B.correlate(x1, x2, mode)

@@ -229,6 +229,8 @@ def corrcoef(x: ArrayLike) -> tf.Tensor:
 def correlate(x1: ArrayLike, x2: ArrayLike, mode: str = "valid") -> tf.Tensor:
     stat_checks.check_mode("correlate", mode)
     a, v = (_float(t) for t in promote(x1, x2))
+    if a.dtype.is_complex:
+        raise DTypeError("correlate: complex inputs are not supported; correlate the real and imaginary parts")
     if a.shape.rank != 1 or v.shape.rank != 1 or a.shape[0] in (0, None) or v.shape[0] in (0, None):
         raise ShapeError(
             f"correlate: takes two non-empty 1-D tensors of known length, got shapes {_shape(a)} and {_shape(v)}"

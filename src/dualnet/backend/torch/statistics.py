@@ -208,6 +208,8 @@ def corrcoef(x: ArrayLike) -> torch.Tensor:
 def correlate(x1: ArrayLike, x2: ArrayLike, mode: str = "valid") -> torch.Tensor:
     stat_checks.check_mode("correlate", mode)
     a, v = (_float(t) for t in _tensors(x1, x2))
+    if a.is_complex():
+        raise DTypeError("correlate: complex inputs are not supported; correlate the real and imaginary parts")
     if a.ndim != 1 or v.ndim != 1 or not a.numel() or not v.numel():
         raise ShapeError(
             f"correlate: takes two non-empty 1-D tensors, got shapes {tuple(a.shape)} and {tuple(v.shape)}"
