@@ -82,6 +82,9 @@ def test_cumulative(backend: str) -> None:
     got = dn.ops.nancumsum(ints, 1)
     assert dn.ops.dtype(got) == "int64"
     np.testing.assert_array_equal(N(got), np.nancumsum(ints, axis=1))
+    got = dn.ops.nancumsum(ints, 0, dtype="int16")
+    assert dn.ops.dtype(got) == "int16"
+    np.testing.assert_array_equal(N(got), np.nancumsum(ints, axis=0, dtype="int16"))
     got = dn.ops.nancumprod(ints, 0, dtype="float64")
     assert dn.ops.dtype(got) == "float64"
     np.testing.assert_array_equal(N(got), np.nancumprod(ints, axis=0, dtype="float64"))

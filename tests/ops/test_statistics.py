@@ -51,6 +51,7 @@ def test_quantile_of_integers_ties_and_nan(backend: str) -> None:
         N(dn.ops.median(X, axis=(1, 2), keepdims=True)), np.median(X, axis=(1, 2), keepdims=True)
     )
     np.testing.assert_allclose(N(dn.ops.median(ints)), np.median(ints))
+    np.testing.assert_allclose(N(dn.ops.quantile(np.float32(2.5), 0.3)), 2.5)  # a scalar x
     q = dn.ops.convert_to_tensor(np.array([0.2, 0.8]))  # a tensor q
     np.testing.assert_allclose(
         N(dn.ops.quantile(X, q, axis=0)), np.quantile(X, [0.2, 0.8], axis=0), rtol=1e-6, atol=1e-6

@@ -125,7 +125,8 @@ def _nan_cumulative(fill: float, fn: Callable[..., tf.Tensor], op: str) -> Calla
         t = convert_to_tensor(x)
         if dtype is not None:
             t = tf.cast(t, native_dtype(dtype))
-        t = _int64(_filled(t, fill)[0])  # integers and bools accumulate in int64, as NumPy's
+        t = _filled(t, fill)[0]
+        t = _int64(t) if dtype is None else t  # integers and bools accumulate in int64, as NumPy's
         if axis is None:
             return fn(tf.reshape(t, [-1]), axis=0)
         return fn(t, axis=_one_axis(axis, t.shape.rank, op))

@@ -119,9 +119,11 @@ def _nan_cumulative(fill: float, fn: Callable[..., torch.Tensor], op: str) -> Ca
         if dtype is not None:
             t = t.to(native_dtype(dtype))
         t = _filled(t, fill)[0]
+        # Integers and bools accumulate in int64, as NumPy's; a dtype asked for is kept.
+        target = None if dtype is None else native_dtype(dtype)
         if axis is None:
-            return fn(t.reshape(-1), 0)
-        return fn(t, _one_axis(axis, t.ndim, op))  # integers and bools accumulate in int64, as NumPy's
+            return fn(t.reshape(-1), 0, dtype=target)
+        return fn(t, _one_axis(axis, t.ndim, op), dtype=target)
 
     cumulative.__name__ = cumulative.__qualname__ = op
     return cumulative

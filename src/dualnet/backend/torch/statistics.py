@@ -85,7 +85,7 @@ def order_statistic(
     axes = tuple(range(t.ndim)) if axes is None else axes
     _check_nonempty(t, axes, op)
     kept = [d for d in range(t.ndim) if d not in axes]
-    rows = t.permute(*kept, *axes).reshape(*[t.shape[d] for d in kept], -1)
+    rows = t.permute((*kept, *axes)).reshape(*[t.shape[d] for d in kept], -1)
     nan = torch.isnan(rows)
     if skip_nan:
         count = (~nan).sum(-1, keepdim=True)
