@@ -107,8 +107,9 @@ def saturate_cast(x: Any, dtype: str) -> Tensor:
     ``saturate_cast([-1.0, 300.0], "uint8")`` is ``[0, 255]`` where a plain cast
     wraps. Infinities clip to the largest finite values; a bound that the source
     dtype cannot hold exactly steps inside (float32 to int32 clips at
-    2147483520; Keras 3.15 compares that bound in float32 and lets 3e9 wrap to -2**31). A complex ``x`` cast to a real dtype keeps its real part. nan
-    has no integer value: its cast to an integer dtype differs between the backends.
+    2147483520; Keras 3.15 compares that bound in float32 and lets 3e9 wrap to
+    -2**31). A complex ``x`` cast to a real dtype keeps its real part. nan has
+    no integer value: its cast to an integer dtype differs between the backends.
 
     Shape: ``x``'s shape.
 
