@@ -5,6 +5,8 @@ Promotion follows NumPy between two integer or two float dtypes; an integer
 meets a float as that float (as in PyTorch and JAX, not NumPy's float64); a
 Python scalar is "weak" and takes the tensor's dtype when its kind fits
 (``x_f32 * 2.0`` stays float32; ``x_int * 0.5`` becomes float32).
+A complex meeting a real dtype is complex of at least that dtype's precision
+(complex64 with float64 gives complex128); a Python complex is complex64.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ NAMES = (
 )
 FLOATS = frozenset({"float16", "bfloat16", "float32", "float64"})
 INTS = frozenset({"uint8", "int8", "int16", "int32", "int64"})
+COMPLEXES = frozenset({"complex64", "complex128"})
 _PYTHON = {bool: "bool", int: INTX, float: FLOATX, complex: "complex64"}
 
 
@@ -64,6 +67,11 @@ def is_int(name: str) -> bool:
     return name in INTS
 
 
+def is_complex(name: str) -> bool:
+    """True for complex64 and complex128."""
+    return name in COMPLEXES
+
+
 def _kind(name: str) -> int:
     if name == "bool":
         return 0
@@ -74,12 +82,19 @@ def _kind(name: str) -> int:
     return 3
 
 
+def _widened(high: str, low: str) -> str:
+    """``high`` (the higher kind) met by ``low``: a complex keeps at least ``low``'s float precision."""
+    # complex64 and float64 give complex128, as in NumPy, torch and JAX: no float64 digit is lost.
+    return "complex128" if high == "complex64" and low == "float64" else high
+
+
 def _promote_two(a: str, b: str) -> str:
     if a == b:
         return a
     ka, kb = _kind(a), _kind(b)
     if ka != kb:
-        return a if ka > kb else b
+        high, low = (a, b) if ka > kb else (b, a)
+        return _widened(high, low)
     if "bfloat16" in (a, b):
         other = b if a == "bfloat16" else a
         return "float32" if other == "float16" else other
@@ -99,6 +114,8 @@ def result_type(*items: Any) -> str:
         out = _promote_two(out, name)  # type: ignore[arg-type]
     for scalar in weak:
         scalar_name = _PYTHON[type(scalar)]
-        if out is None or _kind(scalar_name) > _kind(out):
+        if out is None:
             out = scalar_name
+        elif _kind(scalar_name) > _kind(out):
+            out = _widened(scalar_name, out)
     return out or FLOATX

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from dualnet.backend.tensorflow import (
         activations as tf_activations,
         autograd as tf_autograd,
+        bitwise as tf_bitwise,
+        complex as tf_complex,
         conv as tf_conv,
         core as tf_core,
         creation as tf_creation,
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
         linalg as tf_linalg,
         manipulation as tf_manipulation,
         math as tf_math,
+        nanreductions as tf_nanreductions,
         native as tf_native,
         nn as tf_nn,
         optim as tf_optim,
@@ -35,11 +38,14 @@ if TYPE_CHECKING:
         reductions as tf_reductions,
         rnn as tf_rnn,
         special as tf_special,
+        statistics as tf_statistics,
         trainer as tf_trainer,
     )
     from dualnet.backend.torch import (
         activations as torch_activations,
         autograd as torch_autograd,
+        bitwise as torch_bitwise,
+        complex as torch_complex,
         conv as torch_conv,
         core as torch_core,
         creation as torch_creation,
@@ -51,6 +57,7 @@ if TYPE_CHECKING:
         linalg as torch_linalg,
         manipulation as torch_manipulation,
         math as torch_math,
+        nanreductions as torch_nanreductions,
         native as torch_native,
         nn as torch_nn,
         optim as torch_optim,
@@ -58,6 +65,7 @@ if TYPE_CHECKING:
         reductions as torch_reductions,
         rnn as torch_rnn,
         special as torch_special,
+        statistics as torch_statistics,
         trainer as torch_trainer,
     )
 
@@ -104,3 +112,13 @@ if TYPE_CHECKING:
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
     _tf_activations: api.ActivationsAPI = tf_activations
     _tf_special: api.SpecialAPI = tf_special
+
+    _torch_statistics: api.StatisticsAPI = torch_statistics
+    _torch_nanreductions: api.NanReductionsAPI = torch_nanreductions
+    _torch_bitwise: api.BitwiseAPI = torch_bitwise
+    _torch_complex: api.ComplexAPI = torch_complex
+
+    _tf_statistics: api.StatisticsAPI = tf_statistics
+    _tf_nanreductions: api.NanReductionsAPI = tf_nanreductions
+    _tf_bitwise: api.BitwiseAPI = tf_bitwise
+    _tf_complex: api.ComplexAPI = tf_complex

@@ -7,7 +7,9 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 
 from dualnet.ops import (
     activations as _activations,
+    bitwise as _bitwise,
     comparisons as _comparisons,
+    complex as _complex,
     conv as _conv,
     core as _core,
     creation as _creation,
@@ -15,15 +17,19 @@ from dualnet.ops import (
     linalg as _linalg,
     manipulation as _manipulation,
     math as _math,
+    nanreductions as _nanreductions,
     nn as _nn,
     random,
     reductions as _reductions,
     rnn as _rnn,
     rounding as _rounding,
     special as _special,
+    statistics as _statistics,
 )
 from dualnet.ops.activations import *  # noqa: F403
+from dualnet.ops.bitwise import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
+from dualnet.ops.complex import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
 from dualnet.ops.creation import *  # noqa: F403
@@ -31,11 +37,13 @@ from dualnet.ops.indexing import *  # noqa: F403
 from dualnet.ops.linalg import *  # noqa: F403
 from dualnet.ops.manipulation import *  # noqa: F403
 from dualnet.ops.math import *  # noqa: F403
+from dualnet.ops.nanreductions import *  # noqa: F403
 from dualnet.ops.nn import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
 from dualnet.ops.special import *  # noqa: F403
+from dualnet.ops.statistics import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -52,5 +60,9 @@ __all__ = [
     *_rnn.__all__,
     *_special.__all__,
     *_activations.__all__,
+    *_statistics.__all__,
+    *_nanreductions.__all__,
+    *_bitwise.__all__,
+    *_complex.__all__,
     "random",
 ]

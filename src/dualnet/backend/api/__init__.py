@@ -37,6 +37,10 @@ from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.trainer import TrainerAPI
 from dualnet.backend.api.special import SpecialAPI
+from dualnet.backend.api.statistics import StatisticsAPI
+from dualnet.backend.api.nanreductions import NanReductionsAPI
+from dualnet.backend.api.bitwise import BitwiseAPI
+from dualnet.backend.api.complex import ComplexAPI
 
 __all__ = [
     "CONCERNS",
@@ -62,6 +66,10 @@ __all__ = [
     "TrainerAPI",
     "SpecialAPI",
     "ActivationsAPI",
+    "StatisticsAPI",
+    "NanReductionsAPI",
+    "BitwiseAPI",
+    "ComplexAPI",
     "check_backend",
     "check_signature",
     "concern_of",

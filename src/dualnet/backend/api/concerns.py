@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
+from dualnet.backend.api.bitwise import BitwiseAPI
+from dualnet.backend.api.complex import ComplexAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -20,6 +22,7 @@ from dualnet.backend.api.indexing import IndexingAPI
 from dualnet.backend.api.linalg import LinalgAPI
 from dualnet.backend.api.manipulation import ManipulationAPI
 from dualnet.backend.api.math import MathAPI
+from dualnet.backend.api.nanreductions import NanReductionsAPI
 from dualnet.backend.api.native import NativeAPI
 from dualnet.backend.api.nn import NNAPI
 from dualnet.backend.api.optim import OptimAPI
@@ -27,6 +30,7 @@ from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.special import SpecialAPI
+from dualnet.backend.api.statistics import StatisticsAPI
 from dualnet.backend.api.trainer import TrainerAPI
 
 
@@ -52,6 +56,10 @@ class Backend(
     DecompositionsAPI,
     SpecialAPI,
     ActivationsAPI,
+    StatisticsAPI,
+    NanReductionsAPI,
+    BitwiseAPI,
+    ComplexAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -80,6 +88,10 @@ CONCERNS: dict[str, type] = {
     "decompositions": DecompositionsAPI,
     "special": SpecialAPI,
     "activations": ActivationsAPI,
+    "statistics": StatisticsAPI,
+    "nanreductions": NanReductionsAPI,
+    "bitwise": BitwiseAPI,
+    "complex": ComplexAPI,
 }
 
 

@@ -94,6 +94,8 @@ def convert_to_tensor(x: Any, dtype: str | None = None) -> tf.Tensor:
         x = common.numeric_array(x)
         if target is None and x.dtype == np.float64:
             target = tf.float32  # Python data: default float, as in torch.tensor
+        elif target is None and x.dtype == np.complex128:
+            target = tf.complex64  # and Python complex data the default complex (dualnet.dtypes)
     elif x.dtype.kind not in "biufc":
         x = common.numeric_array(x)  # raises the DTypeError: TensorFlow would make a string tensor
     with placed():

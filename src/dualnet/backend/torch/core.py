@@ -87,6 +87,8 @@ def convert_to_tensor(x: Any, dtype: str | None = None) -> torch.Tensor:
         x = common.numeric_array(x)
         if target is None and x.dtype == np.float64:
             target = torch.float32  # Python data: default float, as torch.tensor does
+        elif target is None and x.dtype == np.complex128:
+            target = torch.complex64  # and Python complex data the default complex (dualnet.dtypes)
     elif x.dtype.kind not in "biufc":
         x = common.numeric_array(x)  # raises the DTypeError
     return torch.as_tensor(x, dtype=target, device=target_device())
