@@ -37,6 +37,13 @@ from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.trainer import TrainerAPI
 from dualnet.backend.api.special import SpecialAPI
+from dualnet.backend.api.crossentropy import CrossentropyAPI
+from dualnet.backend.api.norms import NormsAPI
+from dualnet.backend.api.classes import ClassesAPI
+from dualnet.backend.api.patches import PatchesAPI
+from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
+from dualnet.backend.api.attention import AttentionAPI
+from dualnet.backend.api.decoding import DecodingAPI
 
 __all__ = [
     "CONCERNS",
@@ -62,6 +69,13 @@ __all__ = [
     "TrainerAPI",
     "SpecialAPI",
     "ActivationsAPI",
+    "CrossentropyAPI",
+    "NormsAPI",
+    "ClassesAPI",
+    "PatchesAPI",
+    "PoolingAdaptiveAPI",
+    "AttentionAPI",
+    "DecodingAPI",
     "check_backend",
     "check_signature",
     "concern_of",
