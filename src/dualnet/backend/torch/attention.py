@@ -36,7 +36,8 @@ def dot_product_attention(
         causal = torch.ones((t, s), dtype=torch.bool, device=q.device).tril()
         keep, is_causal = (causal if keep is None else keep & causal), False
     if keep is not None:
-        blocked = torch.where(keep, 0.0, -0.7 * torch.finfo(dtype).max).to(dtype)
+        low = torch.full((), -0.7 * torch.finfo(dtype).max, dtype=dtype, device=q.device)
+        blocked = torch.where(keep, torch.zeros((), dtype=dtype, device=q.device), low)
         additive = blocked if additive is None else additive + blocked
     gqa = q.shape[1] != k.shape[1]
     y = F.scaled_dot_product_attention(q, k, v, attn_mask=additive, is_causal=is_causal, scale=scale, enable_gqa=gqa)

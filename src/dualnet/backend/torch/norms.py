@@ -1,4 +1,4 @@
-"""normalize, rms_normalization and psnr on torch (``F.normalize`` and ``F.rms_norm`` where they apply)."""
+"""normalize, rms_normalization and psnr on torch (``F.rms_norm`` where it applies)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def normalize(
         # Keras's form: min(rsqrt, 1 / eps) has the same value as F.normalize's x / max(norm, eps).
         inv = torch.clamp(torch.rsqrt(torch.sum(x * x, axes, keepdim=True)), max=1.0 / eps)
         return (x * inv).to(dtype)
-    return F.normalize(x, float(order), axes, eps).to(dtype)
+    # F.normalize's own formula; it is typed for a single dim, and axis may be a tuple.
+    norm = torch.linalg.vector_norm(x, float(order), axes, keepdim=True)
+    return (x / norm.clamp_min(eps)).to(dtype)
 
 
 def rms_normalization(
