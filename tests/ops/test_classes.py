@@ -61,13 +61,6 @@ def test_multi_hot_dtype_and_axis(backend: str) -> None:
     np.testing.assert_array_equal(dn.ops.to_numpy(dn.ops.multi_hot(ids, 3, axis=0)), [[1, 0], [0, 1], [1, 0]])
 
 
-def test_compiled(backend: str) -> None:
-    fn = dn.function(lambda t, p: (dn.ops.in_top_k(t, p, 2), dn.ops.multi_hot(dn.ops.expand_dims(t, 0), 4)))
-    top, hot = fn(dn.ops.convert_to_tensor(TARGETS[:3]), dn.ops.convert_to_tensor(PREDICTIONS[:3]))
-    np.testing.assert_array_equal(dn.ops.to_numpy(top), _in_top_k(TARGETS[:3], PREDICTIONS[:3], 2))
-    np.testing.assert_array_equal(dn.ops.to_numpy(hot), [[0, 1, 1, 1]])
-
-
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [

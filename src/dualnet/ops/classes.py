@@ -49,8 +49,10 @@ def multi_hot(
     """Class ids (N, L) as (N, num_classes) rows with 1 at every id the row holds ((L,) gives (num_classes,)).
 
     A rank-3 (N, L, M) input reduces L, as Keras does. Ids outside
-    ``[0, num_classes)`` are ignored. ``axis`` places the class axis (-1: last);
-    ``dtype`` defaults to float32.
+    ``[0, num_classes)`` are ignored. ``axis`` places the class axis (-1: last,
+    Keras's result; for other axes Keras 3.15 reduces over the batch instead of
+    each row's ids, while dualnet moves the class axis of the same per-row
+    result); ``dtype`` defaults to float32.
 
     Raises:
         ArgumentError: ``num_classes`` is not a positive int, ``sparse`` is True (dualnet has no sparse

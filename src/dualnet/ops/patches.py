@@ -73,9 +73,9 @@ def space_to_depth(x: Any, block_size: int) -> Tensor:
     return B.space_to_depth(x, b)
 
 
-def _pairs(op: str, **values: Any) -> dict[str, tuple[int, int]]:
-    lows = {"padding": 0}
-    return {name: check_int_tuple(op, name, v, 2, low=lows.get(name, 1)) for name, v in values.items()}  # type: ignore[misc]
+def _pairs(op: str, **values: Any) -> dict[str, tuple[int, ...]]:
+    """Each argument as a (height, width) pair of ints, >= 1 (padding >= 0)."""
+    return {name: check_int_tuple(op, name, v, 2, low=0 if name == "padding" else 1) for name, v in values.items()}
 
 
 def _count(size: int, k: int, d: int, p: int, s: int) -> int:

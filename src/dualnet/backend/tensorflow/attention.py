@@ -31,9 +31,12 @@ def dot_product_attention(
     if heads != kv_heads:
         k, v = tf.repeat(k, heads // kv_heads, axis=2), tf.repeat(v, heads // kv_heads, axis=2)
     logits_dtype = tf.float32 if dtype in (tf.float16, tf.bfloat16) else dtype
+    logits = tf.cast(tf.einsum("btnh,bsnh->bnts", q, k), logits_dtype)
     if scale is None:
-        scale = 1.0 / float(q.shape[-1]) ** 0.5
-    logits = tf.cast(tf.einsum("btnh,bsnh->bnts", q, k), logits_dtype) * scale
+        depth = q.shape[-1] if q.shape[-1] is not None else tf.shape(q)[-1]
+        logits = logits * tf.math.rsqrt(tf.cast(depth, logits_dtype))
+    else:
+        logits = logits * scale
     if bias is not None:
         logits = logits + tf.cast(convert_to_tensor(bias), logits_dtype)
     keep = None if mask is None else tf.cast(convert_to_tensor(mask), tf.bool)
