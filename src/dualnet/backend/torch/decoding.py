@@ -1,7 +1,7 @@
 """ctc_decode on torch: greedy in tensor ops; beam search as a CTC prefix beam search on the host.
 
 torch has no CTC decoder. The beam search reads the (N, T, C) log-probabilities
-once and runs the prefix recursion in Python floats (float64), per sequence:
+once and runs the prefix recursion in NumPy (float64), one sequence at a time:
 it is post-processing, not differentiable, and under ``torch.compile`` it is a
 graph break. It keeps, like TensorFlow's decoder, the ``beam_width`` most
 probable label prefixes at each step, each scored by the log of the summed
@@ -10,9 +10,7 @@ probability of every alignment that collapses to it.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-
+import numpy as np
 import torch
 
 from dualnet.backend.api.types import ArrayLike
@@ -42,46 +40,51 @@ def _greedy(x: torch.Tensor, lengths: torch.Tensor, merge_repeated: bool, blank:
     return ids[None].to(torch.int32), -scores.sum(1, keepdim=True)
 
 
-def _logaddexp(a: float, b: float) -> float:
-    if a == _NEG_INF:
-        return b
-    if b == _NEG_INF:
-        return a
-    top = max(a, b)
-    return top + math.log1p(math.exp(-abs(a - b)))
+def _prefix_beam(logp: np.ndarray, blank: int, beam_width: int) -> list[tuple[tuple[int, ...], float]]:
+    """The most probable label sequences of one (T, C) log-probability table, best first, with their log-probs.
 
-
-def _prefix_beam(logp: list[list[float]], blank: int, beam_width: int) -> list[tuple[tuple[int, ...], float]]:
-    """The most probable label sequences of one (T, C) log-probability table, best first, with their log-probs."""
-    beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, _NEG_INF)}  # prefix -> (ends in blank, not)
+    Each beam is a prefix with two log-probabilities: of its alignments ending
+    in a blank (``pb``) and in its last label (``pnb``). A step scores every
+    (beam, class) extension at once; an extension that equals a kept beam adds
+    into that beam, the others compete for the ``beam_width`` places as they are.
+    """
+    prefixes: list[tuple[int, ...]] = [()]
+    pb, pnb = np.zeros(1), np.full(1, -np.inf)
     for row in logp:
-        grown: defaultdict[tuple[int, ...], list[float]] = defaultdict(lambda: [_NEG_INF, _NEG_INF])
-        for prefix, (pb, pnb) in beams.items():
-            total = _logaddexp(pb, pnb)
-            stay = grown[prefix]
-            stay[0] = _logaddexp(stay[0], total + row[blank])
-            last = prefix[-1] if prefix else None
-            for c, p in enumerate(row):
-                if c == blank:
-                    continue
-                ext = grown[(*prefix, c)]
-                if c == last:
-                    # A repeat extends the prefix only after a blank; otherwise it collapses into the prefix.
-                    ext[1] = _logaddexp(ext[1], pb + p)
-                    stay[1] = _logaddexp(stay[1], pnb + p)
-                else:
-                    ext[1] = _logaddexp(ext[1], total + p)
-        ranked = sorted(grown.items(), key=lambda item: -_logaddexp(*item[1]))[:beam_width]
-        beams = {prefix: (pb, pnb) for prefix, (pb, pnb) in ranked}
-    ranked_final = sorted(beams.items(), key=lambda item: -_logaddexp(*item[1]))
-    return [(prefix, _logaddexp(pb, pnb)) for prefix, (pb, pnb) in ranked_final]
+        total = np.logaddexp(pb, pnb)
+        last = np.array([p[-1] if p else -1 for p in prefixes])
+        # Extending by the last label again needs a blank in between; without one it collapses into the prefix.
+        grown = np.where(np.arange(row.size)[None, :] == last[:, None], pb[:, None], total[:, None]) + row[None, :]
+        grown[:, blank] = -np.inf
+        stay_pb = total + row[blank]
+        stay_pnb = np.where(last >= 0, pnb + row[np.maximum(last, 0)], -np.inf)
+        index = {prefix: i for i, prefix in enumerate(prefixes)}
+        for j, prefix in enumerate(prefixes):
+            parent = index.get(prefix[:-1]) if prefix else None
+            if parent is not None:
+                stay_pnb[j] = np.logaddexp(stay_pnb[j], grown[parent, prefix[-1]])
+                grown[parent, prefix[-1]] = -np.inf
+        flat = grown.ravel()
+        best = (
+            np.argpartition(-flat, min(beam_width, flat.size - 1))[:beam_width]
+            if flat.size > beam_width
+            else np.arange(flat.size)
+        )
+        best = best[np.isfinite(flat[best])]
+        candidates = [*prefixes, *((*prefixes[k // row.size], int(k % row.size)) for k in best)]
+        cand_pb = np.concatenate([stay_pb, np.full(best.size, -np.inf)])
+        cand_pnb = np.concatenate([stay_pnb, flat[best]])
+        keep = np.argsort(-np.logaddexp(cand_pb, cand_pnb), kind="stable")[:beam_width]
+        prefixes = [candidates[k] for k in keep]
+        pb, pnb = cand_pb[keep], cand_pnb[keep]
+    return [(prefix, float(score)) for prefix, score in zip(prefixes, np.logaddexp(pb, pnb))]
 
 
 def _beam(
     x: torch.Tensor, lengths: torch.Tensor, beam_width: int, top_paths: int, blank: int
 ) -> tuple[torch.Tensor, ...]:
     n, t, _ = x.shape
-    logp = torch.log_softmax(x.detach().to(torch.float64), -1).cpu().tolist()
+    logp = torch.log_softmax(x.detach().to(torch.float64), -1).cpu().numpy()
     steps = lengths.cpu().tolist()
     paths = torch.full((top_paths, n, t), -1, dtype=torch.int32)
     scores = torch.full((n, top_paths), _NEG_INF, dtype=torch.float64)
