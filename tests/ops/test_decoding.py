@@ -73,6 +73,22 @@ def test_beam_search_matches_keras_and_the_exact_ranking(backend: str, mask_inde
             np.testing.assert_allclose(dn.ops.to_numpy(scores)[i, rank], logp, rtol=1e-5)
 
 
+@pytest.mark.parametrize("beam_width", [1, 2])
+def test_narrow_beams_keep_what_tensorflow_keeps(backend: str, beam_width: int) -> None:
+    """With far fewer beams than prefixes the pruning decides the paths: they are TensorFlow's.
+
+    The scores of such narrow searches are lower bounds of the exact ones (below
+    ``_exact``'s), and TensorFlow's decoder keeps more of the pruned alignments'
+    probability than the prefix recursion does, so only the paths are compared.
+    """
+    logits = (np.random.default_rng(12).normal(size=(3, 12, 5)) * 2).astype(np.float32)
+    lengths = np.array([12, 9, 3])
+    paths, scores = dn.ops.ctc_decode(logits, lengths, strategy="beam_search", beam_width=beam_width)
+    keras_paths, _ = keras.ops.ctc_decode(logits, lengths, strategy="beam_search", beam_width=beam_width)
+    np.testing.assert_array_equal(dn.ops.to_numpy(paths), keras_paths)
+    assert np.all(dn.ops.to_numpy(scores) <= 0)
+
+
 def test_in_a_graph(backend: str) -> None:
     fn = dn.function(lambda x, n: dn.ops.ctc_decode(x, n)[0])
     eager, _ = dn.ops.ctc_decode(LOGITS, LENGTHS)

@@ -39,7 +39,9 @@ def ctc_decode(
     On TensorFlow these are ``tf.nn.ctc_greedy_decoder`` and
     ``ctc_beam_search_decoder`` (no XLA kernel: not under ``jit=True``); torch,
     which has no CTC decoder, runs the greedy decoder in tensor ops and a
-    prefix beam search on the host.
+    prefix beam search on the host (NumPy). Both find the same paths; when the
+    beam is too narrow to hold every likely prefix, the scores are lower bounds
+    of the exact log-probabilities and TensorFlow's can be the higher ones.
 
     Raises:
         ShapeError: ``inputs`` is not (N, T, C) or ``sequence_lengths`` not (N,).
