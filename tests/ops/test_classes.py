@@ -26,7 +26,7 @@ def _in_top_k(targets: np.ndarray, predictions: np.ndarray, k: int) -> np.ndarra
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_in_top_k_matches_numpy_keras_and_torch(backend: str, k: int, dtype: str) -> None:
     predictions = PREDICTIONS.astype(dtype)
     got = dn.ops.in_top_k(TARGETS, predictions, k)

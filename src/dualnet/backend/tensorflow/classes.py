@@ -11,8 +11,8 @@ from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype
 def in_top_k(targets: ArrayLike, predictions: ArrayLike, k: int) -> tf.Tensor:
     predictions = convert_to_tensor(predictions)
     targets = tf.cast(convert_to_tensor(targets), tf.int64)
-    if predictions.dtype in (tf.float32, tf.float16):
-        # The native kernel (float32, half): ties at the k-th value are all in the top k, non-finite rows never.
+    if predictions.dtype == tf.float32:
+        # The native kernel (float32 only): ties at the k-th value are all in the top k, non-finite rows never.
         return tf.math.in_top_k(targets, predictions, k)
     classes = tf.shape(predictions, out_type=tf.int64)[-1]
     valid = (targets >= 0) & (targets < classes)
