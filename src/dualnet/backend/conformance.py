@@ -16,13 +16,17 @@ if TYPE_CHECKING:
     from dualnet.backend import api
     from dualnet.backend.tensorflow import (
         activations as tf_activations,
+        attention as tf_attention,
         autograd as tf_autograd,
         bitwise as tf_bitwise,
         complex as tf_complex,
+        classes as tf_classes,
         conv as tf_conv,
         core as tf_core,
         creation as tf_creation,
+        crossentropy as tf_crossentropy,
         data as tf_data,
+        decoding as tf_decoding,
         decompositions as tf_decompositions,
         distributed as tf_distributed,
         export as tf_export,
@@ -33,7 +37,10 @@ if TYPE_CHECKING:
         nanreductions as tf_nanreductions,
         native as tf_native,
         nn as tf_nn,
+        norms as tf_norms,
         optim as tf_optim,
+        patches as tf_patches,
+        pooling_adaptive as tf_pooling_adaptive,
         random as tf_random,
         reductions as tf_reductions,
         rnn as tf_rnn,
@@ -43,13 +50,17 @@ if TYPE_CHECKING:
     )
     from dualnet.backend.torch import (
         activations as torch_activations,
+        attention as torch_attention,
         autograd as torch_autograd,
         bitwise as torch_bitwise,
         complex as torch_complex,
+        classes as torch_classes,
         conv as torch_conv,
         core as torch_core,
         creation as torch_creation,
+        crossentropy as torch_crossentropy,
         data as torch_data,
+        decoding as torch_decoding,
         decompositions as torch_decompositions,
         distributed as torch_distributed,
         export as torch_export,
@@ -60,7 +71,10 @@ if TYPE_CHECKING:
         nanreductions as torch_nanreductions,
         native as torch_native,
         nn as torch_nn,
+        norms as torch_norms,
         optim as torch_optim,
+        patches as torch_patches,
+        pooling_adaptive as torch_pooling_adaptive,
         random as torch_random,
         reductions as torch_reductions,
         rnn as torch_rnn,
@@ -90,6 +104,13 @@ if TYPE_CHECKING:
     _torch_decompositions: api.DecompositionsAPI = torch_decompositions
     _torch_activations: api.ActivationsAPI = torch_activations
     _torch_special: api.SpecialAPI = torch_special
+    _torch_crossentropy: api.CrossentropyAPI = torch_crossentropy
+    _torch_norms: api.NormsAPI = torch_norms
+    _torch_classes: api.ClassesAPI = torch_classes
+    _torch_patches: api.PatchesAPI = torch_patches
+    _torch_pooling_adaptive: api.PoolingAdaptiveAPI = torch_pooling_adaptive
+    _torch_attention: api.AttentionAPI = torch_attention
+    _torch_decoding: api.DecodingAPI = torch_decoding
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -122,3 +143,10 @@ if TYPE_CHECKING:
     _tf_nanreductions: api.NanReductionsAPI = tf_nanreductions
     _tf_bitwise: api.BitwiseAPI = tf_bitwise
     _tf_complex: api.ComplexAPI = tf_complex
+    _tf_crossentropy: api.CrossentropyAPI = tf_crossentropy
+    _tf_norms: api.NormsAPI = tf_norms
+    _tf_classes: api.ClassesAPI = tf_classes
+    _tf_patches: api.PatchesAPI = tf_patches
+    _tf_pooling_adaptive: api.PoolingAdaptiveAPI = tf_pooling_adaptive
+    _tf_attention: api.AttentionAPI = tf_attention
+    _tf_decoding: api.DecodingAPI = tf_decoding

@@ -8,17 +8,24 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 from dualnet.ops import (
     activations as _activations,
     bitwise as _bitwise,
+    attention as _attention,
+    classes as _classes,
     comparisons as _comparisons,
     complex as _complex,
     conv as _conv,
     core as _core,
     creation as _creation,
+    crossentropy as _crossentropy,
+    decoding as _decoding,
     indexing as _indexing,
     linalg as _linalg,
     manipulation as _manipulation,
     math as _math,
     nanreductions as _nanreductions,
     nn as _nn,
+    norms as _norms,
+    patches as _patches,
+    pooling_adaptive as _pooling_adaptive,
     random,
     reductions as _reductions,
     rnn as _rnn,
@@ -28,17 +35,24 @@ from dualnet.ops import (
 )
 from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.bitwise import *  # noqa: F403
+from dualnet.ops.attention import *  # noqa: F403
+from dualnet.ops.classes import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.complex import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
 from dualnet.ops.creation import *  # noqa: F403
+from dualnet.ops.crossentropy import *  # noqa: F403
+from dualnet.ops.decoding import *  # noqa: F403
 from dualnet.ops.indexing import *  # noqa: F403
 from dualnet.ops.linalg import *  # noqa: F403
 from dualnet.ops.manipulation import *  # noqa: F403
 from dualnet.ops.math import *  # noqa: F403
 from dualnet.ops.nanreductions import *  # noqa: F403
 from dualnet.ops.nn import *  # noqa: F403
+from dualnet.ops.norms import *  # noqa: F403
+from dualnet.ops.patches import *  # noqa: F403
+from dualnet.ops.pooling_adaptive import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
@@ -64,5 +78,12 @@ __all__ = [
     *_nanreductions.__all__,
     *_bitwise.__all__,
     *_complex.__all__,
+    *_attention.__all__,
+    *_classes.__all__,
+    *_crossentropy.__all__,
+    *_decoding.__all__,
+    *_norms.__all__,
+    *_patches.__all__,
+    *_pooling_adaptive.__all__,
     "random",
 ]

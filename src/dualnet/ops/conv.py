@@ -23,8 +23,9 @@ from typing import Any
 
 from dualnet.arguments import check_choice, check_int, check_int_tuple, is_integer
 from dualnet.backend.dispatch import B
+from dualnet.errors import ShapeError
 
-__all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool"]
+__all__ = ["conv", "depthwise_conv", "conv_transpose", "max_pool", "avg_pool", "separable_conv"]
 
 Tensor = Any
 IntOrTuple = int | Sequence[int]
@@ -170,3 +171,35 @@ def avg_pool(
     pool_size = _ints("avg_pool", "pool_size", pool_size)
     strides = pool_size if strides is None else _ints("avg_pool", "strides", strides)
     return B.avg_pool(x, pool_size, strides, _padding("avg_pool", padding))
+
+
+def separable_conv(
+    x: Any,
+    depthwise_kernel: Any,
+    pointwise_kernel: Any,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+) -> Tensor:
+    """Depthwise-separable convolution: :func:`depthwise_conv`, then a 1x1 :func:`conv` mixing the channels.
+
+    ``x``: ``(N, W, C)`` or ``(N, H, W, C)``. ``depthwise_kernel``: ``(*k, C, m)``;
+    ``pointwise_kernel``: ``(*1, C * m, C_out)`` (ones for the spatial axes).
+    ``strides``, ``padding`` and ``dilation`` apply to the depthwise step, as
+    in Keras. Returns ``(N, *out_spatial, C_out)``, sizes as in :func:`conv`.
+
+    Raises:
+        ShapeError: a kernel has the wrong rank or channels, or the pointwise kernel is not 1x1.
+        ArgumentError: ``padding``, ``strides`` or ``dilation`` is not a valid value.
+    """
+    strides = _ints("separable_conv", "strides", strides)
+    dilation = _ints("separable_conv", "dilation", dilation)
+    pointwise = tuple(B.shape(pointwise_kernel))
+    if any(size != 1 for size in pointwise[:-2]):
+        raise ShapeError(
+            f"separable_conv: pointwise_kernel must be 1x1, (*1, C * m, C_out), got {pointwise}; "
+            "pass a kernel of ones in the spatial axes"
+        )
+    return B.separable_conv(
+        x, depthwise_kernel, pointwise_kernel, strides, _padding("separable_conv", padding), dilation
+    )

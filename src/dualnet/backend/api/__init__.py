@@ -41,6 +41,13 @@ from dualnet.backend.api.statistics import StatisticsAPI
 from dualnet.backend.api.nanreductions import NanReductionsAPI
 from dualnet.backend.api.bitwise import BitwiseAPI
 from dualnet.backend.api.complex import ComplexAPI
+from dualnet.backend.api.crossentropy import CrossentropyAPI
+from dualnet.backend.api.norms import NormsAPI
+from dualnet.backend.api.classes import ClassesAPI
+from dualnet.backend.api.patches import PatchesAPI
+from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
+from dualnet.backend.api.attention import AttentionAPI
+from dualnet.backend.api.decoding import DecodingAPI
 
 __all__ = [
     "CONCERNS",
@@ -70,6 +77,13 @@ __all__ = [
     "NanReductionsAPI",
     "BitwiseAPI",
     "ComplexAPI",
+    "CrossentropyAPI",
+    "NormsAPI",
+    "ClassesAPI",
+    "PatchesAPI",
+    "PoolingAdaptiveAPI",
+    "AttentionAPI",
+    "DecodingAPI",
     "check_backend",
     "check_signature",
     "concern_of",

@@ -8,13 +8,17 @@ from functools import cache
 from typing import Any, Protocol
 
 from dualnet.backend.api.activations import ActivationsAPI
+from dualnet.backend.api.attention import AttentionAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.bitwise import BitwiseAPI
 from dualnet.backend.api.complex import ComplexAPI
+from dualnet.backend.api.classes import ClassesAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
+from dualnet.backend.api.crossentropy import CrossentropyAPI
 from dualnet.backend.api.data import DataAPI
+from dualnet.backend.api.decoding import DecodingAPI
 from dualnet.backend.api.decompositions import DecompositionsAPI
 from dualnet.backend.api.distributed import DistributedAPI
 from dualnet.backend.api.export import ExportAPI
@@ -25,7 +29,10 @@ from dualnet.backend.api.math import MathAPI
 from dualnet.backend.api.nanreductions import NanReductionsAPI
 from dualnet.backend.api.native import NativeAPI
 from dualnet.backend.api.nn import NNAPI
+from dualnet.backend.api.norms import NormsAPI
 from dualnet.backend.api.optim import OptimAPI
+from dualnet.backend.api.patches import PatchesAPI
+from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
@@ -60,6 +67,13 @@ class Backend(
     NanReductionsAPI,
     BitwiseAPI,
     ComplexAPI,
+    CrossentropyAPI,
+    NormsAPI,
+    ClassesAPI,
+    PatchesAPI,
+    PoolingAdaptiveAPI,
+    AttentionAPI,
+    DecodingAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -92,6 +106,13 @@ CONCERNS: dict[str, type] = {
     "nanreductions": NanReductionsAPI,
     "bitwise": BitwiseAPI,
     "complex": ComplexAPI,
+    "crossentropy": CrossentropyAPI,
+    "norms": NormsAPI,
+    "classes": ClassesAPI,
+    "patches": PatchesAPI,
+    "pooling_adaptive": PoolingAdaptiveAPI,
+    "attention": AttentionAPI,
+    "decoding": DecodingAPI,
 }
 
 

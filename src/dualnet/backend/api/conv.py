@@ -56,3 +56,14 @@ class ConvAPI(Protocol):
         self, x: ArrayLike, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid"
     ) -> Tensor:
         """Window means over the real cells of ``x`` (strides default to ``pool_size``): ``(N, *out_spatial, C)``."""
+
+    def separable_conv(
+        self,
+        x: ArrayLike,
+        depthwise_kernel: ArrayLike,
+        pointwise_kernel: ArrayLike,
+        strides: IntOrTuple = 1,
+        padding: str = "valid",
+        dilation: IntOrTuple = 1,
+    ) -> Tensor:
+        """``depthwise_conv`` by ``(*k, C, m)`` then a 1x1 ``conv`` by ``(*1, C * m, C_out)``: (N, *out, C_out)."""

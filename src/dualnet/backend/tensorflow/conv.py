@@ -214,3 +214,15 @@ def avg_pool(
     common.check_window_fits("avg_pool", x.shape[1:-1], pool_size, (1,) * n, padding)
     # TensorFlow's SAME average already divides by the real (non-padded) cells.
     return tf.nn.avg_pool(x, pool_size, strides, padding.upper())
+
+
+def separable_conv(
+    x: ArrayLike,
+    depthwise_kernel: ArrayLike,
+    pointwise_kernel: ArrayLike,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+) -> tf.Tensor:
+    # Keras's definition: the depthwise conv carries strides, padding and dilation, the 1x1 conv mixes channels.
+    return conv(depthwise_conv(x, depthwise_kernel, strides, padding, dilation), pointwise_kernel)

@@ -256,3 +256,15 @@ def avg_pool(
         mask, _ = _padded("avg_pool", ones, padding, pool_size, strides, (1,) * len(pool_size), 0.0)
         y = y / _AVG_POOL[xc.ndim](mask, pool_size, strides, 0)
     return _channels_last(y, one_d)
+
+
+def separable_conv(
+    x: ArrayLike,
+    depthwise_kernel: ArrayLike,
+    pointwise_kernel: ArrayLike,
+    strides: IntOrTuple = 1,
+    padding: str = "valid",
+    dilation: IntOrTuple = 1,
+) -> torch.Tensor:
+    # Keras's definition: the depthwise conv carries strides, padding and dilation, the 1x1 conv mixes channels.
+    return conv(depthwise_conv(x, depthwise_kernel, strides, padding, dilation), pointwise_kernel)
