@@ -7,8 +7,8 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 
 from dualnet.ops import (
     activations as _activations,
-    bitwise as _bitwise,
     attention as _attention,
+    bitwise as _bitwise,
     classes as _classes,
     comparisons as _comparisons,
     complex as _complex,
@@ -34,8 +34,8 @@ from dualnet.ops import (
     statistics as _statistics,
 )
 from dualnet.ops.activations import *  # noqa: F403
-from dualnet.ops.bitwise import *  # noqa: F403
 from dualnet.ops.attention import *  # noqa: F403
+from dualnet.ops.bitwise import *  # noqa: F403
 from dualnet.ops.classes import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.complex import *  # noqa: F403

@@ -11,8 +11,8 @@ from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.attention import AttentionAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.bitwise import BitwiseAPI
-from dualnet.backend.api.complex import ComplexAPI
 from dualnet.backend.api.classes import ClassesAPI
+from dualnet.backend.api.complex import ComplexAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
