@@ -15,7 +15,7 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn.graph import Graph
 from dualnet.nn.module import Module
-from dualnet.nn.symbolic import SymbolicTensor, leaves, symbolic_call
+from dualnet.nn.symbolic import SymbolicTensor, leaves, replace, symbolic_call
 
 __all__ = ["Model"]
 
@@ -217,6 +217,10 @@ class Model(Module):
                 shapes[id(node.layer)].append(shape)
             takes.setdefault(id(node.layer), []).append(", ".join(labels[id(t)] for t in node.inputs))
         return {key: ("; ".join(shapes[key]), "; ".join(calls)) for key, calls in takes.items()}
+
+    def _output_text(self) -> str:
+        """The symbolic output shape(s), in the structure of ``outputs``: the summary's root row."""
+        return str(replace(self.__dict__["_given_outputs"], lambda t: t.shape if isinstance(t, SymbolicTensor) else t))
 
     def _input_rows(self) -> list[tuple[str, str]]:
         """(display name, shape) of each ``dn.Input``: the summary's input rows."""

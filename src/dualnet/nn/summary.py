@@ -28,6 +28,7 @@ def summary_lines(model: Module) -> list[str]:
     graph: dict[int, tuple[str, str]] = getattr(model, "_connections", dict)()
     inputs: list[tuple[str, str]] = getattr(model, "_input_rows", list)()
     wide = bool(graph or inputs)
+    output_text = getattr(model, "_output_text", None)
     rows = [("Layer (path)", "Type", "Output shape", "Params", *(("Connected to",) if wide else ()))]
     total = trainable = 0
     for index, (path, module) in enumerate(model.named_modules()):
@@ -35,6 +36,8 @@ def summary_lines(model: Module) -> list[str]:
         shape = module._first_output_shape()
         shape = "?" if shape is None else str(shape)
         shape, connected = graph.get(id(module), (shape, ""))
+        if index == 0 and output_text is not None:  # not the shape of the zeros a symbolic call ran on
+            shape = output_text()
         row = (path or "(root)", type(module).__name__, shape, f"{count:,}")
         rows.append((*row, connected) if wide else row)
         if index == 0:  # a functional model's inputs come after the root, before its layers, as in Keras

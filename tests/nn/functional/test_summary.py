@@ -16,6 +16,7 @@ def _rows(model: dn.nn.Module) -> dict[str, list[str]]:
 def test_inputs_shared_calls_and_merges(backend: str) -> None:
     rows = _rows(siamese())
     assert list(rows)[:4] == ["(root)", "a", "b", "encoder"]  # inputs after the root, before the layers
+    assert " ".join(rows["(root)"][2:-1]) == "[(None, 1), (None, 1)]"  # the symbolic outputs, as given
     assert rows["a"] == ["a", "Input", "(None,", "8)", "0", "-"]
     # The shared encoder: one row, both calls; the merge takes its first and second call's outputs.
     assert rows["encoder"][-2:] == ["a[0][0];", "b[0][0]"] and rows["encoder"][1:4] == ["Model", "(None,", "4)"]
