@@ -71,7 +71,7 @@ def _versions(backend: str, keras: bool) -> dict[str, str]:
 
 def _device_env(variant: Any, device: str) -> None:
     """Make ``device`` the default of the variant's framework before it is imported."""
-    if variant.module == "dualnet_variant":
+    if variant.module.startswith("dualnet_"):
         os.environ["DUALNET_BACKEND"] = variant.backend
         os.environ["DUALNET_DEVICE"] = device  # tensors a step makes itself (masks, positions) go there too
     if variant.keras_backend == "torch":

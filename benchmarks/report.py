@@ -83,6 +83,10 @@ def targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 ratio(w, f"dualnet-{backend}", native, "peak_rss_mb"),
                 1.1,
             )
+    for w in "abcde":
+        for backend in ("torch", "tf"):
+            functional, subclass = f"dualnet-{backend}-functional", f"dualnet-{backend}-subclass"
+            check(f"{functional} / {subclass} (issue 16)", w, ratio(w, functional, subclass), 1.05)
     return checks
 
 

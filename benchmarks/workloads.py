@@ -218,47 +218,76 @@ def batches(workload: Workload, batch: int | None = None, seed: int = 0) -> list
     return out
 
 
-def dualnet_model(model: str) -> Any:
-    """The dualnet model of architecture ``model`` on the active backend, built (weights made) with ``dn.seed(0)``."""
+def dualnet_model(model: str, form: str = "sequential") -> Any:
+    """The dualnet model of architecture ``model`` on the active backend, built (weights made) with ``dn.seed(0)``.
+
+    ``form`` is how the same layers are put together: ``"sequential"`` (``dn.nn.Sequential``, the default),
+    ``"functional"`` (``dn.Input`` / ``dn.Model``) or ``"subclass"`` (a ``Module`` whose ``forward`` calls each
+    layer in turn). Their parameters are the same tensors in the same order under other names, so a weights dict
+    loads by position (:func:`load_by_position`). ``f`` (the decoder, a subclass) has the sequential form only.
+    """
+    import dualnet as dn
+
+    dn.seed(0)
+    if model == "f":
+        if form != "sequential":
+            raise NotImplementedError(f"workload f (the decoder) has no {form} form")
+        from benchmarks.decoder import Decoder
+
+        net: Any = Decoder(GPT_VOCAB, GPT_SEQ, GPT_LAYERS, GPT_D, GPT_HEADS, GPT_FFN)
+    else:
+        layers = _layers(model)
+        workload = WORKLOADS[model]
+        if form == "sequential":
+            net = dn.nn.Sequential(layers)
+        elif form == "functional":
+            x = y = dn.Input(workload.input_shape, dtype=workload.input_dtype)
+            for layer in layers:
+                y = layer(y)
+            net = dn.Model(x, y)
+        elif form == "subclass":
+            from benchmarks.forms import Chain
+
+            net = Chain(layers)
+        else:
+            raise KeyError(f"unknown form {form!r}; expected sequential, functional or subclass")
+    net(batches(WORKLOADS[model])[0][0][:2])
+    return net
+
+
+def _layers(model: str) -> list[Any]:
+    """The layers of architecture ``model`` (``a`` .. ``e``), in order."""
     import dualnet as dn
 
     nn = dn.nn
-    dn.seed(0)
     if model == "a":
-        net: Any = nn.Sequential([nn.Dense(512, "relu"), nn.Dense(512, "relu"), nn.Dense(10)])
-    elif model == "b":
-        net = nn.Sequential(
-            [
-                nn.Conv2D(32, 3, activation="relu"),
-                nn.MaxPool2D(2),
-                nn.Conv2D(64, 3, activation="relu"),
-                nn.MaxPool2D(2),
-                nn.Flatten(),
-                nn.Dense(128, "relu"),
-                nn.Dense(10),
-            ]
-        )
-    elif model == "c":
-        net = nn.Sequential([nn.Dense(64, "relu"), nn.Dense(1)])
-    elif model == "d":
-        net = nn.Sequential([nn.Embedding(VOCAB, EMBED), nn.LSTM(LSTM_UNITS), nn.Dense(2)])
-    elif model == "e":
-        net = nn.Sequential(
-            [
-                nn.TransformerEncoderLayer(D_MODEL, HEADS, FFN, dropout=0.0),
-                nn.GlobalAvgPool1D(),
-                nn.Dense(10),
-            ]
-        )
-    elif model == "f":
-        from benchmarks.decoder import Decoder
+        return [nn.Dense(512, "relu"), nn.Dense(512, "relu"), nn.Dense(10)]
+    if model == "b":
+        return [
+            nn.Conv2D(32, 3, activation="relu"),
+            nn.MaxPool2D(2),
+            nn.Conv2D(64, 3, activation="relu"),
+            nn.MaxPool2D(2),
+            nn.Flatten(),
+            nn.Dense(128, "relu"),
+            nn.Dense(10),
+        ]
+    if model == "c":
+        return [nn.Dense(64, "relu"), nn.Dense(1)]
+    if model == "d":
+        return [nn.Embedding(VOCAB, EMBED), nn.LSTM(LSTM_UNITS), nn.Dense(2)]
+    if model == "e":
+        return [nn.TransformerEncoderLayer(D_MODEL, HEADS, FFN, dropout=0.0), nn.GlobalAvgPool1D(), nn.Dense(10)]
+    raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e, f")
 
-        net = Decoder(GPT_VOCAB, GPT_SEQ, GPT_LAYERS, GPT_D, GPT_HEADS, GPT_FFN)
-    else:
-        raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e, f")
-    workload = WORKLOADS[model]
-    net(batches(workload)[0][0][:2])
-    return net
+
+def load_by_position(net: Any, weights: dict[str, np.ndarray]) -> None:
+    """Load ``weights`` (the sequential form's state) into ``net`` of any form: same tensors, other names."""
+    names = list(net.state_dict())
+    shapes = [tuple(v.shape) for v in net.state_dict().values()]
+    if len(names) != len(weights) or shapes != [tuple(v.shape) for v in weights.values()]:
+        raise ValueError(f"{len(weights)} weights do not line up with the model's {len(names)} tensors")
+    net.load_state_dict(dict(zip(names, weights.values())))
 
 
 def initial_weights(model: str) -> dict[str, np.ndarray]:

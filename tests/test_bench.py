@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("torch")
 
 from benchmarks import report, runner
-from benchmarks.workloads import WORKLOADS
+from benchmarks.workloads import WORKLOADS, batches, dualnet_model, load_by_position
 
 from tests.helpers import HANG_LIMIT_S
 
@@ -222,3 +222,20 @@ def test_tensorflow_off_the_cpu_and_a_missing_gpu_are_records_not_crashes() -> N
         pytest.skip("this machine has a GPU")
     with pytest.raises(RuntimeError, match="sees no CUDA GPU"):
         child.gpu_tools("cuda:0", "torch")
+
+
+@pytest.mark.parametrize("model", ["c", "d"])
+def test_the_functional_and_subclass_forms_are_the_same_model(model: str, backend: str) -> None:
+    """The benchmark's functional / subclass pair computes what the sequential form does, from its weights."""
+    import dualnet as dn
+
+    reference = dualnet_model(model)
+    x = batches(WORKLOADS[model])[0][0][:4]
+    expected = dn.ops.to_numpy(reference(x))
+    for form in ("functional", "subclass"):
+        net = dualnet_model(model, form)
+        assert isinstance(net, dn.Model) == (form == "functional")
+        load_by_position(net, reference.state_dict())
+        np.testing.assert_allclose(dn.ops.to_numpy(net(x)), expected, atol=1e-6)
+    with pytest.raises(NotImplementedError, match="workload f"):
+        dualnet_model("f", "functional")

@@ -22,6 +22,8 @@ NAMES = [
     "torch_to_tensorflow",
     "char_transformer",
     "native_modules",
+    "functional_api",
+    "gan",
 ]
 # The last line of every example: "result example=NAME backend=BACKEND key=value ...".
 RESULT = re.compile(r"^result example=(?P<name>\w+) backend=(?P<backend>torch|tensorflow)(?P<figures>( \w+=\S+)+)$")
@@ -37,6 +39,10 @@ CHECKS = {
     "torch_to_tensorflow": lambda f: f["match"] == "yes" and f["deployed_on"] == "tensorflow",
     "char_transformer": lambda f: float(f["final_loss"]) < float(f["first_loss"]) / 2,
     "native_modules": lambda f: f["native_updated"] == "yes" and float(f["native_max_difference"]) <= 1e-5,
+    "functional_api": lambda f: (
+        float(f["test_accuracy"]) >= 0.9 and f["features"] == "360x64" and float(f["reload_max_difference"]) <= 1e-6
+    ),
+    "gan": lambda f: float(f["radius_error_after"]) < float(f["radius_error_before"]) / 3,
 }
 
 

@@ -36,6 +36,11 @@ VARIANTS: dict[str, Variant] = {
         Variant("dualnet-tf-jit", "dualnet_variant", "tensorflow", jit=True),
         Variant("keras-torch", "keras_variant", "torch", keras_backend="torch"),
         Variant("keras-tf", "keras_variant", "tensorflow", keras_backend="tensorflow"),
+        # The same layers as a functional dn.Model and as a Module subclass (issue 16: the graph adds nothing).
+        Variant("dualnet-torch-functional", "dualnet_functional", "torch"),
+        Variant("dualnet-torch-subclass", "dualnet_subclass", "torch"),
+        Variant("dualnet-tf-functional", "dualnet_functional", "tensorflow"),
+        Variant("dualnet-tf-subclass", "dualnet_subclass", "tensorflow"),
     )
 }
 NATIVE = {"torch": "native-torch", "tensorflow": "native-tf"}

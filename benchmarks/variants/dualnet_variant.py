@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.workloads import Workload, dualnet_model
+from benchmarks.workloads import Workload, dualnet_model, load_by_position
 
 
 def optimizer(workload: Workload, params: Any) -> Any:
@@ -37,13 +37,17 @@ def prepare(
     data: list[tuple[np.ndarray, np.ndarray]],
     jit: bool,
     device: str = "cpu",
+    form: str = "sequential",
 ) -> tuple[Callable[[int], Any], Callable[[Any], float]]:
-    """A ``dn.Trainer`` step / predict on pre-made backend tensors on ``device`` (see :mod:`benchmarks.variants`)."""
+    """A ``dn.Trainer`` step / predict on pre-made backend tensors on ``device`` (see :mod:`benchmarks.variants`).
+
+    ``form``: the model as ``dn.nn.Sequential``, a functional ``dn.Model`` or a ``Module`` subclass (workloads.py).
+    """
     import dualnet as dn
 
     with dn.device(device):
-        model = dualnet_model(workload.model)
-        model.load_state_dict(weights)
+        model = dualnet_model(workload.model, form)
+        load_by_position(model, weights)
         loss = "mse" if workload.loss == "mse" else dn.losses.CrossEntropy(from_logits=True)
         tensors = [(dn.ops.convert_to_tensor(x), dn.ops.convert_to_tensor(y)) for x, y in data]
         opt = None if workload.kind == "infer" else optimizer(workload, model.parameters())

@@ -6,7 +6,22 @@ subpackages re-export (their ``__all__``); deeper imports reach internals that
 may change. See ``docs/architecture.md`` for the layers.
 """
 
-from dualnet import callbacks, data, debug, distributed, export, io, losses, metrics, nn, ops, optim, testing, train
+from dualnet import (
+    callbacks,
+    data,
+    debug,
+    distributed,
+    export,
+    io,
+    losses,
+    metrics,
+    nn,
+    ops,
+    optim,
+    testing,
+    train,
+    utils,
+)
 from dualnet.autograd import function, grad, no_grad, stop_gradient, value_and_grad
 from dualnet.backend.selection import (
     available_backends,
@@ -85,5 +100,6 @@ __all__ = [
     "stop_gradient",
     "testing",
     "train",
+    "utils",
     "value_and_grad",
 ]

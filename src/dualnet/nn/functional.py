@@ -15,7 +15,7 @@ from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn.graph import Graph
 from dualnet.nn.module import Module
-from dualnet.nn.symbolic import SymbolicTensor, leaves, symbolic_call
+from dualnet.nn.symbolic import SymbolicTensor, leaves, replace, symbolic_call
 
 __all__ = ["Model"]
 
@@ -202,16 +202,30 @@ class Model(Module):
         return d["_graph"], d["_in_kind"], d["_in_keys"], d["_out_kind"]
 
     def _connections(self) -> dict[int, tuple[str, str]]:
-        """For each layer (by id): its symbolic output shape(s) and the tensors its calls take (for summary)."""
+        """For each layer (by id): its symbolic output shape(s) and the tensors its calls take (for summary).
+
+        A layer called several times (shared) lists its calls separated by ``;``, the tensors of one call by ``,``.
+        """
         graph: Graph = self.__dict__["_graph"]
+        labels = graph.tensor_labels()
         shapes: dict[int, list[str]] = {}
         takes: dict[int, list[str]] = {}
         for node in graph.nodes:
-            names = [(t.name or "input") if t.node is None else f"{t.node.layer.name}[{t.index}]" for t in node.inputs]
             out = [str(t.shape) for t in node.outputs]
-            shapes.setdefault(id(node.layer), []).append(out[0] if len(out) == 1 else f"[{', '.join(out)}]")
-            takes.setdefault(id(node.layer), []).append(", ".join(names))
+            shape = out[0] if len(out) == 1 else f"[{', '.join(out)}]"
+            if shape not in shapes.setdefault(id(node.layer), []):
+                shapes[id(node.layer)].append(shape)
+            takes.setdefault(id(node.layer), []).append(", ".join(labels[id(t)] for t in node.inputs))
         return {key: ("; ".join(shapes[key]), "; ".join(calls)) for key, calls in takes.items()}
+
+    def _output_text(self) -> str:
+        """The symbolic output shape(s), in the structure of ``outputs``: the summary's root row."""
+        return str(replace(self.__dict__["_given_outputs"], lambda t: t.shape if isinstance(t, SymbolicTensor) else t))
+
+    def _input_rows(self) -> list[tuple[str, str]]:
+        """(display name, shape) of each ``dn.Input``: the summary's input rows."""
+        graph: Graph = self.__dict__["_graph"]
+        return [(name, str(t.shape)) for name, t in zip(graph.input_names(), graph.inputs)]
 
     # -- config (dn.save / dn.load, dn.nn.clone) -------------------------------------------------
 

@@ -59,6 +59,30 @@ class Graph:
                 for position, slot in outs:
                     values[slot] = flat[position]
 
+    def input_names(self) -> list[str]:
+        """A display name per input: its ``name=``, else ``input``, ``input_1``, ... (unique, as Keras's)."""
+        taken = {layer.name for layer in self.layers}
+        names: list[str] = []
+        for tensor in self.inputs:
+            base = candidate = tensor.name or "input"
+            count = 0
+            while candidate in taken or candidate in names:
+                count += 1
+                candidate = f"{base}_{count}"
+            names.append(candidate)
+        return names
+
+    def tensor_labels(self) -> dict[int, str]:
+        """Each symbolic tensor's label (by id), Keras's ``layer[call][output]``: ``shared[1][0]``, ``a[0][0]``."""
+        labels = {id(t): f"{name}[0][0]" for t, name in zip(self.inputs, self.input_names())}
+        calls: dict[int, int] = {}
+        for node in self.nodes:
+            call = calls.get(id(node.layer), 0)
+            calls[id(node.layer)] = call + 1
+            for tensor in node.outputs:
+                labels[id(tensor)] = f"{node.layer.name}[{call}][{tensor.index}]"
+        return labels
+
 
 def _step(node: GraphNode, slots: dict[int, int]) -> tuple[int, Module, Any, Any]:
     single_out = isinstance(node.structure, SymbolicTensor)

@@ -42,7 +42,7 @@ def test_a_functional_model_is_a_module_with_named_layers(backend: str) -> None:
     )
     lines: list[str] = []
     model.summary(print_fn=lines.append)
-    assert "Connected to" in lines[1] and any("left[0]; b" in line for line in lines)
+    assert "Connected to" in lines[1] and any("left[0][0]; b[0][0]" in line for line in lines)
 
 
 def test_the_same_weights_give_keras_functional_outputs() -> None:
