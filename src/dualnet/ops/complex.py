@@ -30,6 +30,9 @@ def real(x: Any) -> Tensor:
     """The real part: float32 of complex64, float64 of complex128; a real ``x`` comes back unchanged.
 
     Shape: ``x``'s shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.real(x)
 
@@ -38,6 +41,9 @@ def imag(x: Any) -> Tensor:
     """The imaginary part (dtypes as :func:`real`); zeros of ``x``'s dtype for a real ``x``.
 
     Shape: ``x``'s shape.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.imag(x)
 
@@ -46,6 +52,9 @@ def conj(x: Any) -> Tensor:
     """The complex conjugate; a real ``x`` comes back unchanged.
 
     Shape: ``x``'s shape and dtype.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.conj(x)
 
@@ -54,6 +63,9 @@ def conjugate(x: Any) -> Tensor:
     """The complex conjugate, the same as :func:`conj`.
 
     Shape: ``x``'s shape and dtype.
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.conjugate(x)
 
@@ -62,6 +74,9 @@ def angle(x: Any) -> Tensor:
     """The argument ``atan2(imag(x), real(x))`` in radians, in (-pi, pi]; pi for negative reals, as NumPy.
 
     Shape: ``x``'s shape; a real float dtype (float32 for integers).
+
+    Raises:
+        DTypeError: ``x`` is not numeric or boolean (a string, None, an object).
     """
     return B.angle(x)
 
