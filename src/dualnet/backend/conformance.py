@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         decompositions as tf_decompositions,
         distributed as tf_distributed,
         export as tf_export,
+        image as tf_image,
         indexing as tf_indexing,
         linalg as tf_linalg,
         manipulation as tf_manipulation,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
         decompositions as torch_decompositions,
         distributed as torch_distributed,
         export as torch_export,
+        image as torch_image,
         indexing as torch_indexing,
         linalg as torch_linalg,
         manipulation as torch_manipulation,
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
     _torch_decompositions: api.DecompositionsAPI = torch_decompositions
     _torch_activations: api.ActivationsAPI = torch_activations
     _torch_special: api.SpecialAPI = torch_special
+    _torch_image: api.ImageAPI = torch_image
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -104,3 +107,4 @@ if TYPE_CHECKING:
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
     _tf_activations: api.ActivationsAPI = tf_activations
     _tf_special: api.SpecialAPI = tf_special
+    _tf_image: api.ImageAPI = tf_image

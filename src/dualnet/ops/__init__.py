@@ -11,6 +11,7 @@ from dualnet.ops import (
     conv as _conv,
     core as _core,
     creation as _creation,
+    image,
     indexing as _indexing,
     linalg as _linalg,
     manipulation as _manipulation,
@@ -53,4 +54,5 @@ __all__ = [
     *_special.__all__,
     *_activations.__all__,
     "random",
+    "image",
 ]

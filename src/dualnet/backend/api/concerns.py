@@ -16,6 +16,7 @@ from dualnet.backend.api.data import DataAPI
 from dualnet.backend.api.decompositions import DecompositionsAPI
 from dualnet.backend.api.distributed import DistributedAPI
 from dualnet.backend.api.export import ExportAPI
+from dualnet.backend.api.image import ImageAPI
 from dualnet.backend.api.indexing import IndexingAPI
 from dualnet.backend.api.linalg import LinalgAPI
 from dualnet.backend.api.manipulation import ManipulationAPI
@@ -52,6 +53,7 @@ class Backend(
     DecompositionsAPI,
     SpecialAPI,
     ActivationsAPI,
+    ImageAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -80,6 +82,7 @@ CONCERNS: dict[str, type] = {
     "decompositions": DecompositionsAPI,
     "special": SpecialAPI,
     "activations": ActivationsAPI,
+    "image": ImageAPI,
 }
 
 
