@@ -2,7 +2,7 @@
 
 Each op is one call into the active backend (:data:`dualnet.backend.dispatch.B`).
 Inputs may be native tensors, NumPy arrays or Python scalars; outputs are
-native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
+native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``, image ops in ``dn.ops.image``.
 """
 
 from dualnet.ops import (

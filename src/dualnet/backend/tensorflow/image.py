@@ -161,7 +161,8 @@ def _fill_coordinate(c: tf.Tensor, size: int, mode: str) -> tf.Tensor:
 
 def _read(x: tf.Tensor, y: tf.Tensor, col: tf.Tensor, fill: float) -> tf.Tensor:
     """``x[n, y, col]`` per output pixel (float indices of integer value), ``fill`` outside the image."""
-    n, height, width, channels = x.shape
+    _, height, width, channels = x.shape
+    n = tf.shape(x, out_type=tf.int64)[0]  # the batch may be unknown in a relaxed trace
     valid = (y >= 0) & (y < height) & (col >= 0) & (col < width)
     rows = tf.cast(tf.clip_by_value(y, 0.0, height - 1.0), tf.int64)
     cols = tf.cast(tf.clip_by_value(col, 0.0, width - 1.0), tf.int64)
@@ -173,8 +174,8 @@ def _read(x: tf.Tensor, y: tf.Tensor, col: tf.Tensor, fill: float) -> tf.Tensor:
 def _project(x: tf.Tensor, transforms: tf.Tensor, interpolation: str, fill_mode: str, fill: float) -> tf.Tensor:
     """``x`` (N, H, W, C) sampled at ``transforms`` (N or 1, 8) of each output pixel; same shape."""
     source = _floating(x)
-    n, height, width, _ = x.shape
-    t = tf.broadcast_to(tf.reshape(tf.cast(transforms, source.dtype), [-1, 8, 1, 1]), [n, 8, 1, 1])
+    _, height, width, _ = x.shape
+    t = tf.reshape(tf.cast(transforms, source.dtype), [-1, 8, 1, 1])  # one row broadcasts over the batch
     rows, cols = tf.meshgrid(tf.range(height, dtype=source.dtype), tf.range(width, dtype=source.dtype), indexing="ij")
     k = t[:, 6] * cols + t[:, 7] * rows + 1
     degenerate = tf.equal(k, 0)
@@ -236,13 +237,13 @@ def image_perspective_transform(
 # ---------------------------------------------------------------- map_coordinates (SciPy's modes)
 
 
-def _fix_index(index: tf.Tensor, size: int, mode: str) -> tf.Tensor:
+def _fix_index(index: tf.Tensor, size: Any, mode: str) -> tf.Tensor:
     if mode == "wrap":
         return tf.math.floormod(index, size)
-    if mode in ("mirror", "reflect") and size > 1:
+    if mode in ("mirror", "reflect") and (not isinstance(size, int) or size > 1):  # an unknown size: a batch axis
         if mode == "reflect":  # reflect of size n is mirror of the half-steps on 2n + 1
             return tf.math.floordiv(_fix_index(2 * index + 1, 2 * size + 1, "mirror") - 1, 2)
-        s = size - 1
+        s = size - 1 if isinstance(size, int) else tf.maximum(size - 1, 1)  # a batch of 1 holds index 0 only
         return tf.abs(tf.math.floormod(index + s, 2 * s) - s)
     return tf.clip_by_value(index, 0, size - 1)
 
@@ -260,12 +261,14 @@ def _nodes(c: tf.Tensor, order: int, dtype: tf.DType) -> list[tuple[tf.Tensor, A
 def _map(x: tf.Tensor, coordinates: Sequence[tf.Tensor], order: int, mode: str, fill: float) -> tf.Tensor:
     dtype = x.dtype if x.dtype.is_floating else tf.float32
     axes = [_nodes(c, order, dtype) for c in coordinates]
+    dynamic = tf.shape(x, out_type=tf.int64)
+    sizes = [dynamic[i] if s is None else s for i, s in enumerate(x.shape)]
     total: Any = 0.0
     for taps in itertools.product(*axes):
-        indices = [_fix_index(index, size, mode) for (index, _), size in zip(taps, x.shape, strict=True)]
+        indices = [_fix_index(index, size, mode) for (index, _), size in zip(taps, sizes, strict=True)]
         gathered = tf.cast(tf.gather_nd(x, tf.stack(indices, axis=-1)), dtype)
         if mode == "constant":
-            inside = [(index >= 0) & (index < size) for (index, _), size in zip(taps, x.shape, strict=True)]
+            inside = [(index >= 0) & (index < size) for (index, _), size in zip(taps, sizes, strict=True)]
             gathered = tf.where(tf.reduce_all(tf.stack(inside), axis=0), gathered, tf.cast(fill, dtype))
         weight: Any = 1.0
         for _, w in taps:
@@ -298,16 +301,17 @@ def image_elastic_transform(
 ) -> tf.Tensor:
     x, squeeze = _batch(images)
     dtype = _floating(x).dtype
-    n, height, width, channels = x.shape
-    shape = [2 * n, height, width, 1]
+    _, height, width, _ = x.shape
+    n = tf.shape(x)[0]
+    shape = tf.stack([2 * n, height, width, 1])
     if seed is None:
         noise = tf.random.normal(shape, dtype=dtype)
     else:
         noise = tf.random.stateless_normal(shape, [seed, 0], dtype=dtype)
     size = common.elastic_kernel_size(sigma)
-    blurred = tf.reshape(image_gaussian_blur(noise * sigma, (size, size), (sigma, sigma)), [2, n, height, width, 1])
-    full = [n, height, width, channels]
-    grid = [tf.reshape(tf.range(s, dtype=tf.int64), [s if i == a else 1 for i in range(4)]) for a, s in enumerate(full)]
+    blurred = tf.reshape(image_gaussian_blur(noise * sigma, (size, size), (sigma, sigma)), [2, -1, height, width, 1])
+    full = tf.shape(x)
+    grid = [tf.reshape(tf.range(full[a], dtype=tf.int64), [-1 if i == a else 1 for i in range(4)]) for a in range(4)]
     coords = [
         tf.broadcast_to(grid[0], full),
         tf.broadcast_to(tf.cast(grid[1], dtype) + alpha * blurred[0], full),
@@ -394,10 +398,10 @@ def image_extract_patches_3d(
 
 def _depthwise(x: tf.Tensor, taps: np.ndarray, padding: list[list[int]], mode: str) -> tf.Tensor:
     """``x`` (N, H, W, C) correlated per channel with each of ``taps`` (kh, kw, K): ``(N, H', W', C, K)``."""
-    n, _, _, channels = x.shape
+    channels = x.shape[-1]
     kernel = tf.tile(tf.constant(taps[:, :, None, :], dtype=x.dtype), [1, 1, channels, 1])
     y = tf.nn.depthwise_conv2d(tf.pad(x, padding, mode=mode), kernel, [1, 1, 1, 1], "VALID")
-    return tf.reshape(y, [n, y.shape[1], y.shape[2], channels, taps.shape[-1]])
+    return tf.reshape(y, [-1, y.shape[1], y.shape[2], channels, taps.shape[-1]])
 
 
 @_placed
