@@ -163,7 +163,7 @@ def _read(x: torch.Tensor, y: torch.Tensor, col: torch.Tensor, fill: float) -> t
     valid = (y >= 0) & (y < height) & (col >= 0) & (col < width)
     flat = (torch.arange(n, device=x.device).view(n, 1, 1) * height + y.clamp(0, height - 1).long()) * width
     gathered = x.reshape(n * height * width, channels)[flat + col.clamp(0, width - 1).long()]
-    return torch.where(valid.unsqueeze(-1), gathered, torch.as_tensor(fill, dtype=x.dtype, device=x.device))
+    return torch.where(valid.unsqueeze(-1), gathered, fill)
 
 
 def _project(
@@ -197,7 +197,7 @@ def _project(
         top = (1 - wx) * _read(source, y0, x0, fill) + wx * _read(source, y0, x0 + 1, fill)
         bottom = (1 - wx) * _read(source, y0 + 1, x0, fill) + wx * _read(source, y0 + 1, x0 + 1, fill)
         value = (1 - wy) * top + wy * bottom
-    value = torch.where(degenerate.unsqueeze(-1), torch.as_tensor(fill, dtype=value.dtype), value)
+    value = torch.where(degenerate.unsqueeze(-1), fill, value)
     return _restore(value, x.dtype)
 
 
@@ -269,7 +269,7 @@ def _map(x: torch.Tensor, coordinates: Sequence[torch.Tensor], order: int, mode:
         gathered = x[tuple(indices)].to(dtype)
         if mode == "constant":
             inside = [(index >= 0) & (index < size) for (index, _), size in zip(taps, x.shape, strict=True)]
-            gathered = torch.where(torch.stack(inside).all(0), gathered, torch.as_tensor(fill, dtype=dtype))
+            gathered = torch.where(torch.stack(inside).all(0), gathered, fill)
         weight: Any = 1.0
         for _, w in taps:
             weight = weight * w

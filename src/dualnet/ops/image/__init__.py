@@ -18,9 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
-from dualnet.arguments import argument_error, check_choice, check_int_tuple, is_integer
 from dualnet.backend import image_common as common
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
@@ -161,13 +158,7 @@ def map_coordinates(
         ShapeError: coordinates' leading size is not the rank of ``inputs``.
         ArgumentError: order is not 0 or 1, or an unknown fill_mode.
     """
-    rank = len(B.shape(inputs))
-    count = len(coordinates) if isinstance(coordinates, list | tuple) else B.shape(coordinates)[0]
-    if count != rank:
-        raise ShapeError(
-            f"image.map_coordinates: coordinates must have one row per axis of inputs (rank {rank}), got {count}; "
-            "stack them as coordinates[axis] = positions along that axis"
-        )
+    check.coordinate_rows(inputs, coordinates)
     order = check.order("map_coordinates", order)
     fill_mode = check.choice("map_coordinates", "fill_mode", fill_mode, common.MAP_FILL_MODES)
     fill_value = check.number("map_coordinates", "fill_value", fill_value)
@@ -238,23 +229,6 @@ def pad_images(
     )
 
 
-def _patch_args(op: str, x: Any, size: Any, strides: Any, dilation_rate: Any, padding: Any, rank: int | None) -> Any:
-    sizes = check.patch_size(op, size, rank)
-    dims = len(sizes)
-    shape = check.shape_of(
-        op,
-        "images" if dims == 2 else "volumes",
-        x,
-        (dims + 1, dims + 2),
-        "(H, W, C) or (N, H, W, C)" if dims == 2 else "(D, H, W, C) or (N, D, H, W, C)",
-    )
-    step = sizes if strides is None else check_int_tuple(f"image.{op}", "strides", strides, dims)
-    dilation = check_int_tuple(f"image.{op}", "dilation_rate", dilation_rate, dims)
-    padding = check_choice(f"image.{op}", "padding", padding, ("valid", "same"), ignore_case=True)
-    check.patch_output(op, shape[-dims - 1 : -1], sizes, dilation, padding)
-    return sizes, step, dilation, padding
-
-
 def extract_patches(
     images: Any,
     size: IntOrTuple,
@@ -272,7 +246,9 @@ def extract_patches(
         ShapeError: the rank does not match the size, or a patch does not fit with ``"valid"``.
         ArgumentError: a size, stride or dilation that is not positive ints, or an unknown padding.
     """
-    sizes, step, dilation, padding = _patch_args("extract_patches", images, size, strides, dilation_rate, padding, None)
+    sizes, step, dilation, padding = check.patch_args(
+        "extract_patches", images, size, strides, dilation_rate, padding, None
+    )
     return B.image_extract_patches(images, sizes, step, dilation, padding)
 
 
@@ -289,7 +265,7 @@ def extract_patches_3d(
         ShapeError: the rank is not 4 or 5, or a patch does not fit with ``"valid"``.
         ArgumentError: a size, stride or dilation that is not positive ints, or an unknown padding.
     """
-    sizes, step, dilation, padding = _patch_args(
+    sizes, step, dilation, padding = check.patch_args(
         "extract_patches_3d", volumes, size, strides, dilation_rate, padding, 3
     )
     return B.image_extract_patches_3d(volumes, sizes, step, dilation, padding)
@@ -368,19 +344,6 @@ def perspective_transform(
     return B.image_perspective_transform(images, start_points, end_points, interpolation, fill_value)
 
 
-def _floats(name: str, value: Any, count: int) -> tuple[float, ...]:
-    array = np.asarray(B.to_numpy(value) if B.is_tensor(value) else value, dtype=np.float64).reshape(-1)
-    if array.size != count or not np.all(np.isfinite(array)):
-        raise argument_error(
-            "image.scale_and_translate",
-            name,
-            value,
-            f"{count} finite numbers (one per spatial dim)",
-            f"pass e.g. {name}=[1.0] * {count}",
-        )
-    return tuple(float(v) for v in array)
-
-
 def scale_and_translate(
     images: Any,
     output_shape: Sequence[int],
@@ -401,26 +364,13 @@ def scale_and_translate(
         ArgumentError: an unknown method, mismatched lengths, or a non-positive scale.
         ShapeError: output_shape's length is not the images' rank.
     """
-    shape = tuple(B.shape(images))
-    dims = tuple(spatial_dims)
-    if not all(is_integer(d) and -len(shape) <= d < len(shape) for d in dims):
-        raise ArgumentError(
-            f"image.scale_and_translate: spatial_dims must be axes of a rank-{len(shape)} input, got {dims}"
-        )
-    out = tuple(output_shape)
-    if len(out) != len(shape) or not all(is_integer(s) and s > 0 for s in out):
-        raise ShapeError(
-            f"image.scale_and_translate: output_shape must give all {len(shape)} sizes of the output, got {out}"
-        )
-    scales = _floats("scale", scale, len(dims))
-    if min(scales, default=1.0) <= 0:
-        raise ArgumentError(f"image.scale_and_translate: scale must be positive, got {scales}")
+    out, dims, scales = check.scale_geometry(images, output_shape, spatial_dims, scale)
     method = check.choice("scale_and_translate", "method", method, common.SCALE_METHODS)
     return B.image_scale_and_translate(
         images,
         out,
         scales,
-        _floats("translation", translation, len(dims)),
+        check.floats("translation", translation, len(dims)),
         dims,
         method,
         check.flag("scale_and_translate", "antialias", antialias),
@@ -456,15 +406,7 @@ def ssim(
         ShapeError: ranks other than 3 or 4, different shapes, or images smaller than the filter.
         ArgumentError: a non-positive max_val, filter_size or filter_sigma.
     """
-    shape = check.shape_of("ssim", "image1", image1)
-    if tuple(B.shape(image2)) != shape:
-        raise ShapeError(f"image.ssim: image1 and image2 must have one shape, got {shape} and {tuple(B.shape(image2))}")
-    size = check.size_pair("ssim", "filter_size", filter_size)[0]
-    if min(shape[-3:-1]) < size:
-        raise ShapeError(
-            f"image.ssim: images of spatial shape {shape[-3:-1]} are smaller than filter_size={size}; "
-            "pass a smaller filter_size"
-        )
+    size = check.ssim_filter(image1, image2, filter_size)
     return B.image_ssim(
         image1,
         image2,

@@ -123,3 +123,78 @@ def transform_rows(op: str, transform: Any, batch: int | None) -> None:
             f"image.{op}: transform must have shape (8,) or (N, 8) with N the batch size (or 1), got {shape}; "
             "a row is [a0, a1, a2, b0, b1, b2, c0, c1]"
         )
+
+
+def patch_args(op: str, x: Any, size: Any, strides: Any, dilation_rate: Any, padding: Any, rank: int | None) -> Any:
+    sizes = patch_size(op, size, rank)
+    dims = len(sizes)
+    shape = shape_of(
+        op,
+        "images" if dims == 2 else "volumes",
+        x,
+        (dims + 1, dims + 2),
+        "(H, W, C) or (N, H, W, C)" if dims == 2 else "(D, H, W, C) or (N, D, H, W, C)",
+    )
+    step = sizes if strides is None else check_int_tuple(f"image.{op}", "strides", strides, dims)
+    dilation = check_int_tuple(f"image.{op}", "dilation_rate", dilation_rate, dims)
+    padding = check_choice(f"image.{op}", "padding", padding, ("valid", "same"), ignore_case=True)
+    patch_output(op, shape[-dims - 1 : -1], sizes, dilation, padding)
+    return sizes, step, dilation, padding
+
+
+def floats(name: str, value: Any, count: int) -> tuple[float, ...]:
+    array = np.asarray(B.to_numpy(value) if B.is_tensor(value) else value, dtype=np.float64).reshape(-1)
+    if array.size != count or not np.all(np.isfinite(array)):
+        raise argument_error(
+            "image.scale_and_translate",
+            name,
+            value,
+            f"{count} finite numbers (one per spatial dim)",
+            f"pass e.g. {name}=[1.0] * {count}",
+        )
+    return tuple(float(v) for v in array)
+
+
+def coordinate_rows(inputs: Any, coordinates: Any) -> None:
+    rank = len(B.shape(inputs))
+    count = len(coordinates) if isinstance(coordinates, list | tuple) else B.shape(coordinates)[0]
+    if count != rank:
+        raise ShapeError(
+            f"image.map_coordinates: coordinates must have one row per axis of inputs (rank {rank}), got {count}; "
+            "stack them as coordinates[axis] = positions along that axis"
+        )
+
+
+def scale_geometry(
+    images: Any, output_shape: Any, spatial_dims: Any, scale: Any
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[float, ...]]:
+    """scale_and_translate's ``(output_shape, spatial_dims, scale)`` as tuples, checked against the images' rank."""
+    shape = tuple(B.shape(images))
+    dims = tuple(spatial_dims)
+    if not all(is_integer(d) and -len(shape) <= d < len(shape) for d in dims):
+        raise ArgumentError(
+            f"image.scale_and_translate: spatial_dims must be axes of a rank-{len(shape)} input, got {dims}"
+        )
+    out = tuple(output_shape)
+    if len(out) != len(shape) or not all(is_integer(s) and s > 0 for s in out):
+        raise ShapeError(
+            f"image.scale_and_translate: output_shape must give all {len(shape)} sizes of the output, got {out}"
+        )
+    scales = floats("scale", scale, len(dims))
+    if min(scales, default=1.0) <= 0:
+        raise ArgumentError(f"image.scale_and_translate: scale must be positive, got {scales}")
+    return out, dims, scales
+
+
+def ssim_filter(image1: Any, image2: Any, filter_size: Any) -> int:
+    """ssim's filter size, checked against the images, which must share one shape."""
+    shape = shape_of("ssim", "image1", image1)
+    if tuple(B.shape(image2)) != shape:
+        raise ShapeError(f"image.ssim: image1 and image2 must have one shape, got {shape} and {tuple(B.shape(image2))}")
+    size = size_pair("ssim", "filter_size", filter_size)[0]
+    if min(shape[-3:-1]) < size:
+        raise ShapeError(
+            f"image.ssim: images of spatial shape {shape[-3:-1]} are smaller than filter_size={size}; "
+            "pass a smaller filter_size"
+        )
+    return size
