@@ -84,6 +84,22 @@ def test_affine_transform_matches_keras(backend: str, interpolation: str) -> Non
     )
 
 
+def test_integer_images_keep_their_dtype_as_in_keras(backend: str) -> None:
+    """Projective sampling truncates as TF's kernel; map_coordinates rounds, as Keras does."""
+    pixels = (X * 255).astype(np.uint8)
+    for interpolation in ("bilinear", "nearest"):
+        got = I.affine_transform(pixels, TRANSFORMS, interpolation)
+        assert dn.ops.dtype(got) == "uint8"
+        np.testing.assert_array_equal(
+            dn.ops.to_numpy(got), np.asarray(K.affine_transform(pixels, TRANSFORMS, interpolation))
+        )
+    counts = (X[0, ..., 0] * 100).astype(np.int32)
+    coordinates = _rng.uniform(0, 8, (2, 4, 3)).astype(np.float32)
+    got = I.map_coordinates(counts, coordinates, 1)
+    assert dn.ops.dtype(got) == "int32"
+    np.testing.assert_array_equal(dn.ops.to_numpy(got), np.asarray(K.map_coordinates(counts, coordinates, 1)))
+
+
 def test_perspective_transform_matches_keras(backend: str) -> None:
     for interpolation in ("bilinear", "nearest"):
         close(

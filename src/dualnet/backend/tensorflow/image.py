@@ -2,7 +2,8 @@
 
 Resampling applies ``image_common``'s weight matrices rather than
 ``tf.image.resize``, which computes in float32 whatever the input: float64
-stays float64 here, and the torch backend applies the same matrices.
+stays float64 here, and the torch backend applies the same matrices. Plain
+bilinear below float64 runs in ``tf.image.resize`` (the same weights).
 Projective sampling is ``ImageProjectiveTransformV3``'s arithmetic written out
 in differentiable ops: the raw op's registered gradient warps the output
 gradient by the inverse transform, which is not the exact gradient.
@@ -107,6 +108,8 @@ def image_resize(
         x = tf.pad(x, [[0, 0], [rows, rows], [cols, cols], [0, 0]], constant_values=tf.cast(fill_value, x.dtype))
     if interpolation != "nearest":
         x = _floating(x)
+    if interpolation == "bilinear" and not antialias and x.dtype != tf.float64:  # TF's kernel computes in float32
+        return _unbatch(tf.cast(tf.image.resize(x, size, "bilinear"), x.dtype), squeeze)
     for axis, out in ((1, size[0]), (2, size[1])):
         if interpolation == "nearest":
             x = tf.gather(x, common.nearest_indices(x.shape[axis], out), axis=axis)
@@ -193,8 +196,8 @@ def _project(x: tf.Tensor, transforms: tf.Tensor, interpolation: str, fill_mode:
         top = (1 - wx) * _read(source, y0, x0, fill) + wx * _read(source, y0, x0 + 1, fill)
         bottom = (1 - wx) * _read(source, y0 + 1, x0, fill) + wx * _read(source, y0 + 1, x0 + 1, fill)
         value = (1 - wy) * top + wy * bottom
-    value = tf.where(degenerate[..., None], tf.cast(fill, value.dtype), value)
-    return _restore(value, x.dtype)
+    # integer images truncate, as the C++ kernel's static_cast does
+    return tf.cast(tf.where(degenerate[..., None], tf.cast(fill, value.dtype), value), x.dtype)
 
 
 @_placed

@@ -2,7 +2,8 @@
 
 Resampling applies ``image_common``'s weight matrices (TensorFlow's kernels and
 half-pixel centres, not torch's ``interpolate``: its bicubic uses a = -0.75 and
-its antialias another filter), so results match the TensorFlow backend.
+its antialias another filter), so results match the TensorFlow backend; plain
+bilinear, where the two agree, runs in ``interpolate``.
 Projective sampling is TensorFlow's ``ImageProjectiveTransformV3`` written out
 in differentiable ops, so gradients reach the images exactly.
 """
@@ -105,6 +106,9 @@ def image_resize(
         x = F.pad(x, (0, 0, cols, cols, rows, rows), value=fill_value)
     if interpolation != "nearest":
         x = _floating(x)
+    if interpolation == "bilinear" and not antialias:  # the same weights, in torch's kernel
+        resized = F.interpolate(x.permute(0, 3, 1, 2), size=size, mode="bilinear", align_corners=False)
+        return _unbatch(resized.permute(0, 2, 3, 1), squeeze)
     for axis, out in ((1, size[0]), (2, size[1])):
         if interpolation == "nearest":
             x = torch.index_select(
@@ -197,8 +201,8 @@ def _project(
         top = (1 - wx) * _read(source, y0, x0, fill) + wx * _read(source, y0, x0 + 1, fill)
         bottom = (1 - wx) * _read(source, y0 + 1, x0, fill) + wx * _read(source, y0 + 1, x0 + 1, fill)
         value = (1 - wy) * top + wy * bottom
-    value = torch.where(degenerate.unsqueeze(-1), fill, value)
-    return _restore(value, x.dtype)
+    # integer images truncate, as the C++ kernel's static_cast does
+    return torch.where(degenerate.unsqueeze(-1), fill, value).to(x.dtype)
 
 
 def image_affine_transform(

@@ -131,6 +131,7 @@ def affine_transform(
     (the inverse of the motion, as TF's). ``interpolation``: ``"bilinear"`` or
     ``"nearest"``; ``fill_mode`` for points outside: ``"constant"`` (``fill_value``),
     ``"nearest"``, ``"wrap"``, ``"reflect"`` (TF's meanings). Gradients reach the images.
+    Integer images keep their dtype, the interpolated values truncated (as TF's kernel does).
 
     Raises:
         ShapeError: the images' rank is not 3 or 4, or the transform's shape is not (8,) / (N, 8).
@@ -152,7 +153,9 @@ def map_coordinates(
     ``order`` 0 is nearest, 1 is linear. ``fill_mode`` follows SciPy's
     ``scipy.ndimage.map_coordinates`` for ``"nearest"``, ``"mirror"`` and ``"reflect"``;
     ``"wrap"`` is SciPy's ``"grid-wrap"`` and ``"constant"`` its ``"grid-constant"``
-    (each corner outside the input reads ``fill_value``), as in Keras and JAX.
+    (each corner outside the input reads ``fill_value``), as in JAX. Keras-on-TF agrees for
+    ``"constant"``, ``"nearest"`` and ``"wrap"``; its ``"reflect"`` differs from SciPy's and its
+    ``"mirror"`` indexes outside the input. Integer inputs keep their dtype, values rounded.
 
     Raises:
         ShapeError: coordinates' leading size is not the rank of ``inputs``.
