@@ -233,12 +233,18 @@ def test_compiled_ops_take_any_batch_size(backend: str) -> None:
             I.elastic_transform(x, alpha=2.0, sigma=1.0, seed=2),
             I.ssim(x, x, filter_size=3),
             I.resize(x, (4, 5)),
+            I.resize(x, (4, 5), "bicubic"),
+            I.extract_patches(x, 3, padding="same"),
         )
 
     f = dn.function(ops)
     for n in (1, 2, 3):
-        affine, elastic, similarity, resized = f(dn.ops.convert_to_tensor(X[:1].repeat(n, 0)), TRANSFORMS[:1])
+        affine, elastic, similarity, resized, bicubic, patches = f(
+            dn.ops.convert_to_tensor(X[:1].repeat(n, 0)), TRANSFORMS[:1]
+        )
         close(affine, K.affine_transform(X[:1].repeat(n, 0), TRANSFORMS[:1], fill_mode="reflect"))
         assert dn.ops.shape(elastic) == (n, *X.shape[1:])
         close(similarity, np.ones(n), 1e-5)
         close(resized, K.resize(X[:1].repeat(n, 0), (4, 5)))
+        close(bicubic, K.resize(X[:1].repeat(n, 0), (4, 5), "bicubic"), 1e-3)
+        close(patches, K.extract_patches(X[:1].repeat(n, 0), 3, padding="same"))
