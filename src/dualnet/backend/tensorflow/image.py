@@ -32,7 +32,8 @@ def _placed(fn: _F) -> _F:
         with placed():
             return fn(*args, **kwargs)
 
-    return run  # type: ignore[return-value]
+    # The Python branches here test static values only: nothing for autograph to convert, and converting is slow.
+    return tf.autograph.experimental.do_not_convert(run)  # type: ignore[no-any-return]
 
 
 def _batch(images: ArrayLike, rank: int = 4) -> tuple[tf.Tensor, bool]:
