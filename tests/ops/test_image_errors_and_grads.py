@@ -135,6 +135,12 @@ _BAD: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         dn.ArgumentError,
         r"image\.scale_and_translate.*scale",
     ),
+    (
+        "translation",
+        lambda: I.scale_and_translate(IMAGES, (1, 2, 2, 1), [1, 1], ["a", 0], (1, 2), "linear"),
+        dn.ArgumentError,
+        r"image\.scale_and_translate.*translation.*concrete",
+    ),
     ("ssim shapes", lambda: I.ssim(IMAGES, IMAGES[:, :3]), dn.ShapeError, r"image\.ssim.*one shape"),
     ("ssim filter", lambda: I.ssim(IMAGES, IMAGES), dn.ShapeError, r"image\.ssim.*filter_size"),
     ("sobel rank", lambda: I.sobel_edges(IMAGES[0, 0]), dn.ShapeError, r"image\.sobel_edges.*rank"),

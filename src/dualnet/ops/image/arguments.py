@@ -143,13 +143,17 @@ def patch_args(op: str, x: Any, size: Any, strides: Any, dilation_rate: Any, pad
 
 
 def floats(name: str, value: Any, count: int) -> tuple[float, ...]:
-    array = np.asarray(B.to_numpy(value) if B.is_tensor(value) else value, dtype=np.float64).reshape(-1)
+    """``value`` as ``count`` Python floats: concrete numbers (the resampling matrices are built from them)."""
+    try:
+        array = np.asarray(B.to_numpy(value) if B.is_tensor(value) else value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):  # not numbers, or a symbolic tensor inside a trace
+        array = np.full(count + 1, np.nan)
     if array.size != count or not np.all(np.isfinite(array)):
         raise argument_error(
             "image.scale_and_translate",
             name,
             value,
-            f"{count} finite numbers (one per spatial dim)",
+            f"{count} concrete finite numbers (one per spatial dim)",
             f"pass e.g. {name}=[1.0] * {count}",
         )
     return tuple(float(v) for v in array)
