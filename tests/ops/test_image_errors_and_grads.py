@@ -37,10 +37,8 @@ def test_resize_gradients(backend: str) -> None:
 
 
 def test_affine_transform_gradients(backend: str) -> None:
-    for fill_mode in ("constant", "reflect"):
-        _check_grads(
-            lambda x, m=fill_mode: I.affine_transform(x, TRANSFORM, fill_mode=m, fill_value=0.5), [IMAGES], WEIGHTS
-        )
+    # Some output pixels sample outside the 4 x 4 input: the constant fill takes no gradient there.
+    _check_grads(lambda x: I.affine_transform(x, TRANSFORM, fill_value=0.5), [IMAGES], WEIGHTS)
 
 
 def test_map_coordinates_gradients(backend: str) -> None:
