@@ -90,7 +90,8 @@ def test_every_b_name_the_front_end_uses_is_declared() -> None:
 
 def _wrappers() -> list[tuple[str, str]]:
     """``(public path, contract name)`` per ``dn.ops`` function (``dn.ops.random.normal`` wraps ``random_normal``)."""
-    pairs = [(f"dn.ops.{name}", name) for name in ops.__all__ if name != "random"]
+    pairs = [(f"dn.ops.{name}", name) for name in ops.__all__ if name not in ("random", "image")]
+    pairs += [(f"dn.ops.image.{name}", f"image_{name}") for name in ops.image.__all__]
     return pairs + [(f"dn.ops.random.{name}", f"random_{name}") for name in ops.random.__all__]
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         decompositions as tf_decompositions,
         distributed as tf_distributed,
         export as tf_export,
+        image as tf_image,
         indexing as tf_indexing,
         linalg as tf_linalg,
         manipulation as tf_manipulation,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
         decompositions as torch_decompositions,
         distributed as torch_distributed,
         export as torch_export,
+        image as torch_image,
         indexing as torch_indexing,
         linalg as torch_linalg,
         manipulation as torch_manipulation,
@@ -111,6 +113,7 @@ if TYPE_CHECKING:
     _torch_pooling_adaptive: api.PoolingAdaptiveAPI = torch_pooling_adaptive
     _torch_attention: api.AttentionAPI = torch_attention
     _torch_decoding: api.DecodingAPI = torch_decoding
+    _torch_image: api.ImageAPI = torch_image
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -150,3 +153,4 @@ if TYPE_CHECKING:
     _tf_pooling_adaptive: api.PoolingAdaptiveAPI = tf_pooling_adaptive
     _tf_attention: api.AttentionAPI = tf_attention
     _tf_decoding: api.DecodingAPI = tf_decoding
+    _tf_image: api.ImageAPI = tf_image

@@ -2,7 +2,7 @@
 
 Each op is one call into the active backend (:data:`dualnet.backend.dispatch.B`).
 Inputs may be native tensors, NumPy arrays or Python scalars; outputs are
-native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
+native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``, image ops in ``dn.ops.image``.
 """
 
 from dualnet.ops import (
@@ -17,6 +17,7 @@ from dualnet.ops import (
     creation as _creation,
     crossentropy as _crossentropy,
     decoding as _decoding,
+    image,
     indexing as _indexing,
     linalg as _linalg,
     manipulation as _manipulation,
@@ -86,4 +87,5 @@ __all__ = [
     *_patches.__all__,
     *_pooling_adaptive.__all__,
     "random",
+    "image",
 ]

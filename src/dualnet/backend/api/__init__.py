@@ -25,6 +25,7 @@ from dualnet.backend.api.data import DataAPI
 from dualnet.backend.api.decompositions import DecompositionsAPI
 from dualnet.backend.api.distributed import DistributedAPI
 from dualnet.backend.api.export import ExportAPI
+from dualnet.backend.api.image import ImageAPI
 from dualnet.backend.api.indexing import IndexingAPI
 from dualnet.backend.api.linalg import LinalgAPI
 from dualnet.backend.api.manipulation import ManipulationAPI
@@ -84,6 +85,7 @@ __all__ = [
     "PoolingAdaptiveAPI",
     "AttentionAPI",
     "DecodingAPI",
+    "ImageAPI",
     "check_backend",
     "check_signature",
     "concern_of",

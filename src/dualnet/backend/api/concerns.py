@@ -22,6 +22,7 @@ from dualnet.backend.api.decoding import DecodingAPI
 from dualnet.backend.api.decompositions import DecompositionsAPI
 from dualnet.backend.api.distributed import DistributedAPI
 from dualnet.backend.api.export import ExportAPI
+from dualnet.backend.api.image import ImageAPI
 from dualnet.backend.api.indexing import IndexingAPI
 from dualnet.backend.api.linalg import LinalgAPI
 from dualnet.backend.api.manipulation import ManipulationAPI
@@ -74,6 +75,7 @@ class Backend(
     PoolingAdaptiveAPI,
     AttentionAPI,
     DecodingAPI,
+    ImageAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -113,6 +115,7 @@ CONCERNS: dict[str, type] = {
     "pooling_adaptive": PoolingAdaptiveAPI,
     "attention": AttentionAPI,
     "decoding": DecodingAPI,
+    "image": ImageAPI,
 }
 
 
