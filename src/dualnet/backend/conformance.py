@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         random as tf_random,
         reductions as tf_reductions,
         rnn as tf_rnn,
+        signal as tf_signal,
         special as tf_special,
         trainer as tf_trainer,
     )
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         random as torch_random,
         reductions as torch_reductions,
         rnn as torch_rnn,
+        signal as torch_signal,
         special as torch_special,
         trainer as torch_trainer,
     )
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
     _torch_decompositions: api.DecompositionsAPI = torch_decompositions
     _torch_activations: api.ActivationsAPI = torch_activations
     _torch_special: api.SpecialAPI = torch_special
+    _torch_signal: api.SignalAPI = torch_signal
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -104,3 +107,4 @@ if TYPE_CHECKING:
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
     _tf_activations: api.ActivationsAPI = tf_activations
     _tf_special: api.SpecialAPI = tf_special
+    _tf_signal: api.SignalAPI = tf_signal

@@ -20,6 +20,7 @@ from dualnet.ops import (
     reductions as _reductions,
     rnn as _rnn,
     rounding as _rounding,
+    signal as _signal,
     special as _special,
 )
 from dualnet.ops.activations import *  # noqa: F403
@@ -35,6 +36,7 @@ from dualnet.ops.nn import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
+from dualnet.ops.signal import *  # noqa: F403
 from dualnet.ops.special import *  # noqa: F403
 
 __all__ = [
@@ -52,5 +54,6 @@ __all__ = [
     *_rnn.__all__,
     *_special.__all__,
     *_activations.__all__,
+    *_signal.__all__,
     "random",
 ]

@@ -37,6 +37,7 @@ from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.trainer import TrainerAPI
 from dualnet.backend.api.special import SpecialAPI
+from dualnet.backend.api.signal import SignalAPI
 
 __all__ = [
     "CONCERNS",
@@ -62,6 +63,7 @@ __all__ = [
     "TrainerAPI",
     "SpecialAPI",
     "ActivationsAPI",
+    "SignalAPI",
     "check_backend",
     "check_signature",
     "concern_of",

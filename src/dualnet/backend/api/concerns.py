@@ -26,6 +26,7 @@ from dualnet.backend.api.optim import OptimAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
+from dualnet.backend.api.signal import SignalAPI
 from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.trainer import TrainerAPI
 
@@ -52,6 +53,7 @@ class Backend(
     DecompositionsAPI,
     SpecialAPI,
     ActivationsAPI,
+    SignalAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -80,6 +82,7 @@ CONCERNS: dict[str, type] = {
     "decompositions": DecompositionsAPI,
     "special": SpecialAPI,
     "activations": ActivationsAPI,
+    "signal": SignalAPI,
 }
 
 
