@@ -171,17 +171,22 @@ def test_seeds_reproduce(backend: str, name: str) -> None:
 def _compiled_draws() -> tuple[Any, ...]:
     return (
         R.gamma((N,), 0.7),
+        R.beta((N,), 2.0, 5.0),
         R.categorical(np.log(np.array([[0.25, 0.75]], np.float32)), N),
         R.shuffle(np.arange(10)),
+        R.binomial((N,), 10, 0.3, seed=3),
     )
 
 
 def test_compiled(backend: str) -> None:
-    """Samplers inside dn.function(jit=True) keep their laws (TensorFlow's XLA gamma is our own rejection sampler)."""
+    """Samplers inside dn.function(jit=True) keep their laws (TensorFlow's XLA gamma, also beta's, is our own
+    rejection sampler)."""
     f = dn.function(_compiled_draws, jit=True)
     dn.seed(5)
-    gamma, ids, perm = (_np(v) for v in f())
+    gamma, beta, ids, perm, successes = (_np(v) for v in f())
     _check_moments(gamma.astype(np.float64), scipy.stats.gamma(0.7))
+    _check_moments(beta.astype(np.float64), scipy.stats.beta(2.0, 5.0))
+    _check_moments(successes.astype(np.float64), scipy.stats.binom(10, 0.3))
     assert abs(ids.mean() - 0.75) < 5 * np.sqrt(0.75 * 0.25 / N) and sorted(perm) == list(range(10))
     dn.seed(5)
     np.testing.assert_array_equal(_np(f()[0]), gamma)
@@ -223,7 +228,7 @@ def tensorflow_backend() -> Iterator[str]:
         dn.set_backend(previous)
 
 
-def test_xla_beta_and_binomial(tensorflow_backend: str) -> None:
+def test_unseeded_binomial_under_xla_says_what_to_do(tensorflow_backend: str) -> None:
     """XLA compiles TensorFlow's binomial kernel only for a constant seed (torch compiles it either way).
 
     autograph, which dn.function's trace runs under, re-raises the UnsupportedError as a StagingError that
@@ -231,7 +236,3 @@ def test_xla_beta_and_binomial(tensorflow_backend: str) -> None:
     """
     with pytest.raises(Exception, match=r"tensorflow: random.binomial inside jit=True .* pass seed="):
         dn.function(lambda: R.binomial((3,), 3, 0.5), jit=True)()
-    beta = dn.function(lambda: R.beta((N,), 2.0, 5.0), jit=True)()  # beta's gammas by rejection too
-    _check_moments(_np(beta).astype(np.float64), scipy.stats.beta(2.0, 5.0))
-    successes = dn.function(lambda: R.binomial((N,), 10, 0.3, seed=3), jit=True)()
-    _check_moments(_np(successes).astype(np.float64), scipy.stats.binom(10, 0.3))

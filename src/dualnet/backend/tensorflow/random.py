@@ -164,8 +164,10 @@ def _gamma_by_rejection(alpha: tf.Tensor, seed: Any) -> tf.Tensor:
     v = (1 + c * x) ** 3
     safe_v = tf.where(v > 0, v, tf.ones_like(v))
     accepted = (v > 0) & (tf.math.log(u) < 0.5 * x * x + d - d * safe_v + d * tf.math.log(safe_v))
-    first = tf.argmax(tf.cast(accepted, tf.int32), axis=0)  # index 0 when none is accepted (odds above)
-    sample = d * tf.experimental.numpy.take_along_axis(safe_v, first[None], axis=0)[0]
+    # The first accepted proposal of each sample (the first one when none is, at the odds above).
+    first = accepted & (tf.cumsum(tf.cast(accepted, tf.int32), axis=0) == 1)
+    chosen = tf.reduce_sum(tf.where(first, safe_v, tf.zeros_like(safe_v)), axis=0)
+    sample = d * tf.where(tf.reduce_any(accepted, axis=0), chosen, safe_v[0])
     extra = tf.random.stateless_uniform(tf.shape(alpha), seeds[2], dtype=alpha.dtype)
     return tf.where(boost, sample * extra ** (1.0 / alpha), sample)
 
