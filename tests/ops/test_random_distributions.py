@@ -17,6 +17,7 @@ import scipy.stats
 
 import dualnet as dn
 from dualnet.backend import dispatch
+from dualnet.backend.dispatch import B
 
 R = dn.ops.random
 N = 4000
@@ -154,11 +155,12 @@ DRAWS: dict[str, Callable[[int | None], Any]] = {
 
 @pytest.mark.parametrize("name", DRAWS)
 def test_seeds_reproduce(backend: str, name: str) -> None:
-    """An int seed repeats on its own; ``dn.seed`` repeats the unseeded stream, also in a graph."""
+    """An int seed repeats on its own, also in a graph; ``dn.seed`` repeats the unseeded stream."""
     draw = DRAWS[name]
     first = _np(draw(7))
     R.normal((3,))  # draws in between must not matter
     np.testing.assert_array_equal(_np(draw(7)), first)
+    np.testing.assert_array_equal(_np(B.function(lambda: draw(7), False)()), first)
     assert not np.array_equal(_np(draw(8)), first)
     dn.seed(123)
     a, b = _np(draw(None)), _np(draw(None))
