@@ -231,11 +231,14 @@ def tensorflow_backend() -> Iterator[str]:
         dn.set_backend(previous)
 
 
-def test_unseeded_binomial_under_xla_says_what_to_do(tensorflow_backend: str) -> None:
-    """XLA compiles TensorFlow's binomial kernel only for a constant seed (torch compiles it either way).
+def test_xla_beta_and_unseeded_binomial(tensorflow_backend: str) -> None:
+    """Beta's gammas under XLA come from the rejection sampler too; XLA compiles TensorFlow's binomial kernel
+    only for a constant seed, and says so (torch compiles it either way).
 
     autograph, which dn.function's trace runs under, re-raises the UnsupportedError as a StagingError that
     carries its message.
     """
+    beta = dn.function(lambda: R.beta((N,), 2.0, 5.0), jit=True)()
+    _check_moments(_np(beta).astype(np.float64), scipy.stats.beta(2.0, 5.0))
     with pytest.raises(Exception, match=r"tensorflow: random.binomial inside jit=True .* pass seed="):
         dn.function(lambda: R.binomial((3,), 3, 0.5), jit=True)()
