@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         random as tf_random,
         reductions as tf_reductions,
         rnn as tf_rnn,
+        signal as tf_signal,
         special as tf_special,
         statistics as tf_statistics,
         trainer as tf_trainer,
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
         random as torch_random,
         reductions as torch_reductions,
         rnn as torch_rnn,
+        signal as torch_signal,
         special as torch_special,
         statistics as torch_statistics,
         trainer as torch_trainer,
@@ -114,6 +116,7 @@ if TYPE_CHECKING:
     _torch_attention: api.AttentionAPI = torch_attention
     _torch_decoding: api.DecodingAPI = torch_decoding
     _torch_image: api.ImageAPI = torch_image
+    _torch_signal: api.SignalAPI = torch_signal
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -154,3 +157,4 @@ if TYPE_CHECKING:
     _tf_attention: api.AttentionAPI = tf_attention
     _tf_decoding: api.DecodingAPI = tf_decoding
     _tf_image: api.ImageAPI = tf_image
+    _tf_signal: api.SignalAPI = tf_signal

@@ -31,6 +31,7 @@ from dualnet.ops import (
     reductions as _reductions,
     rnn as _rnn,
     rounding as _rounding,
+    signal as _signal,
     special as _special,
     statistics as _statistics,
 )
@@ -57,6 +58,7 @@ from dualnet.ops.pooling_adaptive import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
+from dualnet.ops.signal import *  # noqa: F403
 from dualnet.ops.special import *  # noqa: F403
 from dualnet.ops.statistics import *  # noqa: F403
 
@@ -86,6 +88,7 @@ __all__ = [
     *_norms.__all__,
     *_patches.__all__,
     *_pooling_adaptive.__all__,
+    *_signal.__all__,
     "random",
     "image",
 ]

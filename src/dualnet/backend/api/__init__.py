@@ -49,6 +49,7 @@ from dualnet.backend.api.patches import PatchesAPI
 from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
 from dualnet.backend.api.attention import AttentionAPI
 from dualnet.backend.api.decoding import DecodingAPI
+from dualnet.backend.api.signal import SignalAPI
 
 __all__ = [
     "CONCERNS",
@@ -86,6 +87,7 @@ __all__ = [
     "AttentionAPI",
     "DecodingAPI",
     "ImageAPI",
+    "SignalAPI",
     "check_backend",
     "check_signature",
     "concern_of",

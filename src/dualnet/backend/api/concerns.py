@@ -37,6 +37,7 @@ from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
+from dualnet.backend.api.signal import SignalAPI
 from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.statistics import StatisticsAPI
 from dualnet.backend.api.trainer import TrainerAPI
@@ -76,6 +77,7 @@ class Backend(
     AttentionAPI,
     DecodingAPI,
     ImageAPI,
+    SignalAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -116,6 +118,7 @@ CONCERNS: dict[str, type] = {
     "attention": AttentionAPI,
     "decoding": DecodingAPI,
     "image": ImageAPI,
+    "signal": SignalAPI,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from dualnet.backend.api.types import ArrayLike, DTypeName, Shape, Tensor
+from dualnet.backend.api.types import ArrayLike, DTypeName, Shape, StaticShape, Tensor
 
 
 class RandomAPI(Protocol):
@@ -50,3 +50,36 @@ class RandomAPI(Protocol):
 
     def random_permutation(self, x: int | ArrayLike, seed: int | None = None) -> Tensor:
         """A shuffled ``arange(x)`` (int64, shape ``(x,)``) for an int, else ``x`` shuffled along axis 0."""
+
+    def random_gamma(
+        self, shape: Shape, alpha: ArrayLike, dtype: DTypeName = "float32", seed: int | None = None
+    ) -> Tensor:
+        """Samples of Gamma(``alpha``, scale 1) of shape ``shape`` (``alpha`` broadcasts to it)."""
+
+    def random_beta(
+        self, shape: Shape, alpha: ArrayLike, beta: ArrayLike, dtype: DTypeName = "float32", seed: int | None = None
+    ) -> Tensor:
+        """Samples of Beta(``alpha``, ``beta``) on [0, 1] of shape ``shape`` (parameters broadcast to it)."""
+
+    def random_binomial(
+        self,
+        shape: Shape,
+        counts: ArrayLike,
+        probabilities: ArrayLike,
+        dtype: DTypeName = "float32",
+        seed: int | None = None,
+    ) -> Tensor:
+        """Successes in ``counts`` trials of probability ``probabilities``, shape ``shape`` (both broadcast to it)."""
+
+    def random_categorical(
+        self, logits: ArrayLike, num_samples: int, dtype: DTypeName = "int32", seed: int | None = None
+    ) -> Tensor:
+        """Class ids drawn from ``softmax(logits)`` rows: ``(batch, classes)`` to ``(batch, num_samples)``."""
+
+    def random_shuffle(self, x: ArrayLike, axis: int = 0, seed: int | None = None) -> Tensor:
+        """``x`` with its slices along ``axis`` in one random order, same shape and dtype."""
+
+    def random_dropout(
+        self, inputs: ArrayLike, rate: float, noise_shape: StaticShape | None = None, seed: int | None = None
+    ) -> Tensor:
+        """Inverted dropout of ``inputs`` with a mask of ``noise_shape`` (broadcast to ``inputs``), same shape."""
