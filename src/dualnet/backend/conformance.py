@@ -36,6 +36,11 @@ if TYPE_CHECKING:
         rnn as tf_rnn,
         special as tf_special,
         trainer as tf_trainer,
+        scattering as tf_scattering,
+        searching as tf_searching,
+        stacking as tf_stacking,
+        building as tf_building,
+        products as tf_products,
     )
     from dualnet.backend.torch import (
         activations as torch_activations,
@@ -59,6 +64,11 @@ if TYPE_CHECKING:
         rnn as torch_rnn,
         special as torch_special,
         trainer as torch_trainer,
+        scattering as torch_scattering,
+        searching as torch_searching,
+        stacking as torch_stacking,
+        building as torch_building,
+        products as torch_products,
     )
 
     _torch_core: api.CoreAPI = torch_core
@@ -82,6 +92,11 @@ if TYPE_CHECKING:
     _torch_decompositions: api.DecompositionsAPI = torch_decompositions
     _torch_activations: api.ActivationsAPI = torch_activations
     _torch_special: api.SpecialAPI = torch_special
+    _torch_scattering: api.ScatteringAPI = torch_scattering
+    _torch_searching: api.SearchingAPI = torch_searching
+    _torch_stacking: api.StackingAPI = torch_stacking
+    _torch_building: api.BuildingAPI = torch_building
+    _torch_products: api.ProductsAPI = torch_products
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -104,3 +119,8 @@ if TYPE_CHECKING:
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
     _tf_activations: api.ActivationsAPI = tf_activations
     _tf_special: api.SpecialAPI = tf_special
+    _tf_scattering: api.ScatteringAPI = tf_scattering
+    _tf_searching: api.SearchingAPI = tf_searching
+    _tf_stacking: api.StackingAPI = tf_stacking
+    _tf_building: api.BuildingAPI = tf_building
+    _tf_products: api.ProductsAPI = tf_products

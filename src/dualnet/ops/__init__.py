@@ -21,6 +21,11 @@ from dualnet.ops import (
     rnn as _rnn,
     rounding as _rounding,
     special as _special,
+    scattering as _scattering,
+    searching as _searching,
+    stacking as _stacking,
+    building as _building,
+    products as _products,
 )
 from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
@@ -36,6 +41,11 @@ from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
 from dualnet.ops.special import *  # noqa: F403
+from dualnet.ops.scattering import *  # noqa: F403
+from dualnet.ops.searching import *  # noqa: F403
+from dualnet.ops.stacking import *  # noqa: F403
+from dualnet.ops.building import *  # noqa: F403
+from dualnet.ops.products import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -52,5 +62,10 @@ __all__ = [
     *_rnn.__all__,
     *_special.__all__,
     *_activations.__all__,
+    *_scattering.__all__,
+    *_searching.__all__,
+    *_stacking.__all__,
+    *_building.__all__,
+    *_products.__all__,
     "random",
 ]

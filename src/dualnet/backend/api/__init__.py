@@ -37,6 +37,11 @@ from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.trainer import TrainerAPI
 from dualnet.backend.api.special import SpecialAPI
+from dualnet.backend.api.scattering import ScatteringAPI
+from dualnet.backend.api.searching import SearchingAPI
+from dualnet.backend.api.stacking import StackingAPI
+from dualnet.backend.api.building import BuildingAPI
+from dualnet.backend.api.products import ProductsAPI
 
 __all__ = [
     "CONCERNS",
@@ -62,6 +67,11 @@ __all__ = [
     "TrainerAPI",
     "SpecialAPI",
     "ActivationsAPI",
+    "ScatteringAPI",
+    "SearchingAPI",
+    "StackingAPI",
+    "BuildingAPI",
+    "ProductsAPI",
     "check_backend",
     "check_signature",
     "concern_of",

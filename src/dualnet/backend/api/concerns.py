@@ -28,6 +28,11 @@ from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.trainer import TrainerAPI
+from dualnet.backend.api.scattering import ScatteringAPI
+from dualnet.backend.api.searching import SearchingAPI
+from dualnet.backend.api.stacking import StackingAPI
+from dualnet.backend.api.building import BuildingAPI
+from dualnet.backend.api.products import ProductsAPI
 
 
 class Backend(
@@ -52,6 +57,11 @@ class Backend(
     DecompositionsAPI,
     SpecialAPI,
     ActivationsAPI,
+    ScatteringAPI,
+    SearchingAPI,
+    StackingAPI,
+    BuildingAPI,
+    ProductsAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -80,6 +90,11 @@ CONCERNS: dict[str, type] = {
     "decompositions": DecompositionsAPI,
     "special": SpecialAPI,
     "activations": ActivationsAPI,
+    "scattering": ScatteringAPI,
+    "searching": SearchingAPI,
+    "stacking": StackingAPI,
+    "building": BuildingAPI,
+    "products": ProductsAPI,
 }
 
 
