@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,9 @@ def index_depth(op: str, indices_shape: Sequence[Any], rank: int) -> int:
     return int(m)
 
 
-def scatter_error(op: str, shape: Sequence[Any], indices_shape: Sequence[Any], updates_shape: Sequence[Any]) -> ShapeError:
+def scatter_error(
+    op: str, shape: Sequence[Any], indices_shape: Sequence[Any], updates_shape: Sequence[Any]
+) -> ShapeError:
     shape, indices_shape = tuple(shape), tuple(indices_shape)
     expected = indices_shape[:-1] + shape[indices_shape[-1] :]
     return ShapeError(
@@ -98,7 +101,7 @@ def split_bounds(op: str, n: int, indices_or_sections: Any) -> list[tuple[int, i
         edges = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     else:
         edges = [0, *(slice(int(p)).indices(n)[1] for p in indices_or_sections), n]
-    return [(a, max(a, b)) for a, b in zip(edges[:-1], edges[1:])]
+    return [(a, max(a, b)) for a, b in pairwise(edges)]
 
 
 def need_rank(op: str, rank: int, least: int, fix: str) -> None:
@@ -120,12 +123,13 @@ def advanced_key(key: Any, rank: int) -> tuple[list[Any], int | None]:
             "use take / take_along_axis or index twice"
         )
     used = sum(_consumes(e) for e in entries if e is not Ellipsis)
-    if entries.count(Ellipsis) > 1:
+    ellipses = [i for i, e in enumerate(entries) if e is Ellipsis]
+    if len(ellipses) > 1:
         raise ArgumentError("get_item: a key can hold at most one Ellipsis (...)")
     if used > rank:
         raise ArgumentError(f"get_item: the key indexes {used} axes but x has rank {rank}; drop some entries")
-    if Ellipsis in entries:
-        at = entries.index(Ellipsis)
+    if ellipses:
+        at = ellipses[0]
         entries[at : at + 1] = [slice(None)] * (rank - used)
         arrays = [i for i, e in enumerate(entries) if _is_array(e)]
     for e in entries:
@@ -169,7 +173,9 @@ def _axes_of(side: str) -> list[list[str]]:
     return groups
 
 
-def rearrangement(pattern: str, shape: Sequence[int], lengths: dict[str, int]) -> tuple[list[int], list[int], list[int]]:
+def rearrangement(
+    pattern: str, shape: Sequence[int], lengths: dict[str, int]
+) -> tuple[list[int], list[int], list[int]]:
     """einops' ``rearrange`` as ``(reshape to, permutation, reshape to)`` for an input of static ``shape``."""
     if pattern.count("->") != 1:
         raise ArgumentError(f"rearrange: pattern {pattern!r} needs one '->', e.g. 'b h w c -> b (h w) c'")

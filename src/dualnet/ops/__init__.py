@@ -7,6 +7,7 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 
 from dualnet.ops import (
     activations as _activations,
+    building as _building,
     comparisons as _comparisons,
     conv as _conv,
     core as _core,
@@ -16,18 +17,18 @@ from dualnet.ops import (
     manipulation as _manipulation,
     math as _math,
     nn as _nn,
+    products as _products,
     random,
     reductions as _reductions,
     rnn as _rnn,
     rounding as _rounding,
-    special as _special,
     scattering as _scattering,
     searching as _searching,
+    special as _special,
     stacking as _stacking,
-    building as _building,
-    products as _products,
 )
 from dualnet.ops.activations import *  # noqa: F403
+from dualnet.ops.building import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
@@ -37,15 +38,14 @@ from dualnet.ops.linalg import *  # noqa: F403
 from dualnet.ops.manipulation import *  # noqa: F403
 from dualnet.ops.math import *  # noqa: F403
 from dualnet.ops.nn import *  # noqa: F403
+from dualnet.ops.products import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
-from dualnet.ops.special import *  # noqa: F403
 from dualnet.ops.scattering import *  # noqa: F403
 from dualnet.ops.searching import *  # noqa: F403
+from dualnet.ops.special import *  # noqa: F403
 from dualnet.ops.stacking import *  # noqa: F403
-from dualnet.ops.building import *  # noqa: F403
-from dualnet.ops.products import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,

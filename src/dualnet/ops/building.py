@@ -62,7 +62,7 @@ def identity(n: int, dtype: Any = None) -> Tensor:
 
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor:
-    """``(N, M)`` (``M`` defaults to ``N``) with ones at and below diagonal ``k`` and zeros above; float32 unless ``dtype``.
+    """``(N, M)`` (``M`` defaults to ``N``): ones at and below diagonal ``k``, zeros above; float32 unless ``dtype``.
 
     Raises:
         ArgumentError: ``N`` or ``M`` is not a non-negative int.
@@ -86,9 +86,7 @@ def diagflat(x: Any, k: int = 0) -> Tensor:
     return B.diagflat(x, check_int("diagflat", "k", k, example="k=0"))
 
 
-def geomspace(
-    start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None, axis: int = 0
-) -> Tensor:
+def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None, axis: int = 0) -> Tensor:
     """``num`` values from ``start`` to ``stop`` (excluded unless ``endpoint``) spaced evenly on a log scale.
 
     Array bounds broadcast; the samples lie along ``axis`` of the result, shape
@@ -110,7 +108,7 @@ def logspace(
     dtype: Any = None,
     axis: int = 0,
 ) -> Tensor:
-    """``base ** linspace(start, stop, num, endpoint)``, samples along ``axis``; float64 math, cast to ``dtype`` (float32).
+    """``base ** linspace(start, stop, num, endpoint)``, samples along ``axis``; float64 math, cast to ``dtype``.
 
     Raises:
         ArgumentError: ``num`` is negative or ``base`` is not a number.

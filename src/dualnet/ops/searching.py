@@ -57,9 +57,16 @@ def unique(
     Raises:
         ArgumentError: ``size`` is not a non-negative int, or ``axis`` is out of range.
     """
-    flags = [check_bool("unique", n, v) for n, v in (("sorted", sorted), ("return_index", return_index))]
-    flags += [check_bool("unique", n, v) for n, v in (("return_inverse", return_inverse), ("return_counts", return_counts))]
-    return B.unique(x, *flags, axis=axis, size=size, fill_value=fill_value)
+    return B.unique(
+        x,
+        check_bool("unique", "sorted", sorted),
+        check_bool("unique", "return_index", return_index),
+        check_bool("unique", "return_inverse", return_inverse),
+        check_bool("unique", "return_counts", return_counts),
+        axis,
+        size,
+        fill_value,
+    )
 
 
 def searchsorted(sorted_sequence: Any, values: Any, side: str = "left") -> Tensor:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
+from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -23,16 +24,15 @@ from dualnet.backend.api.math import MathAPI
 from dualnet.backend.api.native import NativeAPI
 from dualnet.backend.api.nn import NNAPI
 from dualnet.backend.api.optim import OptimAPI
+from dualnet.backend.api.products import ProductsAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
-from dualnet.backend.api.special import SpecialAPI
-from dualnet.backend.api.trainer import TrainerAPI
 from dualnet.backend.api.scattering import ScatteringAPI
 from dualnet.backend.api.searching import SearchingAPI
+from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.stacking import StackingAPI
-from dualnet.backend.api.building import BuildingAPI
-from dualnet.backend.api.products import ProductsAPI
+from dualnet.backend.api.trainer import TrainerAPI
 
 
 class Backend(

@@ -25,7 +25,7 @@ class SearchingAPI(Protocol):
         size: int | None = None,
         fill_value: Any = None,
     ) -> Any:
-        """The distinct values (``(u,)``, or slices along ``axis``), and the int64 index, inverse and counts asked for."""
+        """The distinct values (``(u,)``, or slices along ``axis``), then the int64 index, inverse, counts asked for."""
 
     def searchsorted(self, sorted_sequence: ArrayLike, values: ArrayLike, side: str = "left") -> Tensor:
         """int64 insertion points of ``values`` (any shape) into the 1-D ``sorted_sequence``, ``values``'s shape."""

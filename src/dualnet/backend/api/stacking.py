@@ -39,7 +39,7 @@ class StackingAPI(Protocol):
         """The ``x.shape[axis]`` slices of ``x`` along ``axis``, each without that axis."""
 
     def meshgrid(self, *x: ArrayLike, indexing: str = "xy") -> list[Tensor]:
-        """Coordinate grids of the 1-D ``x``: each of shape ``(len(x1), len(x0), ...)`` (xy) or ``(len(x0), ...)`` (ij)."""
+        """Grids of the 1-D ``x``: each ``(len(x1), len(x0), ...)`` (xy) or ``(len(x0), len(x1), ...)`` (ij)."""
 
     def rot90(self, array: ArrayLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
         """``array`` rotated by ``k`` quarter turns in the plane ``axes``, from the first axis towards the second."""

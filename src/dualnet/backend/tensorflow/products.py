@@ -1,4 +1,4 @@
-"""Products and differences on TensorFlow, written on broadcasting so gradients and dtypes follow the elementwise ops."""
+"""Products and differences on TensorFlow, on broadcasting: gradients and dtypes follow the elementwise ops."""
 
 from __future__ import annotations
 

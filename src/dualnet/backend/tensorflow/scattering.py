@@ -93,7 +93,9 @@ def scatter(indices: ArrayLike, values: ArrayLike, shape: ShapeLike) -> tf.Tenso
     return _scatter("scatter", zeros, indices, values, "add")
 
 
-def scatter_update(inputs: ArrayLike, indices: ArrayLike, updates: ArrayLike, reduction: str | None = None) -> tf.Tensor:
+def scatter_update(
+    inputs: ArrayLike, indices: ArrayLike, updates: ArrayLike, reduction: str | None = None
+) -> tf.Tensor:
     index_args.check_reduction(reduction)
     return _scatter("scatter_update", convert_to_tensor(inputs), indices, updates, reduction)
 
@@ -159,4 +161,4 @@ def get_item(x: ArrayLike, key: Any) -> tf.Tensor:
     try:
         return tf.gather(base, _wrap(entry, tf.shape(base, out_type=entry.dtype)[position]), axis=position)
     except _ERRORS as exc:
-        raise ArgumentError(f"get_item: an index is out of range; indices must lie in [-n, n)") from exc
+        raise ArgumentError("get_item: an index is out of range; indices must lie in [-n, n)") from exc

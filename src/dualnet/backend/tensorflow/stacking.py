@@ -76,12 +76,12 @@ def unstack(x: ArrayLike, num: int | None = None, axis: int = 0) -> list[tf.Tens
     size = x.shape[axis]
     if num is not None and size is not None and num != size:
         raise ShapeError(f"unstack: num={num} but axis {axis} has size {size}; pass num=None or the size")
-    return tf.unstack(x, num=num, axis=axis)
+    return list(tf.unstack(x, num=num, axis=axis))
 
 
 def meshgrid(*x: ArrayLike, indexing: str = "xy") -> list[tf.Tensor]:
     tensors = [tf.reshape(t, [-1]) for t in _same_dtype(x)] if x else []
-    return tf.meshgrid(*tensors, indexing=indexing) if tensors else []
+    return list(tf.meshgrid(*tensors, indexing=indexing)) if tensors else []
 
 
 def rot90(array: ArrayLike, k: int = 1, axes: Sequence[int] = (0, 1)) -> tf.Tensor:

@@ -92,4 +92,7 @@ def vander(x: ArrayLike, N: int | None = None, increasing: bool = False) -> torc
     x = convert_to_tensor(x)
     spacing.check_vector("vander", x.ndim, (1,))
     N = x.shape[0] if N is None else spacing.check_count("vander", "N", N)
-    return torch.vander(x, N, increasing)
+    # Running products, as NumPy's multiply.accumulate (torch.vander's backward fails on its in-place fill).
+    powers = torch.cumprod(x[:, None].expand(-1, max(N - 1, 0)), dim=1)
+    out = torch.cat([torch.ones_like(x)[:, None], powers], 1)[:, :N]
+    return out if increasing else torch.flip(out, (1,))

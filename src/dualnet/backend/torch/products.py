@@ -36,7 +36,7 @@ def vdot(x1: ArrayLike, x2: ArrayLike) -> torch.Tensor:
     if a.numel() != b.numel():
         raise ShapeError(f"vdot: sizes differ ({a.numel()} and {b.numel()}); the inputs need as many elements")
     a = a.conj() if a.is_complex() else a
-    return torch.sum(a.reshape(-1) * b.reshape(-1))
+    return torch.sum(a.reshape(-1) * b.reshape(-1), dtype=a.dtype)  # torch would widen integers to int64
 
 
 def cross(

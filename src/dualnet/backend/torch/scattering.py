@@ -56,7 +56,8 @@ def _rows(target: torch.Tensor, indices: torch.Tensor, op: str) -> tuple[torch.T
     bounds = torch.as_tensor(lead, dtype=torch.int64, device=indices.device)
     rows = indices.long().reshape(-1, m)
     rows = torch.where(rows < 0, rows + bounds, rows)
-    strides = torch.as_tensor(np.cumprod((1, *lead[::-1]))[-2::-1].copy(), dtype=torch.int64, device=indices.device)
+    # Python ints, not NumPy: torch.compile would trace NumPy calls into torch ops.
+    strides = torch.as_tensor([math.prod(lead[a + 1 :]) for a in range(m)], dtype=torch.int64, device=indices.device)
     flat = (rows * strides).sum(-1) if m else torch.zeros(rows.shape[0], dtype=torch.int64, device=indices.device)
     return target.reshape(math.prod(lead), *target.shape[m:]), flat
 

@@ -17,7 +17,7 @@ from dualnet.errors import ArgumentError, ShapeError
 
 def nonzero(x: ArrayLike) -> tuple[torch.Tensor, ...]:
     x = convert_to_tensor(x)
-    return torch.nonzero(x.reshape(1) if x.ndim == 0 else x, as_tuple=True)
+    return tuple(torch.nonzero(x.reshape(1) if x.ndim == 0 else x, as_tuple=True))
 
 
 def _lexsort_rows(rows: torch.Tensor) -> torch.Tensor:
@@ -40,10 +40,8 @@ def unique(
 ) -> Any:
     x = convert_to_tensor(x)
     size = unique_args.check_size(size)
-    if axis is None:
-        moved = x.reshape(-1)
-    else:
-        moved = torch.movedim(x, common.canonical_axis(axis, x.ndim, "unique"), 0)
+    ax = 0 if axis is None else common.canonical_axis(axis, x.ndim, "unique")
+    moved = x.reshape(-1) if axis is None else torch.movedim(x, ax, 0)
     n = moved.shape[0]
     rows = moved.reshape(n, -1)
     order = _lexsort_rows(rows)
@@ -69,7 +67,7 @@ def unique(
     first = torch.where(first < n, first, 0)
     values = values.reshape(count, *moved.shape[1:])
     if axis is not None:
-        values = torch.movedim(values, 0, common.canonical_axis(axis, x.ndim, "unique"))
+        values = torch.movedim(values, 0, ax)
     else:
         inverse = inverse.reshape(x.shape)
     return unique_args.pack(values, first, inverse, counts, (return_index, return_inverse, return_counts))

@@ -27,7 +27,7 @@ def _at_least(xs: Sequence[ArrayLike], rank: int) -> list[torch.Tensor]:
         if t.ndim == 0:
             t = t.reshape((1,) * rank)
         elif t.ndim == 1 and rank >= 2:
-            t = t.reshape((1, -1, 1)[: rank] if rank == 3 else (1, -1))
+            t = t.reshape((1, -1, 1)[:rank] if rank == 3 else (1, -1))
         elif t.ndim == 2 and rank == 3:
             t = t.unsqueeze(-1)
         out.append(t)
