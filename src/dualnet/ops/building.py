@@ -30,7 +30,7 @@ def _dtype(dtype: Any) -> str | None:
 
 
 def array(x: Any, dtype: Any = None) -> Tensor:
-    """``x`` as a new tensor (a copy of a tensor), in ``dtype`` when given; Python floats become float32.
+    """``x`` as a new tensor of its shape (a copy of a tensor), in ``dtype`` when given; Python floats become float32.
 
     Raises:
         DTypeError: ``x`` is not numeric or boolean.
@@ -48,7 +48,11 @@ def empty(shape: int | tuple[int, ...] | list[int], dtype: Any = None) -> Tensor
 
 
 def empty_like(x: Any, dtype: Any = None) -> Tensor:
-    """A tensor of ``x``'s shape and dtype (unless ``dtype``), holding zeros."""
+    """A tensor of ``x``'s shape and dtype (unless ``dtype``), holding zeros.
+
+    Raises:
+        DTypeError: an input is not numeric or boolean (a string, None, an object).
+    """
     return B.empty_like(x, _dtype(dtype))
 
 
@@ -73,7 +77,7 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Tensor:
 
 
 def diag(x: Any, k: int = 0) -> Tensor:
-    """A 1-D ``x`` (n,) as diagonal ``k`` of an ``(n + |k|, n + |k|)`` matrix; or diagonal ``k`` of a 2-D ``x`` as 1-D.
+    """A 1-D ``x``, shape (n,), as diagonal ``k`` of a square matrix (side ``n + |k|``); or diagonal ``k`` of 2-D ``x``.
 
     Raises:
         ShapeError: ``x`` is not 1-D or 2-D.
@@ -82,7 +86,11 @@ def diag(x: Any, k: int = 0) -> Tensor:
 
 
 def diagflat(x: Any, k: int = 0) -> Tensor:
-    """The flattened ``x`` (size n) as diagonal ``k`` of an ``(n + |k|, n + |k|)`` matrix."""
+    """The flattened ``x`` (size n) as diagonal ``k`` of a matrix of shape ``(n + |k|, n + |k|)``.
+
+    Raises:
+        DTypeError: an input is not numeric or boolean (a string, None, an object).
+    """
     return B.diagflat(x, check_int("diagflat", "k", k, example="k=0"))
 
 

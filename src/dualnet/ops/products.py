@@ -14,7 +14,11 @@ Tensor = Any
 
 def kron(x1: Any, x2: Any) -> Tensor:
     """The Kronecker product: blocks ``x1[i, j] * x2``; the shorter shape is padded with leading 1s,
-    and the result's shape is the elementwise product of the two."""
+    and the result's shape is the elementwise product of the two.
+
+    Raises:
+        DTypeError: an input is not numeric or boolean (a string, None, an object).
+    """
     return B.kron(x1, x2)
 
 
@@ -28,7 +32,7 @@ def inner(x1: Any, x2: Any) -> Tensor:
 
 
 def vdot(x1: Any, x2: Any) -> Tensor:
-    """The dot product of the flattened inputs (the first conjugated when complex): a scalar.
+    """The dot product of the flattened inputs (the first conjugated when complex): a scalar, shape ``()``.
 
     Raises:
         ShapeError: the inputs have different sizes.
@@ -39,7 +43,7 @@ def vdot(x1: Any, x2: Any) -> Tensor:
 def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: int | None = None) -> Tensor:
     """Cross products of the vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2`` (size 2 or 3; a 2-vector
     has z = 0), broadcast over the other axes; the 3-vectors lie along ``axisc`` (``axis`` sets all three).
-    Two 2-vectors give the z component only, without that axis.
+    Two 2-vectors give the z component only, without that axis. Output shape: the broadcast of the other axes.
 
     Raises:
         ShapeError: a vector axis has a size other than 2 or 3.
@@ -48,7 +52,7 @@ def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, a
 
 
 def diff(a: Any, n: int = 1, axis: int = -1) -> Tensor:
-    """The ``n``-th forward difference ``a[i+1] - a[i]`` along ``axis``, which shrinks by ``n`` (to 0 at least).
+    """The ``n``-th forward difference ``a[i+1] - a[i]`` along ``axis``: ``a``'s shape with that axis ``n`` shorter.
 
     Bool inputs give ``a[i+1] != a[i]``, as NumPy.
 

@@ -127,7 +127,8 @@ def get_item(x: Any, key: Any) -> Tensor:
     """``x[key]``: NumPy's basic indexing (ints, slices, None, one Ellipsis) plus at most one array entry.
 
     The array entry, an integer array (negative counts from the end) or a bool
-    mask, puts its axes where it stands, as NumPy does for a single array.
+    mask, puts its axes where it stands, as NumPy does for a single array; the
+    output shape is NumPy's for the same key.
 
     Raises:
         ArgumentError: the key has several arrays, an unknown entry, float indices, or indexes too many axes.

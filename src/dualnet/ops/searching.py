@@ -27,9 +27,12 @@ Tensor = Any
 
 
 def nonzero(x: Any) -> tuple[Tensor, ...]:
-    """The indices of the nonzero elements of ``x``: one int64 tensor ``(count,)`` per axis, row-major order.
+    """The indices of the nonzero elements of ``x``: one int64 tensor of shape ``(count,)`` per axis, row-major.
 
     The count depends on the values, so this runs eagerly (not under ``jit=True``); a scalar counts as 1-D.
+
+    Raises:
+        DTypeError: an input is not numeric or boolean (a string, None, an object).
     """
     return B.nonzero(x)
 
@@ -96,6 +99,9 @@ def isin(x1: Any, x2: Any, assume_unique: bool = False, invert: bool = False) ->
     """bool tensor of ``x1``'s shape: whether each element of ``x1`` is in ``x2`` (any shape); negated by ``invert``.
 
     ``assume_unique`` is a speed hint only; the result is the same.
+
+    Raises:
+        DTypeError: an input is not numeric or boolean (a string, None, an object).
     """
     return B.isin(x1, x2, check_bool("isin", "assume_unique", assume_unique), check_bool("isin", "invert", invert))
 

@@ -70,7 +70,7 @@ def dstack(xs: Sequence[Any]) -> Tensor:
 
 def array_split(x: Any, indices_or_sections: Sections, axis: int = 0) -> list[Tensor]:
     """``x`` cut along ``axis`` into ``n`` parts whose sizes differ by at most one (the first ones longer),
-    or at the split points ``indices_or_sections``, as ``np.array_split``.
+    or at the split points ``indices_or_sections``, as ``np.array_split``. Each part keeps ``x``'s shape off ``axis``.
 
     Raises:
         ArgumentError: a part count below 1, or ``axis`` out of range.
@@ -79,7 +79,9 @@ def array_split(x: Any, indices_or_sections: Sections, axis: int = 0) -> list[Te
 
 
 def hsplit(x: Any, indices_or_sections: Sections) -> list[Tensor]:
-    """``split`` along axis 1 (axis 0 for 1-D ``x``); equal parts or split points.
+    """``split`` along axis 1 (axis 0 for 1-D ``x``): equal parts or split points.
+
+    Each part keeps ``x``'s shape off that axis.
 
     Raises:
         ShapeError: ``x`` is a scalar.
@@ -89,7 +91,7 @@ def hsplit(x: Any, indices_or_sections: Sections) -> list[Tensor]:
 
 
 def vsplit(x: Any, indices_or_sections: Sections) -> list[Tensor]:
-    """``split`` along axis 0 of an at least 2-D ``x``.
+    """``split`` along axis 0 of an at least 2-D ``x``. Each part keeps ``x``'s shape off that axis.
 
     Raises:
         ShapeError: ``x`` has rank below 2.
@@ -99,7 +101,7 @@ def vsplit(x: Any, indices_or_sections: Sections) -> list[Tensor]:
 
 
 def dsplit(x: Any, indices_or_sections: Sections) -> list[Tensor]:
-    """``split`` along axis 2 of an at least 3-D ``x``.
+    """``split`` along axis 2 of an at least 3-D ``x``. Each part keeps ``x``'s shape off that axis.
 
     Raises:
         ShapeError: ``x`` has rank below 3.
@@ -141,7 +143,7 @@ def rot90(array: Any, k: int = 1, axes: Sequence[int] = (0, 1)) -> Tensor:
 
 
 def fliplr(x: Any) -> Tensor:
-    """``x`` (at least 2-D) with axis 1 reversed.
+    """``x`` (at least 2-D) with axis 1 reversed; same shape.
 
     Raises:
         ShapeError: ``x`` has rank below 2.
@@ -150,7 +152,7 @@ def fliplr(x: Any) -> Tensor:
 
 
 def flipud(x: Any) -> Tensor:
-    """``x`` (at least 1-D) with axis 0 reversed.
+    """``x`` (at least 1-D) with axis 0 reversed; same shape.
 
     Raises:
         ShapeError: ``x`` is a scalar.
