@@ -182,6 +182,30 @@ def test_compiled_with_jit(backend: str) -> None:
         assert_matches_numpy(got, want)
 
 
+def test_graph_mode_with_tensor_starts_and_keys(backend: str) -> None:
+    """Inside dn.function (tf.function on tensorflow): starts given as a tensor, get_item's keys, segment counts."""
+
+    def step(x: Any, starts: Any) -> Any:
+        a = dn.ops.slice(x, starts, (2, 2))
+        b = dn.ops.slice_update(x, starts, dn.ops.ones((2, 2)))
+        c = dn.ops.get_item(x, (slice(None), [4, -1, 0]))
+        d = dn.ops.get_item(x, (None, ..., 1))
+        e = dn.ops.segment_sum(x, SEG[:4])
+        return a, b, c, d, e
+
+    got = dn.function(step)(dn.ops.convert_to_tensor(X), dn.ops.convert_to_tensor(np.array([1, 2])))
+    want = (X[1:3, 2:4], _slice_update(X, (1, 2), np.ones((2, 2), np.float32)), X[:, [4, -1, 0]], X[None, ..., 1])
+    for g, w in zip(got, (*want, _segments(X, SEG[:4], 3, np.add, 0))):
+        assert_matches_numpy(g, w)
+
+
+def test_take_along_axis_defaults_to_the_flattened_input(backend: str) -> None:
+    indices = np.array([19, 0, -1, 7])
+    assert_matches_numpy(dn.ops.take_along_axis(X, indices), np.take_along_axis(X, indices, None))
+    ours = dn.ops.take_along_axis(X, np.argsort(X, 0), axis=0)
+    assert_matches_numpy(ours, keras.ops.convert_to_numpy(keras.ops.take_along_axis(X, np.argsort(X, 0), axis=0)))
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [

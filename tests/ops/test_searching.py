@@ -151,12 +151,26 @@ def test_graph_mode(backend: str) -> None:
     """The ops whose shapes do not depend on values, inside dn.function (tf.function on tensorflow)."""
 
     def step(x: Any) -> Any:
-        return dn.ops.digitize(x, EDGES), dn.ops.isin(dn.ops.round(x), [0.0, 1.0]), dn.ops.argpartition(x, 1)
+        return (
+            dn.ops.digitize(x, EDGES),
+            dn.ops.isin(dn.ops.round(x), [0.0, 1.0]),
+            dn.ops.argpartition(x, 1),
+            dn.ops.unique(dn.ops.round(x), sorted=False),  # no size: on tensorflow a trace of unknown length
+        )
 
     got = dn.function(step)(dn.ops.convert_to_tensor(X))
     assert_matches_numpy(got[0], np.digitize(X, EDGES).astype(np.int64))
     assert_matches_numpy(got[1], np.isin(np.round(X), [0.0, 1.0]))
     assert_matches_numpy(got[2], np.argsort(X, kind="stable").astype(np.int64))
+    flat = np.round(X).ravel()
+    assert_matches_numpy(got[3], flat[np.sort(np.unique(flat, return_index=True)[1])])
+
+
+@pytest.mark.parametrize("axis", [None, 0])
+def test_unique_of_an_empty_input(backend: str, axis: int | None) -> None:
+    x = np.zeros((0, 2), np.float32)
+    for got, want in zip(dn.ops.unique(x, axis=axis, **FLAGS), _np_unique(x, axis=axis, **FLAGS), strict=True):
+        assert_matches_numpy(got, want)
 
 
 @pytest.mark.parametrize(

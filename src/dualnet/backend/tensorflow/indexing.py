@@ -105,8 +105,9 @@ def segment_sum(
             f"segment_sum: segment_ids of shape {tuple(segment_ids.shape)} must be 1-D with one id per row of "
             f"data, whose shape is {tuple(data.shape)}"
         )
-    if num_segments is None:
-        num_segments = int(tf.reduce_max(segment_ids)) + 1 if segment_ids.shape[0] else 0
+    if num_segments is None:  # a tensor, so it also traces (the output's first size is then unknown)
+        ids = tf.concat([segment_ids, tf.constant([-1], segment_ids.dtype)], 0)
+        return tf.math.unsorted_segment_sum(data, segment_ids, tf.reduce_max(ids) + 1)
     return tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
 
 

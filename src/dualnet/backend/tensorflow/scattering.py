@@ -116,8 +116,8 @@ def _segments(op: str, data: ArrayLike, segment_ids: ArrayLike, num_segments: in
         )
     if data.dtype == tf.bool:
         raise ArgumentError(f"{op}: data must be numeric, got bool; cast it first")
-    if num_segments is None:
-        num_segments = int(tf.reduce_max(ids)) + 1 if ids.shape[0] else 0
+    if num_segments is None:  # a tensor, so it also traces (the output's first size is then unknown)
+        return _SEGMENT[op](data, ids, tf.reduce_max(tf.concat([ids, tf.constant([-1], ids.dtype)], 0)) + 1)
     return _SEGMENT[op](data, ids, num_segments)
 
 

@@ -55,16 +55,17 @@ def unique(
         ax = common.canonical_axis(axis, rank, "unique")
         moved = tf.transpose(x, [ax, *(a for a in range(rank) if a != ax)])
     n = tf.shape(moved, out_type=tf.int64)[0]
-    rows = tf.reshape(moved, [n, -1]) if moved.shape.rank != 1 else moved[:, None]
+    width = tf.reduce_prod(tf.shape(moved, out_type=tf.int64)[1:])
+    rows = tf.reshape(moved, tf.stack([n, width]))
     order = _lexsort_rows(rows)
     ordered = tf.gather(rows, order)
     new = tf.concat([tf.ones([1], tf.bool)[: tf.minimum(n, 1)], tf.reduce_any(ordered[1:] != ordered[:-1], -1)], 0)
     group = tf.cumsum(tf.cast(new, tf.int64)) - 1
-    count = int(tf.reduce_sum(tf.cast(new, tf.int64))) if size is None else size
+    # Without ``size`` the count stays a tensor: eager gives the exact shape, a trace an unknown one.
+    count: Any = tf.reduce_sum(tf.cast(new, tf.int64)) if size is None else size
     # Groups past ``size`` go to one overflow slot, dropped at the end: the shapes stay static.
     slot = tf.where(group < count, group, count)
     fill = tf.cast(0 if fill_value is None else fill_value, x.dtype)
-    width = tf.shape(rows)[1]
     values = tf.tensor_scatter_nd_update(tf.fill([count + 1, width], fill), slot[:, None], ordered)[:count]
     first = tf.math.unsorted_segment_min(order, slot, count + 1)[:count]
     first = tf.where(first < n, first, n)  # empty slots: unsorted_segment_min gives the dtype's max
@@ -73,10 +74,13 @@ def unique(
     if not sorted:  # order of first appearance; padding (first == n) stays last
         rank_of = tf.argsort(first, stable=True)
         values, first, counts = tf.gather(values, rank_of), tf.gather(first, rank_of), tf.gather(counts, rank_of)
-        if count:
-            inverse = tf.gather(tf.cast(tf.argsort(rank_of), tf.int64), tf.minimum(inverse, count - 1))
+        inverse = tf.gather(
+            tf.cast(tf.argsort(rank_of), tf.int64), tf.clip_by_value(inverse, 0, tf.maximum(count - 1, 0))
+        )
     first = tf.where(first < n, first, 0)
-    values = tf.reshape(values, tf.concat([[count], tf.shape(moved)[1:]], 0))
+    values = tf.reshape(
+        values, tf.concat([tf.reshape(tf.cast(count, tf.int64), [1]), tf.shape(moved, tf.int64)[1:]], 0)
+    )
     if axis is not None:
         ax = common.canonical_axis(axis, rank, "unique")
         values = tf.transpose(values, [*range(1, ax + 1), 0, *range(ax + 1, rank)])

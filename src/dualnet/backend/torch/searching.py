@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,7 +44,7 @@ def unique(
     ax = 0 if axis is None else common.canonical_axis(axis, x.ndim, "unique")
     moved = x.reshape(-1) if axis is None else torch.movedim(x, ax, 0)
     n = moved.shape[0]
-    rows = moved.reshape(n, -1)
+    rows = moved.reshape(n, math.prod(moved.shape[1:]))
     order = _lexsort_rows(rows)
     ordered = rows[order]
     new = torch.ones(n, dtype=torch.bool, device=x.device)
