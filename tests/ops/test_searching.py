@@ -156,6 +156,7 @@ def test_graph_mode(backend: str) -> None:
             dn.ops.isin(dn.ops.round(x), [0.0, 1.0]),
             dn.ops.argpartition(x, 1),
             dn.ops.unique(dn.ops.round(x), sorted=False),  # no size: on tensorflow a trace of unknown length
+            dn.ops.nonzero(x > 0),
         )
 
     got = dn.function(step)(dn.ops.convert_to_tensor(X))
@@ -164,6 +165,8 @@ def test_graph_mode(backend: str) -> None:
     assert_matches_numpy(got[2], np.argsort(X, kind="stable").astype(np.int64))
     flat = np.round(X).ravel()
     assert_matches_numpy(got[3], flat[np.sort(np.unique(flat, return_index=True)[1])])
+    for g, w in zip(got[4], np.nonzero(X > 0), strict=True):
+        assert_matches_numpy(g, w.astype(np.int64))
 
 
 @pytest.mark.parametrize("axis", [None, 0])
