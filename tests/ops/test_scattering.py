@@ -215,6 +215,12 @@ def test_take_along_axis_defaults_to_the_flattened_input(backend: str) -> None:
         pytest.param(lambda: dn.ops.slice(X, (3, 0), (2, 2)), dn.ShapeError, "slice: a block", id="slice_outside"),
         pytest.param(lambda: dn.ops.slice(X, (0,), (2, 2)), dn.ShapeError, "one start", id="slice_rank"),
         pytest.param(
+            lambda: dn.ops.slice(X, dn.ops.convert_to_tensor(np.array([3, 4])), (2, 2)),
+            dn.ShapeError,
+            "slice: a block",
+            id="slice_tensor_starts_outside",
+        ),
+        pytest.param(
             lambda: dn.ops.slice_update(X, (0, 4), np.ones((1, 2))), dn.ShapeError, "slice_update", id="update_outside"
         ),
         pytest.param(

@@ -35,7 +35,13 @@ def slice(inputs: ArrayLike, start_indices: Sequence[Any], shape: ShapeLike) -> 
     static = index_args.slice_sizes(x.shape.as_list(), _static(starts), as_shape(shape))
     index_args.block("slice", x.shape.as_list(), starts, [k if k != -1 else None for k in static])
     begin = tf.stack([tf.cast(s, tf.int64) for s in starts]) if starts else tf.zeros([0], tf.int64)
-    return tf.slice(x, begin, tf.constant(as_shape(shape), tf.int64))
+    try:
+        return tf.slice(x, begin, tf.constant(as_shape(shape), tf.int64))
+    except _ERRORS as exc:  # tensor starts are only checked when the slice runs
+        raise ShapeError(
+            f"slice: a block of shape {as_shape(shape)} at the given starts does not fit inputs of shape "
+            f"{tuple(x.shape)}; use 0 <= start and start + size <= the axis size"
+        ) from exc
 
 
 def slice_update(inputs: ArrayLike, start_indices: Sequence[Any], updates: ArrayLike) -> tf.Tensor:

@@ -25,7 +25,7 @@ def _starts(start_indices: Sequence[Any]) -> list[int]:
     return [int(s) for s in start_indices]
 
 
-def _block(x: torch.Tensor, starts: list[int], sizes: Sequence[int]) -> tuple[builtins.slice, ...]:
+def _block(starts: list[int], sizes: Sequence[int]) -> tuple[builtins.slice, ...]:
     return tuple(builtins.slice(s, s + k) for s, k in zip(starts, sizes))
 
 
@@ -34,7 +34,7 @@ def slice(inputs: ArrayLike, start_indices: Sequence[Any], shape: ShapeLike) -> 
     starts = _starts(start_indices)
     sizes = index_args.slice_sizes(x.shape, starts, as_shape(shape))
     index_args.block("slice", tuple(x.shape), starts, sizes)
-    return x[_block(x, starts, sizes)]
+    return x[_block(starts, sizes)]
 
 
 def slice_update(inputs: ArrayLike, start_indices: Sequence[Any], updates: ArrayLike) -> torch.Tensor:
@@ -45,7 +45,7 @@ def slice_update(inputs: ArrayLike, start_indices: Sequence[Any], updates: Array
         raise ShapeError(f"slice_update: updates has rank {updates.ndim} but inputs has rank {x.ndim}; match ranks")
     index_args.block("slice_update", tuple(x.shape), starts, tuple(updates.shape))
     out = x.clone()
-    out[_block(x, starts, updates.shape)] = updates
+    out[_block(starts, updates.shape)] = updates
     return out
 
 
