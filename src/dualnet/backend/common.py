@@ -115,15 +115,6 @@ def pad_pairs(pad_width: Any, ndim: int) -> list[tuple[int, int]]:
     return [(int(b), int(a)) for b, a in pairs]
 
 
-def reflect_index(n: int, before: int, after: int) -> np.ndarray:
-    """Source index of each padded position: a triangle wave of period 2(n-1), as NumPy's "reflect"."""
-    i = np.arange(-before, n + after)
-    if n == 1:
-        return np.zeros_like(i)
-    period = 2 * (n - 1)
-    return np.abs((i + n - 1) % period - (n - 1))
-
-
 def spatial_tuple(op: str, name: str, value: Any, n: int) -> tuple[Any, ...]:
     """A conv/pool argument (an int or one entry per spatial dimension) as a tuple of ``n`` entries."""
     if is_integer(value) or value is None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         bitwise as tf_bitwise,
         classes as tf_classes,
         complex as tf_complex,
+        building as tf_building,
         conv as tf_conv,
         core as tf_core,
         creation as tf_creation,
@@ -48,6 +49,14 @@ if TYPE_CHECKING:
         signal as tf_signal,
         special as tf_special,
         statistics as tf_statistics,
+        products as tf_products,
+        random as tf_random,
+        reductions as tf_reductions,
+        rnn as tf_rnn,
+        scattering as tf_scattering,
+        searching as tf_searching,
+        special as tf_special,
+        stacking as tf_stacking,
         trainer as tf_trainer,
     )
     from dualnet.backend.torch import (
@@ -57,6 +66,7 @@ if TYPE_CHECKING:
         bitwise as torch_bitwise,
         classes as torch_classes,
         complex as torch_complex,
+        building as torch_building,
         conv as torch_conv,
         core as torch_core,
         creation as torch_creation,
@@ -84,6 +94,14 @@ if TYPE_CHECKING:
         signal as torch_signal,
         special as torch_special,
         statistics as torch_statistics,
+        products as torch_products,
+        random as torch_random,
+        reductions as torch_reductions,
+        rnn as torch_rnn,
+        scattering as torch_scattering,
+        searching as torch_searching,
+        special as torch_special,
+        stacking as torch_stacking,
         trainer as torch_trainer,
     )
 
@@ -117,6 +135,11 @@ if TYPE_CHECKING:
     _torch_decoding: api.DecodingAPI = torch_decoding
     _torch_image: api.ImageAPI = torch_image
     _torch_signal: api.SignalAPI = torch_signal
+    _torch_scattering: api.ScatteringAPI = torch_scattering
+    _torch_searching: api.SearchingAPI = torch_searching
+    _torch_stacking: api.StackingAPI = torch_stacking
+    _torch_building: api.BuildingAPI = torch_building
+    _torch_products: api.ProductsAPI = torch_products
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -158,3 +181,8 @@ if TYPE_CHECKING:
     _tf_decoding: api.DecodingAPI = tf_decoding
     _tf_image: api.ImageAPI = tf_image
     _tf_signal: api.SignalAPI = tf_signal
+    _tf_scattering: api.ScatteringAPI = tf_scattering
+    _tf_searching: api.SearchingAPI = tf_searching
+    _tf_stacking: api.StackingAPI = tf_stacking
+    _tf_building: api.BuildingAPI = tf_building
+    _tf_products: api.ProductsAPI = tf_products

@@ -10,6 +10,7 @@ from dualnet.ops import (
     attention as _attention,
     bitwise as _bitwise,
     classes as _classes,
+    building as _building,
     comparisons as _comparisons,
     complex as _complex,
     conv as _conv,
@@ -27,6 +28,7 @@ from dualnet.ops import (
     norms as _norms,
     patches as _patches,
     pooling_adaptive as _pooling_adaptive,
+    products as _products,
     random,
     reductions as _reductions,
     rnn as _rnn,
@@ -39,6 +41,13 @@ from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.attention import *  # noqa: F403
 from dualnet.ops.bitwise import *  # noqa: F403
 from dualnet.ops.classes import *  # noqa: F403
+    scattering as _scattering,
+    searching as _searching,
+    special as _special,
+    stacking as _stacking,
+)
+from dualnet.ops.activations import *  # noqa: F403
+from dualnet.ops.building import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.complex import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
@@ -61,6 +70,14 @@ from dualnet.ops.rounding import *  # noqa: F403
 from dualnet.ops.signal import *  # noqa: F403
 from dualnet.ops.special import *  # noqa: F403
 from dualnet.ops.statistics import *  # noqa: F403
+from dualnet.ops.products import *  # noqa: F403
+from dualnet.ops.reductions import *  # noqa: F403
+from dualnet.ops.rnn import *  # noqa: F403
+from dualnet.ops.rounding import *  # noqa: F403
+from dualnet.ops.scattering import *  # noqa: F403
+from dualnet.ops.searching import *  # noqa: F403
+from dualnet.ops.special import *  # noqa: F403
+from dualnet.ops.stacking import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,
@@ -89,6 +106,11 @@ __all__ = [
     *_patches.__all__,
     *_pooling_adaptive.__all__,
     *_signal.__all__,
+    *_scattering.__all__,
+    *_searching.__all__,
+    *_stacking.__all__,
+    *_building.__all__,
+    *_products.__all__,
     "random",
     "image",
 ]

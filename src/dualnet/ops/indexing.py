@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualnet.arguments import check_int
+from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import standardize
 
@@ -46,10 +46,11 @@ def take(x: Any, indices: Any, axis: int | None = None) -> Tensor:
     return B.take(x, indices, axis)
 
 
-def take_along_axis(x: Any, indices: Any, axis: int | None) -> Tensor:
+def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> Tensor:
     """``x`` gathered element-wise along ``axis`` at ``indices``, which has ``x``'s rank.
 
-    Other axes broadcast between ``x`` and ``indices``; the output has the
+    ``axis=None`` gathers from the flattened ``x`` with 1-D ``indices`` (NumPy's
+    and Keras's default). Other axes broadcast between ``x`` and ``indices``; the output has the
     broadcast shape with ``indices``'s size along ``axis``. Pairs with
     ``argsort`` / ``top_k`` indices.
 
@@ -71,17 +72,20 @@ def one_hot(indices: Any, num_classes: int, dtype: Any = "float32") -> Tensor:
     return B.one_hot(indices, _count(num_classes, "one_hot", "num_classes"), standardize(dtype))
 
 
-def segment_sum(data: Any, segment_ids: Any, num_segments: int) -> Tensor:
+def segment_sum(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> Tensor:
     """Rows of ``data`` summed by segment: ``out[i] = sum(data[j] for j with segment_ids[j] == i)``.
 
     ``data`` (n, ...) and ``segment_ids`` (n,) with ids in ``[0, num_segments)``
     give shape ``(num_segments, ...)`` in ``data``'s dtype; empty segments are 0.
+    ``num_segments=None`` uses ``max(segment_ids) + 1``, read from the device
+    (so not in compiled code); ``sorted`` is Keras's hint and changes nothing.
 
     Raises:
         ShapeError: ``segment_ids`` is not 1-D with one id per row of ``data``.
         ArgumentError: ``segment_ids`` are not integers, or ``num_segments`` is not a non-negative int.
     """
-    return B.segment_sum(data, segment_ids, _count(num_segments, "segment_sum", "num_segments"))
+    count = None if num_segments is None else _count(num_segments, "segment_sum", "num_segments")
+    return B.segment_sum(data, segment_ids, count, check_bool("segment_sum", "sorted", sorted))
 
 
 def scatter_add(x: Any, indices: Any, updates: Any) -> Tensor:

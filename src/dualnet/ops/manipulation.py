@@ -37,7 +37,7 @@ __all__ = [
 
 Tensor = Any
 Axes = int | Sequence[int]
-PAD_MODES = ("constant", "reflect")
+PAD_MODES = ("constant", "reflect", "symmetric", "edge", "wrap")
 
 
 def reshape(x: Any, newshape: int | Sequence[int]) -> Tensor:
@@ -206,7 +206,9 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = 0
     """``x`` padded by ``pad_width`` (an int, a ``(before, after)`` pair, or one pair per axis).
 
     ``mode="constant"`` fills with ``constant_values`` (a scalar); ``"reflect"``
-    mirrors without repeating the edge, also for pads wider than the axis.
+    mirrors without repeating the edge, ``"symmetric"`` mirrors repeating it,
+    ``"edge"`` repeats the edge value and ``"wrap"`` continues periodically, as
+    ``np.pad``, also for pads wider than the axis.
     The output grows by ``before + after`` along each axis.
 
     Raises:

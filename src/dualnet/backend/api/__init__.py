@@ -50,6 +50,11 @@ from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
 from dualnet.backend.api.attention import AttentionAPI
 from dualnet.backend.api.decoding import DecodingAPI
 from dualnet.backend.api.signal import SignalAPI
+from dualnet.backend.api.scattering import ScatteringAPI
+from dualnet.backend.api.searching import SearchingAPI
+from dualnet.backend.api.stacking import StackingAPI
+from dualnet.backend.api.building import BuildingAPI
+from dualnet.backend.api.products import ProductsAPI
 
 __all__ = [
     "CONCERNS",
@@ -88,6 +93,11 @@ __all__ = [
     "DecodingAPI",
     "ImageAPI",
     "SignalAPI",
+    "ScatteringAPI",
+    "SearchingAPI",
+    "StackingAPI",
+    "BuildingAPI",
+    "ProductsAPI",
     "check_backend",
     "check_signature",
     "concern_of",

@@ -13,6 +13,7 @@ from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.bitwise import BitwiseAPI
 from dualnet.backend.api.classes import ClassesAPI
 from dualnet.backend.api.complex import ComplexAPI
+from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -40,6 +41,14 @@ from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.signal import SignalAPI
 from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.statistics import StatisticsAPI
+from dualnet.backend.api.products import ProductsAPI
+from dualnet.backend.api.random import RandomAPI
+from dualnet.backend.api.reductions import ReductionsAPI
+from dualnet.backend.api.rnn import RNNAPI
+from dualnet.backend.api.scattering import ScatteringAPI
+from dualnet.backend.api.searching import SearchingAPI
+from dualnet.backend.api.special import SpecialAPI
+from dualnet.backend.api.stacking import StackingAPI
 from dualnet.backend.api.trainer import TrainerAPI
 
 
@@ -78,6 +87,11 @@ class Backend(
     DecodingAPI,
     ImageAPI,
     SignalAPI,
+    ScatteringAPI,
+    SearchingAPI,
+    StackingAPI,
+    BuildingAPI,
+    ProductsAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -119,6 +133,11 @@ CONCERNS: dict[str, type] = {
     "decoding": DecodingAPI,
     "image": ImageAPI,
     "signal": SignalAPI,
+    "scattering": ScatteringAPI,
+    "searching": SearchingAPI,
+    "stacking": StackingAPI,
+    "building": BuildingAPI,
+    "products": ProductsAPI,
 }
 
 

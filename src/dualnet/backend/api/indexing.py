@@ -13,14 +13,16 @@ class IndexingAPI(Protocol):
     def take(self, x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Tensor:
         """Elements at ``indices`` along ``axis``: shape ``x.shape[:axis] + indices.shape + x.shape[axis+1:]``."""
 
-    def take_along_axis(self, x: ArrayLike, indices: ArrayLike, axis: int | None) -> Tensor:
+    def take_along_axis(self, x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> Tensor:
         """``x`` gathered elementwise along ``axis`` by ``indices`` of ``x``'s rank (other axes broadcast)."""
 
     def one_hot(self, indices: ArrayLike, num_classes: int, dtype: DTypeName = "float32") -> Tensor:
         """Indices of shape ``s`` as one-hot rows, shape ``(*s, num_classes)`` (out-of-range ids give zeros)."""
 
-    def segment_sum(self, data: ArrayLike, segment_ids: ArrayLike, num_segments: int) -> Tensor:
-        """Rows of ``data`` (n, ...) summed by ``segment_ids`` (n,): shape ``(num_segments, ...)``."""
+    def segment_sum(
+        self, data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None, sorted: bool = False
+    ) -> Tensor:
+        """Rows of ``data`` (n, ...) summed by ``segment_ids`` (n,): ``(num_segments, ...)`` (None: max id + 1)."""
 
     def scatter_add(self, x: ArrayLike, indices: ArrayLike, updates: ArrayLike) -> Tensor:
         """A copy of ``x`` with ``updates`` (k, *x.shape[m:]) added at index rows ``indices`` (k, m)."""

@@ -51,7 +51,7 @@ class ManipulationAPI(Protocol):
         """``x`` broadcast to ``shape``; ShapeError if it cannot be."""
 
     def pad(self, x: ArrayLike, pad_width: ArrayLike, mode: str = "constant", constant_values: float = 0) -> Tensor:
-        """``x`` grown by ``(before, after)`` per axis, with ``constant_values`` or ``"reflect"``ed edges."""
+        """``x`` grown by ``(before, after)`` per axis: ``constant_values``, or np.pad's reflect/symmetric/edge/wrap."""
 
     def flip(self, x: ArrayLike, axis: Axes = None) -> Tensor:
         """``x`` (same shape) with the element order reversed along ``axis`` (None: every axis)."""

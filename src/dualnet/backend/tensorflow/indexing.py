@@ -58,7 +58,7 @@ def _broadcast_except(t: tf.Tensor, other_shape: tf.Tensor, axis: int) -> tf.Ten
     return tf.broadcast_to(t, tf.tensor_scatter_nd_update(target, [[axis]], own[axis : axis + 1]))
 
 
-def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> tf.Tensor:
+def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> tf.Tensor:
     x, indices = convert_to_tensor(x), _index(indices)
     if axis is None:
         x, axis = tf.reshape(x, [-1]), 0
@@ -92,7 +92,9 @@ def one_hot(indices: ArrayLike, num_classes: int, dtype: DTypeName = "float32") 
     return tf.one_hot(indices, num_classes, dtype=native_dtype(dtype))  # out-of-range ids give zero rows
 
 
-def segment_sum(data: ArrayLike, segment_ids: ArrayLike, num_segments: int) -> tf.Tensor:
+def segment_sum(
+    data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None, sorted: bool = False
+) -> tf.Tensor:
     data, segment_ids = convert_to_tensor(data), _index(segment_ids)
     if (
         segment_ids.shape.rank != 1
@@ -103,6 +105,9 @@ def segment_sum(data: ArrayLike, segment_ids: ArrayLike, num_segments: int) -> t
             f"segment_sum: segment_ids of shape {tuple(segment_ids.shape)} must be 1-D with one id per row of "
             f"data, whose shape is {tuple(data.shape)}"
         )
+    if num_segments is None:  # a tensor, so it also traces (the output's first size is then unknown)
+        ids = tf.concat([segment_ids, tf.constant([-1], segment_ids.dtype)], 0)
+        return tf.math.unsorted_segment_sum(data, segment_ids, tf.reduce_max(ids) + 1)
     return tf.math.unsorted_segment_sum(data, segment_ids, num_segments)
 
 

@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from dualnet import dtypes
 from dualnet.arguments import is_integer
-from dualnet.backend import common
+from dualnet.backend import common, index_args
 from dualnet.backend.api.types import ArrayLike, Axes, ShapeLike
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError
@@ -178,17 +178,18 @@ def pad(x: ArrayLike, pad_width: ArrayLike, mode: str = "constant", constant_val
     if mode == "constant":
         value = tf.constant(np.asarray(constant_values).astype(x.dtype.as_numpy_dtype))
         return tf.pad(x, pairs, mode="CONSTANT", constant_values=value)
-    if mode != "reflect":
-        raise ArgumentError(f"pad: mode={mode!r} is not supported; use 'constant' or 'reflect'")
+    if mode not in index_args.PAD_MODES:
+        raise ArgumentError(f"pad: mode={mode!r} is not supported; use one of {', '.join(index_args.PAD_MODES)}")
     sizes = x.shape.as_list()
-    if all(n is None or (b < n and a < n) for n, (b, a) in zip(sizes, pairs)):
-        return tf.pad(x, pairs, mode="REFLECT")
+    native = {"reflect": ("REFLECT", 0), "symmetric": ("SYMMETRIC", 1)}.get(mode)
+    if native and all(n is None or (b < n + native[1] and a < n + native[1]) for n, (b, a) in zip(sizes, pairs)):
+        return tf.pad(x, pairs, mode=native[0])
     # Pads wider than the axis reflect repeatedly (NumPy); tf.pad cannot, gathering indices can.
     for axis, (before, after) in enumerate(pairs):
         if before or after:
             if sizes[axis] == 0:
-                raise ShapeError(f"pad: cannot reflect-pad axis {axis} of size 0 (shape {tuple(sizes)})")
-            x = tf.gather(x, common.reflect_index(sizes[axis], before, after), axis=axis)
+                raise ShapeError(f"pad: cannot {mode}-pad axis {axis} of size 0 (shape {tuple(sizes)})")
+            x = tf.gather(x, index_args.pad_index(mode, sizes[axis], before, after), axis=axis)
     return x
 
 

@@ -31,7 +31,7 @@ def take(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> torch.Ten
         raise ArgumentError(f"take: {exc}; indices must lie in [-n, n) for an axis of size n") from exc
 
 
-def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> torch.Tensor:
+def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None = None) -> torch.Tensor:
     x, indices = convert_to_tensor(x), _index(indices).long()
     if axis is None:
         x, axis = x.reshape(-1), 0
@@ -52,13 +52,17 @@ def one_hot(indices: ArrayLike, num_classes: int, dtype: DTypeName = "float32") 
     return (indices.unsqueeze(-1) == classes).to(native_dtype(dtype))
 
 
-def segment_sum(data: ArrayLike, segment_ids: ArrayLike, num_segments: int) -> torch.Tensor:
+def segment_sum(
+    data: ArrayLike, segment_ids: ArrayLike, num_segments: int | None = None, sorted: bool = False
+) -> torch.Tensor:
     data, segment_ids = convert_to_tensor(data), _index(segment_ids)
     if segment_ids.ndim != 1 or data.ndim == 0 or segment_ids.shape[0] != data.shape[0]:
         raise ShapeError(
             f"segment_sum: segment_ids of shape {tuple(segment_ids.shape)} must be 1-D with one id per row of "
             f"data, whose shape is {tuple(data.shape)}"
         )
+    if num_segments is None:
+        num_segments = int(segment_ids.max()) + 1 if segment_ids.numel() else 0
     out = torch.zeros((num_segments, *data.shape[1:]), dtype=data.dtype, device=data.device)
     return out.index_add(0, segment_ids, data)
 

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from dualnet.arguments import is_integer
-from dualnet.backend import common
+from dualnet.backend import common, index_args
 from dualnet.backend.api.types import ArrayLike, Axes, ShapeLike
 from dualnet.backend.torch.core import convert_to_tensor
 from dualnet.errors import ArgumentError, ShapeError
@@ -153,14 +153,14 @@ def pad(x: ArrayLike, pad_width: ArrayLike, mode: str = "constant", constant_val
     if mode == "constant":
         flat = [w for pair in reversed(pairs) for w in pair]  # F.pad lists the last axis first
         return F.pad(x, flat, mode="constant", value=constant_values)
-    if mode != "reflect":
-        raise ArgumentError(f"pad: mode={mode!r} is not supported; use 'constant' or 'reflect'")
-    # F.pad's reflect only handles some ranks and pads < size; gathering indices works for all.
+    if mode not in index_args.PAD_MODES:
+        raise ArgumentError(f"pad: mode={mode!r} is not supported; use one of {', '.join(index_args.PAD_MODES)}")
+    # F.pad's modes only handle some ranks and pads < size; gathering indices works for all.
     for axis, (before, after) in enumerate(pairs):
         if before or after:
             if x.shape[axis] == 0:
-                raise ShapeError(f"pad: cannot reflect-pad axis {axis} of size 0 (shape {tuple(x.shape)})")
-            index = torch.as_tensor(common.reflect_index(x.shape[axis], before, after), device=x.device)
+                raise ShapeError(f"pad: cannot {mode}-pad axis {axis} of size 0 (shape {tuple(x.shape)})")
+            index = torch.as_tensor(index_args.pad_index(mode, x.shape[axis], before, after), device=x.device)
             x = torch.index_select(x, axis, index)
     return x
 
