@@ -9,8 +9,8 @@ from dualnet.ops import (
     activations as _activations,
     attention as _attention,
     bitwise as _bitwise,
-    classes as _classes,
     building as _building,
+    classes as _classes,
     comparisons as _comparisons,
     complex as _complex,
     conv as _conv,
@@ -33,21 +33,18 @@ from dualnet.ops import (
     reductions as _reductions,
     rnn as _rnn,
     rounding as _rounding,
+    scattering as _scattering,
+    searching as _searching,
     signal as _signal,
     special as _special,
+    stacking as _stacking,
     statistics as _statistics,
 )
 from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.attention import *  # noqa: F403
 from dualnet.ops.bitwise import *  # noqa: F403
-from dualnet.ops.classes import *  # noqa: F403
-    scattering as _scattering,
-    searching as _searching,
-    special as _special,
-    stacking as _stacking,
-)
-from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.building import *  # noqa: F403
+from dualnet.ops.classes import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.complex import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
@@ -64,20 +61,16 @@ from dualnet.ops.nn import *  # noqa: F403
 from dualnet.ops.norms import *  # noqa: F403
 from dualnet.ops.patches import *  # noqa: F403
 from dualnet.ops.pooling_adaptive import *  # noqa: F403
-from dualnet.ops.reductions import *  # noqa: F403
-from dualnet.ops.rnn import *  # noqa: F403
-from dualnet.ops.rounding import *  # noqa: F403
-from dualnet.ops.signal import *  # noqa: F403
-from dualnet.ops.special import *  # noqa: F403
-from dualnet.ops.statistics import *  # noqa: F403
 from dualnet.ops.products import *  # noqa: F403
 from dualnet.ops.reductions import *  # noqa: F403
 from dualnet.ops.rnn import *  # noqa: F403
 from dualnet.ops.rounding import *  # noqa: F403
 from dualnet.ops.scattering import *  # noqa: F403
 from dualnet.ops.searching import *  # noqa: F403
+from dualnet.ops.signal import *  # noqa: F403
 from dualnet.ops.special import *  # noqa: F403
 from dualnet.ops.stacking import *  # noqa: F403
+from dualnet.ops.statistics import *  # noqa: F403
 
 __all__ = [
     *_core.__all__,

@@ -113,7 +113,10 @@ def plot_model(
             f"dn.utils.plot_model needs the pydot package, which is not installed; {INSTALL}. "
             "dn.utils.model_to_dot(model) gives the DOT source without it"
         ) from exc
-    (graph,) = pydot.graph_from_dot_data(source)
+    graphs = pydot.graph_from_dot_data(source)
+    if not graphs:  # the DOT is ours, so a parse failure is a bug here, not the user's input
+        raise UnsupportedError(f"dn.utils.plot_model: pydot could not parse the DOT source it was given:\n{source}")
+    graph = graphs[0]
     try:
         graph.write(str(path), format=fmt)
     except FileNotFoundError as exc:  # pydot runs the `dot` program; without Graphviz it is not on PATH

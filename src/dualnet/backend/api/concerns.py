@@ -11,9 +11,9 @@ from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.attention import AttentionAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.bitwise import BitwiseAPI
+from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.classes import ClassesAPI
 from dualnet.backend.api.complex import ComplexAPI
-from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -35,20 +35,16 @@ from dualnet.backend.api.norms import NormsAPI
 from dualnet.backend.api.optim import OptimAPI
 from dualnet.backend.api.patches import PatchesAPI
 from dualnet.backend.api.pooling_adaptive import PoolingAdaptiveAPI
-from dualnet.backend.api.random import RandomAPI
-from dualnet.backend.api.reductions import ReductionsAPI
-from dualnet.backend.api.rnn import RNNAPI
-from dualnet.backend.api.signal import SignalAPI
-from dualnet.backend.api.special import SpecialAPI
-from dualnet.backend.api.statistics import StatisticsAPI
 from dualnet.backend.api.products import ProductsAPI
 from dualnet.backend.api.random import RandomAPI
 from dualnet.backend.api.reductions import ReductionsAPI
 from dualnet.backend.api.rnn import RNNAPI
 from dualnet.backend.api.scattering import ScatteringAPI
 from dualnet.backend.api.searching import SearchingAPI
+from dualnet.backend.api.signal import SignalAPI
 from dualnet.backend.api.special import SpecialAPI
 from dualnet.backend.api.stacking import StackingAPI
+from dualnet.backend.api.statistics import StatisticsAPI
 from dualnet.backend.api.trainer import TrainerAPI
 
 
