@@ -12,6 +12,10 @@ from __future__ import annotations
 class DualnetError(Exception):
     """Base class of every error raised by dualnet."""
 
+    # Exception's own __init__: TensorFlow's autograph then re-raises a dualnet error from a traced function
+    # as the same type (with its trace), instead of replacing it with its StagingError.
+    __init__ = Exception.__init__
+
     def __str__(self) -> str:
         # KeyError-derived subclasses would otherwise print the message quoted.
         return str(self.args[0]) if self.args else ""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from dualnet.backend.tensorflow import (
         activations as tf_activations,
         autograd as tf_autograd,
+        control as tf_control,
         conv as tf_conv,
         core as tf_core,
         creation as tf_creation,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from dualnet.backend.torch import (
         activations as torch_activations,
         autograd as torch_autograd,
+        control as torch_control,
         conv as torch_conv,
         core as torch_core,
         creation as torch_creation,
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
     _torch_decompositions: api.DecompositionsAPI = torch_decompositions
     _torch_activations: api.ActivationsAPI = torch_activations
     _torch_special: api.SpecialAPI = torch_special
+    _torch_control: api.ControlAPI = torch_control
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -104,3 +107,4 @@ if TYPE_CHECKING:
     _tf_decompositions: api.DecompositionsAPI = tf_decompositions
     _tf_activations: api.ActivationsAPI = tf_activations
     _tf_special: api.SpecialAPI = tf_special
+    _tf_control: api.ControlAPI = tf_control

@@ -8,6 +8,7 @@ native tensors. Layouts are channels-last. Random ops live in ``dn.ops.random``.
 from dualnet.ops import (
     activations as _activations,
     comparisons as _comparisons,
+    control as _control,
     conv as _conv,
     core as _core,
     creation as _creation,
@@ -24,6 +25,7 @@ from dualnet.ops import (
 )
 from dualnet.ops.activations import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
+from dualnet.ops.control import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
 from dualnet.ops.creation import *  # noqa: F403
@@ -52,5 +54,6 @@ __all__ = [
     *_rnn.__all__,
     *_special.__all__,
     *_activations.__all__,
+    *_control.__all__,
     "random",
 ]

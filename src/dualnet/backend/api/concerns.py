@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
+from dualnet.backend.api.control import ControlAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -52,6 +53,7 @@ class Backend(
     DecompositionsAPI,
     SpecialAPI,
     ActivationsAPI,
+    ControlAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -80,6 +82,7 @@ CONCERNS: dict[str, type] = {
     "decompositions": DecompositionsAPI,
     "special": SpecialAPI,
     "activations": ActivationsAPI,
+    "control": ControlAPI,
 }
 
 
