@@ -257,12 +257,13 @@ def _every_op(x: Any, index: Any) -> dict[str, Any]:
 
 def test_every_op_inside_dn_function_with_jit(backend: str) -> None:
     """XLA on TensorFlow, torch.compile on torch: one compiled function runs every op (compiling is the cost)."""
-    x, index = ops.convert_to_tensor(X), ops.convert_to_tensor(1)
-    got = dn.function(_every_op, jit=True)(x, index)
-    want = _every_op(x, index)
-    assert set(got) == set(want)
-    for name in want:
-        _close(got[name], _np(want[name]), tol=1e-5)
+    x, compiled = ops.convert_to_tensor(X), dn.function(_every_op, jit=True)
+    for index in (1, 5):  # 5 clamps to the last branch
+        got = compiled(x, ops.convert_to_tensor(index))
+        want = _every_op(x, ops.convert_to_tensor(index))
+        assert set(got) == set(want)
+        for name in want:
+            _close(got[name], _np(want[name]), tol=1e-5)
 
 
 class _ScanLayer(dn.nn.Module):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import tensorflow as tf
@@ -24,9 +24,14 @@ from dualnet.backend.api.types import ArrayLike
 from dualnet.backend.tensorflow.core import convert_to_tensor
 from dualnet.errors import ArgumentError, DTypeError
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
 # Not converted by autograph, like Keras's own ops: the user's branch and body functions are traced as Python,
 # and a dualnet error raised here reaches the caller as itself.
-_plain = tf.autograph.experimental.do_not_convert
+def _plain(fn: _F) -> _F:
+    plain: _F = tf.autograph.experimental.do_not_convert(fn)
+    return plain
 
 
 def _spec(x: Any) -> tuple[tuple[int | None, ...] | None, str]:
@@ -246,8 +251,7 @@ def vectorized_map(function: Callable[[Any], Any], elements: Any) -> Any:
 
 
 def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
-    @tf.custom_gradient
-    def forward(*args: tf.Tensor) -> Any:
+    def recorded(*args: tf.Tensor) -> Any:
         out, grad_fn = f(*args)
         treedef = cf.flatten(out)[1]
 
@@ -257,6 +261,8 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
             return (grads, [None] * len(variables)) if variables else grads
 
         return out, grad
+
+    forward = tf.custom_gradient(recorded)
 
     @functools.wraps(f)
     def with_gradient(*args: Any) -> Any:

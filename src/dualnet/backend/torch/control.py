@@ -3,12 +3,12 @@
 Measured under ``torch.compile`` with ``autograd.grad`` traced into the graph
 (``dn.function(jit=True)``, the Trainer's compiled step): ``torch.cond`` and
 ``torch._higher_order_ops.while_loop`` trace in one graph, gradients included,
-so ``cond`` and ``while_loop`` use them there (their branches may not return an
-input as it is, so every output is cloned, which inductor fuses away). The
-scan higher-order op gave wrong gradients (a closed-over weight's gradient
-differed from eager), so ``scan``, ``map`` and ``fori_loop`` with int bounds
-stay Python loops that dynamo unrolls; ``switch`` and tensor bounds read the
-value on the host (a graph break).
+so ``cond``, ``while_loop`` and ``switch`` (a chain of ``torch.cond``) use them
+there (their branches may not return an input as it is, so every output is
+cloned, which inductor fuses away). The scan higher-order op gave wrong
+gradients (a closed-over weight's gradient differed from eager), so ``scan``,
+``map`` and ``fori_loop`` stay Python loops that dynamo unrolls; tensor bounds
+of ``fori_loop`` are read on the host (a graph break).
 """
 
 from __future__ import annotations
@@ -130,11 +130,20 @@ def vectorized_map(function: Callable[[Any], Any], elements: Any) -> Any:
 
 
 def switch(index: ArrayLike, branches: Sequence[Callable[..., Any]], *operands: Any) -> Any:
+    if isinstance(index, torch.Tensor) and torch.compiler.is_compiling():
+        return _cond_chain(index.reshape(()), [functools.partial(fn, *operands) for fn in branches])
     chosen = min(max(int(index), 0), len(branches) - 1)  # type: ignore[call-overload]
     return branches[chosen](*operands)
 
 
-class _CustomGradient(torch.autograd.Function):
+def _cond_chain(index: torch.Tensor, fns: list[Callable[[], Any]]) -> Any:
+    """``fns[clip(index)]()`` as nested ``torch.cond``: one graph, where reading the index would break it."""
+    if len(fns) == 1:
+        return fns[0]()
+    return torch.cond(index <= 0, _fresh(fns[0]), _fresh(lambda: _cond_chain(index - 1, fns[1:])), ())
+
+
+class _CustomGradient(torch.autograd.Function):  # type: ignore[misc]
     """One call of a custom-gradient function: the forward gives ``(y, grad_fn)``, the backward calls ``grad_fn``."""
 
     @staticmethod
