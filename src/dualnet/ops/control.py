@@ -47,7 +47,8 @@ def _scalar(op: str, name: str, value: Any, fix: str) -> None:
 def cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any]) -> Any:
     """``true_fn()`` if ``pred`` holds, else ``false_fn()``.
 
-    ``pred`` is a scalar (a Python or NumPy bool, or a tensor of one element).
+    ``pred`` is a scalar (a Python or NumPy bool, or a tensor of one element);
+    the result has the structure and shapes of the chosen branch's output.
     Inside a TensorFlow graph both branches are traced and must return the same
     structure and dtypes; eagerly, and on torch outside torch.compile, only the
     chosen branch runs.
@@ -79,7 +80,8 @@ def while_loop(
     Raises:
         ArgumentError: ``cond``/``body`` not callable, ``maximum_iterations`` not an int >= 0,
             or ``body`` returns another structure.
-        ShapeError, DTypeError: ``body`` changes a loop variable's shape or dtype.
+        ShapeError: ``body`` changes a loop variable's shape.
+        DTypeError: ``body`` changes a loop variable's dtype.
     """
     check_callable("while_loop", "cond", cond, example="lambda i: i < 10")
     check_callable("while_loop", "body", body, example="lambda i: i + 1")
@@ -97,7 +99,8 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable[[Any, Any], Any], init_
     Raises:
         ArgumentError: ``body_fun`` is not callable, a bound is not an integer, or
             ``body_fun`` returns another structure.
-        ShapeError, DTypeError: ``body_fun`` changes a shape or dtype.
+        ShapeError: ``body_fun`` changes a shape.
+        DTypeError: ``body_fun`` changes a dtype.
     """
     check_callable("fori_loop", "body_fun", body_fun, example="lambda i, s: s + i")
     for name, bound in (("lower", lower), ("upper", upper)):
@@ -176,8 +179,10 @@ def map(f: Callable[[Any], Any], xs: Any) -> Any:
 def vectorized_map(function: Callable[[Any], Any], elements: Any) -> Any:
     """``function`` applied to every slice of the leading axis at once (``torch.vmap`` / ``tf.vectorized_map``).
 
-    Same results as :func:`map` for a ``function`` written per slice; a
-    structure of ``elements`` is passed to ``function`` as one structure.
+    ``elements`` leaves are ``(n, ...)``; each output leaf is ``(n, *shape of
+    one call's output)``, the same results as :func:`map` for a ``function``
+    written per slice; a structure of ``elements`` is passed to ``function``
+    as one structure.
 
     Raises:
         ArgumentError: ``function`` is not callable.
@@ -189,7 +194,8 @@ def vectorized_map(function: Callable[[Any], Any], elements: Any) -> Any:
 def switch(index: Any, branches: Sequence[Callable[..., Any]], *operands: Any) -> Any:
     """``branches[clip(index, 0, len(branches) - 1)](*operands)``; an out-of-range index is clamped (Keras).
 
-    Inside a TensorFlow graph every branch is traced and must return the same
+    The result has the shapes of the chosen branch's output. Inside a
+    TensorFlow graph every branch is traced and must return the same
     structure and dtypes.
 
     Raises:
