@@ -200,7 +200,9 @@ X64 = RNG.normal(size=(4, 3)) * 0.5
 
 
 def _grads(w: Any, x: Any) -> dict[str, list[Any]]:
-    return {name: B.value_and_grad(lambda ts, fn=fn: fn(*ts), [], [w, x], False)[2] for name, fn in LOSSES.items()}
+    grads = {name: B.value_and_grad(lambda ts, fn=fn: fn(*ts), [], [w, x], False)[2] for name, fn in LOSSES.items()}
+    grads["custom_gradient"] = B.value_and_grad(lambda ts: ops.sum(_times_ten(ts[0])), [], [x], False)[2]
+    return grads
 
 
 _COMPILED: dict[tuple[str, str, bool], Callable[..., Any]] = {}
@@ -233,9 +235,15 @@ def test_gradients_match_finite_differences(backend: str, traced: bool) -> None:
     for name, want in _numeric().items():
         for g, e in zip(grads[name], want):
             np.testing.assert_allclose(ops.to_numpy(g), e, rtol=1e-6, atol=1e-7, err_msg=name)
+    np.testing.assert_allclose(ops.to_numpy(grads["custom_gradient"][0]), np.full((4, 3), 10.0))
 
 
 # ---------------------------------------------------------------- compiled: the same values as eagerly
+
+
+@ops.custom_gradient
+def _times_ten(x: Any) -> Any:
+    return ops.sin(x), lambda up: up * 10.0
 
 
 def _every_op(x: Any, index: Any) -> dict[str, Any]:
@@ -248,6 +256,8 @@ def _every_op(x: Any, index: Any) -> dict[str, Any]:
         "fori_loop": ops.fori_loop(0, 4, lambda i, s: s * 0.5 + x[i], x[0]),
         "scan": ops.scan(lambda c, xt: (c + xt, ops.sum(c)), ops.zeros_like(x[0]), x, reverse=True),
         "scan_length": ops.scan(lambda c, _: (c * 2.0, c), x[0], length=3),
+        "scan_no_ys": ops.scan(lambda c, xt: (c + xt, None), ops.zeros_like(x[0]), x)[0],
+        "custom_gradient": _times_ten(x),
         "associative_scan": ops.associative_scan(_affine, (ops.sigmoid(x), x), axis=0),
         "map": ops.map(lambda v: {"m": ops.max(v)}, x),
         "vectorized_map": ops.vectorized_map(lambda v: ops.sum(v * v), x),

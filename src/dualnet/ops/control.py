@@ -16,6 +16,7 @@ Trainer's compiled step, TensorFlow builds ``tf.cond``, ``tf.switch_case`` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -227,4 +228,14 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
             returns another number of gradients than arguments.
     """
     check_callable("custom_gradient", "f", f, example="a function returning (y, grad_fn)")
-    return B.custom_gradient(f)
+    # Built per backend at the first call: a function decorated at import time must not pick the backend
+    # then (nor activate one), and runs on whichever is active when called.
+    built: dict[str, Callable[..., Any]] = {}
+
+    @functools.wraps(f)
+    def with_gradient(*args: Any) -> Any:
+        if B.name not in built:
+            built[B.name] = B.custom_gradient(f)
+        return built[B.name](*args)
+
+    return with_gradient

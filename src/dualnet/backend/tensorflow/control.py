@@ -207,6 +207,7 @@ def scan(
         [tf.TensorSpec.from_tensor(c) for c in carry_leaves]
     )
     y_leaves, y_def = cf.flatten(probe.structured_outputs)
+    y_leaves = [] if probe.structured_outputs is None else y_leaves  # f returns y=None: no ys
     ys_arrays = [tf.TensorArray(y.dtype, size=trips, element_shape=y.shape) for y in y_leaves]
 
     def step(i: tf.Tensor, carry_flat: list[Any], arrays: list[Any]) -> tuple[Any, ...]:
