@@ -269,7 +269,8 @@ def test_every_op_inside_dn_function_with_jit(backend: str) -> None:
     """XLA on TensorFlow, torch.compile on torch: one compiled function runs every op (compiling is the cost)."""
     x, compiled = ops.convert_to_tensor(X), dn.function(_every_op, jit=True)
     for index in (1, 5):  # 5 clamps to the last branch
-        got = compiled(x, ops.convert_to_tensor(index))
+        with dn.no_grad():  # torch compiles while_loop to its higher-order op only without gradients
+            got = compiled(x, ops.convert_to_tensor(index))
         want = _every_op(x, ops.convert_to_tensor(index))
         assert set(got) == set(want)
         for name in want:

@@ -1,14 +1,17 @@
 """Control flow on torch: Python control flow eagerly; under torch.compile what torch 2.13 compiles on CPU.
 
 Measured under ``torch.compile`` with ``autograd.grad`` traced into the graph
-(``dn.function(jit=True)``, the Trainer's compiled step): ``torch.cond`` and
-``torch._higher_order_ops.while_loop`` trace in one graph, gradients included,
-so ``cond``, ``while_loop`` and ``switch`` (a chain of ``torch.cond``) use them
-there (their branches may not return an input as it is, so every output is
-cloned, which inductor fuses away). The scan higher-order op gave wrong
-gradients (a closed-over weight's gradient differed from eager), so ``scan``,
-``map`` and ``fori_loop`` stay Python loops that dynamo unrolls; tensor bounds
-of ``fori_loop`` are read on the host (a graph break).
+(``dn.function(jit=True)``, the Trainer's compiled step): ``torch.cond`` traces
+in one graph, gradients included, so ``cond`` and ``switch`` (a chain of
+``torch.cond``) use it. ``torch._higher_order_ops.while_loop`` traces in one
+graph without gradients; with them its backward raised inside torch and dynamo
+ran the frame eagerly, so ``while_loop`` uses it only with gradients off and a
+Python loop (a graph break per iteration) otherwise. Branch and body outputs
+are cloned: these ops refuse outputs that alias inputs (inductor fuses the
+copies away). The scan higher-order op gave wrong gradients (a closed-over
+weight's gradient differed from eager), so ``scan``, ``map`` and
+``fori_loop`` stay Python loops that dynamo unrolls; tensor bounds of
+``fori_loop`` are read on the host (a graph break).
 """
 
 from __future__ import annotations
@@ -63,7 +66,9 @@ def while_loop(
     loop_vars: Any,
     maximum_iterations: int | None = None,
 ) -> Any:
-    if not torch.compiler.is_compiling():
+    # With gradients on, the compiled op's backward raised inside torch (WhileLoopAutogradOpBackward, torch 2.13
+    # CPU) and dynamo fell back to running the frame eagerly: the Python loop is then the better graph.
+    if not torch.compiler.is_compiling() or torch.is_grad_enabled():
         return cf.python_while(cond, body, loop_vars, maximum_iterations, _leaf, _spec)
     spread = cf.positional(loop_vars)
     leaves, treedef = cf.flatten(loop_vars)
