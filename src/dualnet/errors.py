@@ -8,9 +8,16 @@ what came, and how to fix it; :func:`message` builds them in that order.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 
 class DualnetError(Exception):
     """Base class of every error raised by dualnet."""
+
+    if not TYPE_CHECKING:
+        # Exception's own __init__: TensorFlow's autograph then re-raises a dualnet error from a traced function
+        # as the same type (with its trace), instead of replacing it with its StagingError.
+        __init__ = Exception.__init__
 
     def __str__(self) -> str:
         # KeyError-derived subclasses would otherwise print the message quoted.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         building as tf_building,
         classes as tf_classes,
         complex as tf_complex,
+        control as tf_control,
         conv as tf_conv,
         core as tf_core,
         creation as tf_creation,
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
         building as torch_building,
         classes as torch_classes,
         complex as torch_complex,
+        control as torch_control,
         conv as torch_conv,
         core as torch_core,
         creation as torch_creation,
@@ -132,6 +134,7 @@ if TYPE_CHECKING:
     _torch_stacking: api.StackingAPI = torch_stacking
     _torch_building: api.BuildingAPI = torch_building
     _torch_products: api.ProductsAPI = torch_products
+    _torch_control: api.ControlAPI = torch_control
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -178,3 +181,4 @@ if TYPE_CHECKING:
     _tf_stacking: api.StackingAPI = tf_stacking
     _tf_building: api.BuildingAPI = tf_building
     _tf_products: api.ProductsAPI = tf_products
+    _tf_control: api.ControlAPI = tf_control

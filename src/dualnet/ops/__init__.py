@@ -13,6 +13,7 @@ from dualnet.ops import (
     classes as _classes,
     comparisons as _comparisons,
     complex as _complex,
+    control as _control,
     conv as _conv,
     core as _core,
     creation as _creation,
@@ -47,6 +48,7 @@ from dualnet.ops.building import *  # noqa: F403
 from dualnet.ops.classes import *  # noqa: F403
 from dualnet.ops.comparisons import *  # noqa: F403
 from dualnet.ops.complex import *  # noqa: F403
+from dualnet.ops.control import *  # noqa: F403
 from dualnet.ops.conv import *  # noqa: F403
 from dualnet.ops.core import *  # noqa: F403
 from dualnet.ops.creation import *  # noqa: F403
@@ -104,6 +106,7 @@ __all__ = [
     *_stacking.__all__,
     *_building.__all__,
     *_products.__all__,
+    *_control.__all__,
     "random",
     "image",
 ]

@@ -18,6 +18,7 @@ from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.autograd import AutogradAPI
 from dualnet.backend.api.check import check_backend, check_signature
 from dualnet.backend.api.concerns import CONCERNS, Backend, concern_of, declaration, gather, names, names_by_concern
+from dualnet.backend.api.control import ControlAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -98,6 +99,7 @@ __all__ = [
     "StackingAPI",
     "BuildingAPI",
     "ProductsAPI",
+    "ControlAPI",
     "check_backend",
     "check_signature",
     "concern_of",

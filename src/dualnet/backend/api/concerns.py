@@ -14,6 +14,7 @@ from dualnet.backend.api.bitwise import BitwiseAPI
 from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.classes import ClassesAPI
 from dualnet.backend.api.complex import ComplexAPI
+from dualnet.backend.api.control import ControlAPI
 from dualnet.backend.api.conv import ConvAPI
 from dualnet.backend.api.core import CoreAPI
 from dualnet.backend.api.creation import CreationAPI
@@ -88,6 +89,7 @@ class Backend(
     StackingAPI,
     BuildingAPI,
     ProductsAPI,
+    ControlAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -134,6 +136,7 @@ CONCERNS: dict[str, type] = {
     "stacking": StackingAPI,
     "building": BuildingAPI,
     "products": ProductsAPI,
+    "control": ControlAPI,
 }
 
 
