@@ -44,6 +44,14 @@ def _t_conv3d(p: dict[str, Any], x: Any) -> Any:
     return _cl(F.conv3d(_cf(x), p["kernel"].permute(4, 3, 0, 1, 2), p["bias"], stride=(1, 2, 1)))
 
 
+def _t_causal(p: dict[str, Any], x: Any) -> Any:
+    import torch.nn.functional as F
+
+    # PyTorch has no causal mode: pad (k - 1) * dilation zeros on the left of the time axis, then a valid conv.
+    padded = F.pad(_cf(x), (4, 0))
+    return _cl(F.conv1d(padded, p["kernel"].permute(2, 1, 0), p["bias"], dilation=2))
+
+
 def _t_depthwise1d(p: dict[str, Any], x: Any) -> Any:
     import torch.nn.functional as F
 
@@ -181,6 +189,24 @@ CASES: list[Case] = [
         (1, 4, 4, 3, 2),
         "Conv3D",
         {"filters": 2, "kernel_size": (3, 2, 3), "padding": "same", "dilation_rate": (1, 2, 1), "activation": "tanh"},
+        [("kernel", False), ("bias", False)],
+        None,
+    ),
+    (
+        "conv1d-causal",
+        lambda: nn.Conv1D(3, 3, padding="causal", dilation_rate=2, bias_initializer="uniform"),
+        (2, 9, 2),
+        "Conv1D",
+        {"filters": 3, "kernel_size": 3, "padding": "causal", "dilation_rate": 2},
+        [("kernel", False), ("bias", False)],
+        _t_causal,
+    ),
+    (
+        "conv1d-causal-groups",
+        lambda: nn.Conv1D(4, 2, strides=2, padding="CAUSAL", groups=2, activation="relu"),
+        (1, 5, 4),
+        "Conv1D",
+        {"filters": 4, "kernel_size": 2, "strides": 2, "padding": "causal", "groups": 2, "activation": "relu"},
         [("kernel", False), ("bias", False)],
         None,
     ),
@@ -324,6 +350,17 @@ def test_parity_and_references(
         _close(dx, ref_dx)
         for name, grad in run.param_grads.items():
             _close(grad, ref_params[name])
+
+
+def test_causal_output_ignores_the_future(backend: str) -> None:
+    layer = nn.Conv1D(2, 3, padding="causal", dilation_rate=2)
+    x = _x(1, 8, 2)
+    changed = x.copy()
+    changed[:, 5:] += 1.0
+    y, y_changed = (dn.ops.to_numpy(layer(v)) for v in (x, changed))
+    assert y.shape == (1, 8, 2) and layer.padding == "causal"
+    np.testing.assert_array_equal(y[:, :5], y_changed[:, :5])
+    assert not np.allclose(y[:, 5:], y_changed[:, 5:])
 
 
 def test_canonical_weight_layouts(backend: str) -> None:

@@ -179,7 +179,8 @@ class _SpatialConv(Module):
         window = effective_window(self.kernel_size, self.dilation_rate)
         channels = int(B.shape(x)[-1] or 1)
         out_channels, fan_in = self._out_channels_and_fan_in(channels)
-        return window_cost(x, window, self.strides, self.padding, out_channels, math.prod(self.kernel_size) * fan_in)
+        padding = "same" if self.padding == "causal" else self.padding  # both pad the input to a copy
+        return window_cost(x, window, self.strides, padding, out_channels, math.prod(self.kernel_size) * fan_in)
 
     def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
         raise NotImplementedError
@@ -217,9 +218,21 @@ class _Conv(_SpatialConv):
             raise ArgumentError(
                 f"{where}(filters={filters}, groups={groups}): filters must be divisible by groups; change one of them"
             )
+        # Keras's "causal" (Conv1D only): pad (k - 1) * dilation_rate cells at the start, then a valid conv.
+        causal = self.rank == 1 and isinstance(padding, str) and padding.lower() == "causal"
         self._common(
-            kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
+            kernel_size,
+            strides,
+            "valid" if causal else padding,
+            dilation_rate,
+            activation,
+            use_bias,
+            bias_initializer,
+            in_channels,
+            dtype,
         )
+        if causal:
+            self.padding = "causal"
         if self.in_channels is not None and self.in_channels % groups:
             raise ArgumentError(
                 f"{where}(in_channels={self.in_channels}, groups={groups}): in_channels must be divisible by groups; "
@@ -238,7 +251,11 @@ class _Conv(_SpatialConv):
         self.built = True
 
     def forward(self, x: Any) -> Any:
-        y = B.conv(x, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups, self.bias)
+        padding = self.padding
+        if padding == "causal":
+            x = B.pad(x, [(0, 0), ((self.kernel_size[0] - 1) * self.dilation_rate[0], 0), (0, 0)])
+            padding = "valid"
+        y = B.conv(x, self.kernel, self.strides, padding, self.dilation_rate, self.groups, self.bias)
         return y if self.activation is None else self.activation(y)
 
     def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
@@ -263,7 +280,9 @@ class Conv1D(_Conv):
 
     Kernel ``(k, C_in // groups, filters)``, bias ``(filters,)``. ``W_out`` is
     ``(W - (k - 1) * dilation_rate - 1) // strides + 1`` with ``"valid"`` padding
-    and ``ceil(W / strides)`` with ``"same"``.
+    and ``ceil(W / strides)`` with ``"same"`` or ``"causal"``. ``"causal"`` (Keras)
+    pads ``(k - 1) * dilation_rate`` zeros at the start only, so output ``t`` sees
+    no input after ``t``.
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
