@@ -410,6 +410,30 @@ def _line() -> nn.Module:
     )
 
 
+def _chain_1d(adaptive: bool) -> nn.Module:
+    layers = [
+        nn.Conv1D(3, 3, padding="causal"),
+        nn.SeparableConv1D(4, 3),
+        nn.DepthwiseConv1D(2),
+        nn.Conv1DTranspose(3, 3, 2),
+    ]
+    return nn.Sequential(layers + ([nn.AdaptiveMaxPool1D(3), nn.AdaptiveAvgPool1D(2)] if adaptive else []))
+
+
+# jit=True on torch is torch.compile of the same generic ops (no layer here has a torch graph path), and its
+# first compile costs ~20 s of this file's budget; on TensorFlow jit=True is XLA and cheap.
+# Inductor (torch 2.13) also fails lowering F.adaptive_avg_pool2d on symbolic sizes.
+@pytest.mark.parametrize(("name", "jit"), [("torch", False), ("tensorflow", False), ("tensorflow", True)])
+def test_traced_calls_match_eager(name: str, jit: bool) -> None:
+    dn.set_backend(name)
+    dn.seed(0)
+    for make, x in [(lambda: _chain_1d(adaptive=True), _x(2, 9, 3)), (_tower, _x(1, 4, 4, 4, 2))]:
+        model = make()
+        eager = dn.ops.to_numpy(model(x))
+        traced = dn.function(lambda t, m=model: m(t), jit=jit)
+        _close(dn.ops.to_numpy(traced(x)), eager)
+
+
 @pytest.mark.parametrize(("source", "target"), [("torch", "tensorflow"), ("tensorflow", "torch")])
 def test_saved_on_one_backend_loads_on_the_other(tmp_path: Path, source: str, target: str) -> None:
     inputs = [(_tower, _x(1, 4, 4, 4, 2)), (_line, _x(2, 9, 3))]
