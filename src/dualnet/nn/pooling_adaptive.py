@@ -8,6 +8,7 @@ PyTorch's bins, which Keras 3 follows. No weights.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,14 @@ class _AdaptivePool(Module):
 
     def forward(self, x: Any) -> Any:
         return getattr(B, self._op)(x, self.output_size)
+
+    def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
+        # The output, or TensorFlow's (L, out) averaging/gather matrix per axis; each cell reads one bin.
+        n, *spatial, channels = (int(s if s is not None else 1) for s in B.shape(x))
+        cells = n * channels * math.prod(self.output_size)
+        matrices = sum(size * out for size, out in zip(spatial, self.output_size))
+        per_cell = math.prod(-(-size // out) + 1 for size, out in zip(spatial, self.output_size))
+        return max(cells, matrices), cells * per_cell
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         check_spatial_inputs(self, x, self.rank, window=(1,) * self.rank)
