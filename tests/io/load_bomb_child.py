@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 HUGE = (2**14 + 1, 2**31 - 1)  # an odd window total (torch pads it with a copy); the largest int a config holds
-INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2])  # tried in order, float32 then int64
+INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2], [None, 4, 4, 4, 2])  # tried in order, float32 then int64
 CAP_MB = 1024
 MODULE = "__module__"
 # Required arguments the annotation-based guess cannot fill (a permutation is not "2").

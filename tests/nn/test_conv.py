@@ -259,7 +259,7 @@ def test_integer_inputs_are_a_dtype_error(backend: str, factory: Any) -> None:
     ("make", "match"),
     [
         (lambda: Conv2D(2, 3, padding="full"), r"Conv2D\(padding='full'\): padding must be one of 'valid', 'same'"),
-        (lambda: Conv1D(2, 3, padding="causal"), r"padding must be one of 'valid', 'same'"),
+        (lambda: Conv2D(2, 3, padding="causal"), r"Conv2D\(padding='causal'\): padding must be one of 'valid', 'same'"),
         (lambda: DepthwiseConv2D(3, padding=1), r"DepthwiseConv2D\(padding=1\)"),
         (lambda: Conv2DTranspose(2, 3, padding="SAMEISH"), r"padding must be one of"),
         (lambda: Conv2D(0, 3), r"Conv2D\(filters=0\): filters must be a positive int; pass e.g. filters=32"),

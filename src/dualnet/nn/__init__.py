@@ -5,8 +5,9 @@ from dualnet.nn.activation import Activation
 from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
-from dualnet.nn.conv import Conv1D, Conv2D, DepthwiseConv2D
-from dualnet.nn.conv_transpose import Conv2DTranspose
+from dualnet.nn.conv import Conv1D, Conv2D, Conv3D, DepthwiseConv1D, DepthwiseConv2D
+from dualnet.nn.conv_separable import SeparableConv1D, SeparableConv2D
+from dualnet.nn.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
@@ -20,13 +21,18 @@ from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
 from dualnet.nn.pooling import (
     AvgPool1D,
     AvgPool2D,
+    AvgPool3D,
     GlobalAvgPool1D,
     GlobalAvgPool2D,
+    GlobalAvgPool3D,
     GlobalMaxPool1D,
     GlobalMaxPool2D,
+    GlobalMaxPool3D,
     MaxPool1D,
     MaxPool2D,
+    MaxPool3D,
 )
+from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
 from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
 from dualnet.nn.spec import Input, InputSpec
@@ -84,4 +90,18 @@ __all__ = [
     "RepeatVector",
     "Unflatten",
     "clone",
+    "AdaptiveAvgPool1D",
+    "AdaptiveAvgPool2D",
+    "AdaptiveMaxPool1D",
+    "AdaptiveMaxPool2D",
+    "AvgPool3D",
+    "Conv1DTranspose",
+    "Conv3D",
+    "Conv3DTranspose",
+    "DepthwiseConv1D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool3D",
+    "MaxPool3D",
+    "SeparableConv1D",
+    "SeparableConv2D",
 ]

@@ -1,6 +1,6 @@
-"""Convolution layers, channels-last: ``Conv1D``, ``Conv2D``, ``DepthwiseConv2D``.
+"""Convolution layers, channels-last: ``Conv1D/2D/3D``, ``DepthwiseConv1D/2D``.
 
-Inputs are ``(N, W, C)`` for 1-D and ``(N, H, W, C)`` for 2-D layers; kernels
+Inputs are ``(N, W, C)`` for 1-D, ``(N, H, W, C)`` for 2-D and ``(N, D, H, W, C)`` for 3-D layers; kernels
 have the canonical layout ``(*kernel_size, in_channels // groups, filters)``
 (depthwise: ``(*kernel_size, in_channels, depth_multiplier)``), biases
 ``(out_channels,)``. Arguments follow Keras; the input channel count is taken
@@ -22,7 +22,7 @@ from dualnet.errors import ArgumentError, DTypeError, ShapeError
 from dualnet.nn import activations, initializers
 from dualnet.nn.module import Module
 
-__all__ = ["Conv1D", "Conv2D", "DepthwiseConv2D"]
+__all__ = ["Conv1D", "Conv2D", "Conv3D", "DepthwiseConv1D", "DepthwiseConv2D"]
 
 LAYOUTS = {1: "(N, W, C)", 2: "(N, H, W, C)", 3: "(N, D, H, W, C)"}
 PADDINGS = ("valid", "same")
@@ -179,7 +179,8 @@ class _SpatialConv(Module):
         window = effective_window(self.kernel_size, self.dilation_rate)
         channels = int(B.shape(x)[-1] or 1)
         out_channels, fan_in = self._out_channels_and_fan_in(channels)
-        return window_cost(x, window, self.strides, self.padding, out_channels, math.prod(self.kernel_size) * fan_in)
+        padding = "same" if self.padding == "causal" else self.padding  # both pad the input to a copy
+        return window_cost(x, window, self.strides, padding, out_channels, math.prod(self.kernel_size) * fan_in)
 
     def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
         raise NotImplementedError
@@ -217,9 +218,21 @@ class _Conv(_SpatialConv):
             raise ArgumentError(
                 f"{where}(filters={filters}, groups={groups}): filters must be divisible by groups; change one of them"
             )
+        # Keras's "causal" (Conv1D only): pad (k - 1) * dilation_rate cells at the start, then a valid conv.
+        causal = self.rank == 1 and isinstance(padding, str) and padding.lower() == "causal"
         self._common(
-            kernel_size, strides, padding, dilation_rate, activation, use_bias, bias_initializer, in_channels, dtype
+            kernel_size,
+            strides,
+            "valid" if causal else padding,
+            dilation_rate,
+            activation,
+            use_bias,
+            bias_initializer,
+            in_channels,
+            dtype,
         )
+        if causal:
+            self.padding = "causal"
         if self.in_channels is not None and self.in_channels % groups:
             raise ArgumentError(
                 f"{where}(in_channels={self.in_channels}, groups={groups}): in_channels must be divisible by groups; "
@@ -238,7 +251,11 @@ class _Conv(_SpatialConv):
         self.built = True
 
     def forward(self, x: Any) -> Any:
-        y = B.conv(x, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups, self.bias)
+        padding = self.padding
+        if padding == "causal":
+            x = B.pad(x, [(0, 0), ((self.kernel_size[0] - 1) * self.dilation_rate[0], 0), (0, 0)])
+            padding = "valid"
+        y = B.conv(x, self.kernel, self.strides, padding, self.dilation_rate, self.groups, self.bias)
         return y if self.activation is None else self.activation(y)
 
     def _out_channels_and_fan_in(self, channels: int) -> tuple[int, int]:
@@ -263,7 +280,9 @@ class Conv1D(_Conv):
 
     Kernel ``(k, C_in // groups, filters)``, bias ``(filters,)``. ``W_out`` is
     ``(W - (k - 1) * dilation_rate - 1) // strides + 1`` with ``"valid"`` padding
-    and ``ceil(W / strides)`` with ``"same"``.
+    and ``ceil(W / strides)`` with ``"same"`` or ``"causal"``. ``"causal"`` (Keras)
+    pads ``(k - 1) * dilation_rate`` zeros at the start only, so output ``t`` sees
+    no input after ``t``.
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
@@ -292,21 +311,25 @@ class Conv2D(_Conv):
     rank = 2
 
 
-class DepthwiseConv2D(_SpatialConv):
-    """Depthwise 2-D convolution (Keras ``DepthwiseConv2D``): each input channel gets its own filters.
+class Conv3D(_Conv):
+    """3-D convolution (Keras ``Conv3D``) over ``(N, D, H, W, C_in)`` -> ``(N, D_out, H_out, W_out, filters)``.
 
-    Input ``(N, H, W, C)`` -> output ``(N, H_out, W_out, C * depth_multiplier)``;
-    output channel ``c * depth_multiplier + m`` is channel ``c`` convolved with
-    ``kernel[:, :, c, m]``. Kernel ``(kh, kw, C, depth_multiplier)``, bias
-    ``(C * depth_multiplier,)``. Output sizes as in :class:`Conv2D`.
+    Kernel ``(kd, kh, kw, C_in // groups, filters)`` (canonical, as Keras; torch's
+    ``Conv3d`` weight is its ``permute(4, 3, 0, 1, 2)``), bias ``(filters,)``.
+    Output sizes per spatial dimension as in :class:`Conv1D`.
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
         ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+            Also when C_in differs from the built kernel's.
         DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
-    rank = 2
+    rank = 3
+
+
+class _Depthwise(_SpatialConv):
+    """Depthwise convolution; subclasses set ``rank``."""
 
     def __init__(
         self,
@@ -350,3 +373,38 @@ class DepthwiseConv2D(_SpatialConv):
 
     def extra_repr(self) -> str:
         return f"{self._spatial_repr()}, depth_multiplier={self.depth_multiplier}, in_channels={self.in_channels}"
+
+
+class DepthwiseConv1D(_Depthwise):
+    """Depthwise 1-D convolution (Keras ``DepthwiseConv1D``): each input channel gets its own filters.
+
+    Input ``(N, W, C)`` -> output ``(N, W_out, C * depth_multiplier)``; output
+    channel ``c * depth_multiplier + m`` is channel ``c`` convolved with
+    ``kernel[:, c, m]``. Kernel ``(k, C, depth_multiplier)``, bias
+    ``(C * depth_multiplier,)``; torch's ``Conv1d(C, C * m, k, groups=C)`` weight is
+    ``kernel.reshape(k, 1, C * m).transpose(2, 1, 0)``. Output sizes as in :class:`Conv1D`.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 1
+
+
+class DepthwiseConv2D(_Depthwise):
+    """Depthwise 2-D convolution (Keras ``DepthwiseConv2D``): each input channel gets its own filters.
+
+    Input ``(N, H, W, C)`` -> output ``(N, H_out, W_out, C * depth_multiplier)``;
+    output channel ``c * depth_multiplier + m`` is channel ``c`` convolved with
+    ``kernel[:, :, c, m]``. Kernel ``(kh, kw, C, depth_multiplier)``, bias
+    ``(C * depth_multiplier,)``. Output sizes as in :class:`Conv2D`.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 2

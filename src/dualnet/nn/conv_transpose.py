@@ -1,4 +1,4 @@
-"""``Conv2DTranspose``: the transposed 2-D convolution layer (Keras ``Conv2DTranspose``), channels-last."""
+"""Transposed convolutions ``Conv1DTranspose``, ``Conv2DTranspose``, ``Conv3DTranspose`` (Keras), channels-last."""
 
 from __future__ import annotations
 
@@ -12,30 +12,11 @@ from dualnet.errors import ArgumentError
 from dualnet.nn import initializers
 from dualnet.nn.conv import _SpatialConv, effective_window
 
-__all__ = ["Conv2DTranspose"]
+__all__ = ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"]
 
 
-class Conv2DTranspose(_SpatialConv):
-    """Transposed 2-D convolution: inputs ``(N, H, W, C_in)`` -> ``(N, H_out, W_out, filters)``.
-
-    The kernel has dualnet's canonical layout ``(kh, kw, C_in, filters)``, in
-    before out like every other kernel (Keras stores ``(kh, kw, filters, C_in)``
-    here); bias ``(filters,)``. Output sizes per spatial dimension follow Keras,
-    with ``ke = (k - 1) * dilation_rate + 1``:
-
-    - ``"valid"``: ``(size - 1) * strides + max(ke, strides)``, or
-      ``(size - 1) * strides + ke + output_padding`` when ``output_padding`` is given;
-    - ``"same"``: ``size * strides``, or ``(size - 1) * strides + ke % 2 + output_padding``.
-
-    ``output_padding`` (int or tuple, each smaller than the stride) adds cells at the end.
-
-    Raises:
-        ArgumentError: at construction, for an argument outside its valid values (the message names it).
-        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
-        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
-    """
-
-    rank = 2
+class _ConvTranspose(_SpatialConv):
+    """A transposed convolution; subclasses set ``rank``."""
 
     def __init__(
         self,
@@ -109,3 +90,74 @@ class Conv2DTranspose(_SpatialConv):
     def extra_repr(self) -> str:
         extra = f", output_padding={self.output_padding}" if self.output_padding is not None else ""
         return f"filters={self.filters}, {self._spatial_repr()}{extra}, in_channels={self.in_channels}"
+
+
+class Conv1DTranspose(_ConvTranspose):
+    """Transposed 1-D convolution: inputs ``(N, W, C_in)`` -> ``(N, W_out, filters)``.
+
+    The kernel has dualnet's canonical layout ``(k, C_in, filters)``, in
+    before out like every other kernel (Keras stores ``(k, filters, C_in)``
+    here; torch's ``ConvTranspose1d`` weight is ``kernel.transpose(1, 2, 0)``); bias ``(filters,)``.
+    Output sizes per spatial dimension follow Keras,
+    with ``ke = (k - 1) * dilation_rate + 1``:
+
+    - ``"valid"``: ``(size - 1) * strides + max(ke, strides)``, or
+      ``(size - 1) * strides + ke + output_padding`` when ``output_padding`` is given;
+    - ``"same"``: ``size * strides``, or ``(size - 1) * strides + ke % 2 + output_padding``.
+
+    ``output_padding`` (int or tuple, each smaller than the stride) adds cells at the end.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 1
+
+
+class Conv2DTranspose(_ConvTranspose):
+    """Transposed 2-D convolution: inputs ``(N, H, W, C_in)`` -> ``(N, H_out, W_out, filters)``.
+
+    The kernel has dualnet's canonical layout ``(kh, kw, C_in, filters)``, in
+    before out like every other kernel (Keras stores ``(kh, kw, filters, C_in)``
+    here); bias ``(filters,)``. Output sizes per spatial dimension follow Keras,
+    with ``ke = (k - 1) * dilation_rate + 1``:
+
+    - ``"valid"``: ``(size - 1) * strides + max(ke, strides)``, or
+      ``(size - 1) * strides + ke + output_padding`` when ``output_padding`` is given;
+    - ``"same"``: ``size * strides``, or ``(size - 1) * strides + ke % 2 + output_padding``.
+
+    ``output_padding`` (int or tuple, each smaller than the stride) adds cells at the end.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 2
+
+
+class Conv3DTranspose(_ConvTranspose):
+    """Transposed 3-D convolution: inputs ``(N, D, H, W, C_in)`` -> ``(N, D_out, H_out, W_out, filters)``.
+
+    The kernel has dualnet's canonical layout ``(kd, kh, kw, C_in, filters)``, in
+    before out like every other kernel (Keras stores ``(kd, kh, kw, filters, C_in)``
+    here; torch's ``ConvTranspose3d`` weight is ``kernel.transpose(3, 4, 0, 1, 2)``); bias ``(filters,)``.
+    Output sizes per spatial dimension follow Keras,
+    with ``ke = (k - 1) * dilation_rate + 1``:
+
+    - ``"valid"``: ``(size - 1) * strides + max(ke, strides)``, or
+      ``(size - 1) * strides + ke + output_padding`` when ``output_padding`` is given;
+    - ``"same"``: ``size * strides``, or ``(size - 1) * strides + ke % 2 + output_padding``.
+
+    ``output_padding`` (int or tuple, each smaller than the stride) adds cells at the end.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 3

@@ -1,6 +1,6 @@
-"""Pooling layers, channels-last: windowed max/average pools and global pools, 1-D and 2-D.
+"""Pooling layers, channels-last: windowed max/average pools and global pools, 1-D, 2-D and 3-D.
 
-Windowed pools take inputs ``(N, W, C)`` (1-D) or ``(N, H, W, C)`` (2-D) and
+Windowed pools take inputs ``(N, W, C)`` (1-D), ``(N, H, W, C)`` (2-D) or ``(N, D, H, W, C)`` (3-D) and
 return ``(N, *out_spatial, C)`` with ``(size - pool_size) // strides + 1``
 positions per spatial dimension for ``"valid"`` padding and
 ``ceil(size / strides)`` for ``"same"``. Global pools reduce every spatial
@@ -29,6 +29,10 @@ __all__ = [
     "GlobalMaxPool2D",
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
+    "MaxPool3D",
+    "AvgPool3D",
+    "GlobalMaxPool3D",
+    "GlobalAvgPool3D",
 ]
 
 
@@ -206,4 +210,63 @@ class GlobalAvgPool2D(_GlobalPool):
     """
 
     rank = 2
+    _op = "mean"
+
+
+class MaxPool3D(_Pool):
+    """Max over windows of ``pool_size`` (Keras ``MaxPooling3D``): ``(N, D, H, W, C)`` -> ``(N, D_o, H_o, W_o, C)``.
+
+    With ``"same"`` padding the padded cells never win.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 3
+    _op = "max_pool"
+
+
+class AvgPool3D(_Pool):
+    """Mean over ``pool_size`` windows (Keras ``AveragePooling3D``): ``(N, D, H, W, C)`` -> ``(N, D_o, H_o, W_o, C)``.
+
+    With ``"same"`` padding each window is averaged over its real cells only (Keras; torch's
+    ``AvgPool3d(count_include_pad=False)``).
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
+    rank = 3
+    _op = "avg_pool"
+
+
+class GlobalMaxPool3D(_GlobalPool):
+    """Max over depth, height and width (Keras ``GlobalMaxPooling3D``): ``(N, D, H, W, C)`` -> ``(N, C)``.
+
+    With ``keepdims=True`` the output is ``(N, 1, 1, 1, C)``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+    """
+
+    rank = 3
+    _op = "max"
+
+
+class GlobalAvgPool3D(_GlobalPool):
+    """Mean over depth, height and width (Keras ``GlobalAveragePooling3D``): ``(N, D, H, W, C)`` -> ``(N, C)``.
+
+    With ``keepdims=True`` the output is ``(N, 1, 1, 1, C)``.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or size, naming the layer path and the expected shape.
+    """
+
+    rank = 3
     _op = "mean"

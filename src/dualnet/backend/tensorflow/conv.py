@@ -187,6 +187,9 @@ def conv_transpose(
     return y[(slice(None), *(slice(a, a + length) for a, length in zip(starts, lengths)))]
 
 
+_CHANNELS_LAST = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
+
+
 def max_pool(
     x: ArrayLike, pool_size: IntOrTuple, strides: IntOrTuple | None = None, padding: str = "valid"
 ) -> tf.Tensor:
@@ -198,7 +201,8 @@ def max_pool(
         common.spatial_tuple("max_pool", "strides", strides, n),
     )
     common.check_window_fits("max_pool", x.shape[1:-1], pool_size, (1,) * n, padding)
-    return tf.nn.max_pool(x, pool_size, strides, padding.upper())
+    # An explicit data_format: with None, the 3-D pool's recorded op has no format and its gradient fails.
+    return tf.nn.max_pool(x, pool_size, strides, padding.upper(), data_format=_CHANNELS_LAST[n])
 
 
 def avg_pool(
@@ -213,7 +217,7 @@ def avg_pool(
     )
     common.check_window_fits("avg_pool", x.shape[1:-1], pool_size, (1,) * n, padding)
     # TensorFlow's SAME average already divides by the real (non-padded) cells.
-    return tf.nn.avg_pool(x, pool_size, strides, padding.upper())
+    return tf.nn.avg_pool(x, pool_size, strides, padding.upper(), data_format=_CHANNELS_LAST[n])
 
 
 def separable_conv(
