@@ -104,6 +104,11 @@ TORCH: list[tuple[Any, Any, tuple[int, ...]]] = [
         lambda t: t.nn.Upsample(scale_factor=3, mode="bilinear", align_corners=False),
         (2, 3, 2, 2),
     ),
+    (
+        lambda: dn.nn.Upsample(scale_factor=(2, 3), mode="bilinear", align_corners=True),
+        lambda t: t.nn.Upsample(scale_factor=(2, 3), mode="bilinear", align_corners=True),
+        (2, 3, 2, 2),
+    ),
     (lambda: dn.nn.PixelShuffle(2), lambda t: t.nn.PixelShuffle(2), (2, 3, 2, 8)),
     (lambda: dn.nn.PixelUnshuffle(2), lambda t: t.nn.PixelUnshuffle(2), (2, 4, 6, 3)),
     (
@@ -147,6 +152,7 @@ PARITY: list[tuple[Any, tuple[int, ...]]] = [
     (lambda: dn.nn.UpSampling2D(2, interpolation="bicubic"), (1, 3, 3, 2)),
     (lambda: dn.nn.UpSampling3D((2, 1, 2)), (1, 2, 2, 2, 1)),
     (lambda: dn.nn.Upsample(scale_factor=(2, 3), mode="bilinear"), (1, 2, 3, 2)),
+    (lambda: dn.nn.Upsample(mode="bilinear", align_corners=True), (1, 3, 2, 2)),
     (lambda: dn.nn.PixelShuffle(3), (1, 2, 2, 9)),
     (lambda: dn.nn.PixelUnshuffle(2), (1, 4, 2, 2)),
     (lambda: dn.nn.Resizing(3, 5, antialias=True), (2, 6, 9, 2)),
@@ -246,7 +252,7 @@ def test_bad_inputs_name_the_layer_and_the_fix(backend: str, layer: Any, shape: 
         (lambda: dn.nn.UpSampling3D((2, 2)), r"UpSampling3D\(size=\(2, 2\)\)"),
         (lambda: dn.nn.Upsample(size=(4, 4)), r"Upsample\(size=\(4, 4\)\).*dn\.nn\.Resizing"),
         (lambda: dn.nn.Upsample(scale_factor=1.5), r"Upsample\(scale_factor=1\.5\)"),
-        (lambda: dn.nn.Upsample(scale_factor=2, align_corners=True), r"align_corners"),
+        (lambda: dn.nn.Upsample(align_corners=1), r"Upsample\(align_corners=1\): align_corners must be None, True or"),
         (lambda: dn.nn.PixelShuffle(0), r"PixelShuffle\(upscale_factor=0\): upscale_factor must be a positive int"),
         (lambda: dn.nn.Resizing(0, 4), r"Resizing\(height=0\)"),
         (lambda: dn.nn.Resizing(4, 4, interpolation="cubic"), r"Resizing\(interpolation='cubic'\)"),

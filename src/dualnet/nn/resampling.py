@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from dualnet.arguments import (
     argument_error,
     check_bool,
@@ -119,21 +121,25 @@ class Upsample(Module):
     """``torch.nn.Upsample`` by integer ``scale_factor`` on channels-last inputs of rank 3, 4 or 5.
 
     ``mode="nearest"`` repeats each cell (any rank); ``mode="bilinear"`` takes
-    ``(N, H, W, C)`` and equals torch's with ``align_corners=False`` (its default).
+    ``(N, H, W, C)`` and equals torch's, with half-pixel centres for
+    ``align_corners=False`` (torch's default) and corner-aligned sampling,
+    ``in = out * (size_in - 1) / (size_out - 1)``, for ``align_corners=True``.
+    ``align_corners`` is ignored with ``"nearest"`` (torch refuses it there).
     Only what matches torch exactly is offered: no ``size`` (use
-    :class:`dualnet.nn.Resizing`), no fractional factors (torch's nearest rule
-    for them differs from TensorFlow's), no ``align_corners=True``.
+    :class:`dualnet.nn.Resizing`) and no fractional factors (torch's nearest
+    rule for them differs from TensorFlow's); ``scale_factor`` defaults to 2,
+    where torch has no default.
 
     Raises:
         ArgumentError: at construction, ``size`` given, a ``scale_factor`` that is not a positive int or tuple of
-            them, an unknown ``mode``, or ``align_corners=True``.
+            them, an unknown ``mode``, or an ``align_corners`` that is not a bool or None.
         ShapeError: the input's rank does not fit the mode, or a tuple ``scale_factor`` has the wrong length.
     """
 
     def __init__(
         self,
         size: Any = None,
-        scale_factor: int | Sequence[int] | None = None,
+        scale_factor: int | Sequence[int] = 2,
         mode: str = "nearest",
         align_corners: bool | None = None,
     ) -> None:
@@ -142,23 +148,25 @@ class Upsample(Module):
             raise argument_error(
                 "Upsample", "size", size, "None", "to resize to a fixed size use dn.nn.Resizing(height, width)"
             )
-        if scale_factor is None or not (is_integer(scale_factor) or isinstance(scale_factor, Sequence)):
+        if not (is_integer(scale_factor) or isinstance(scale_factor, Sequence)):
             raise argument_error(
                 "Upsample", "scale_factor", scale_factor, "a positive int or a tuple of them", "pass scale_factor=2"
             )
         self.scale_factor = check_int_tuple("Upsample", "scale_factor", scale_factor, None)
         self._scalar = is_integer(scale_factor)
         self.mode = check_choice("Upsample", "mode", mode, ("nearest", "bilinear"))
-        if align_corners:
-            raise argument_error(
-                "Upsample", "align_corners", align_corners, "None or False", "drop align_corners (half-pixel centres)"
-            )
+        self.align_corners = check_bool("Upsample", "align_corners", align_corners, or_none=True)
 
     def _size(self, spatial: int) -> tuple[int, ...]:
         return self.scale_factor * spatial if self._scalar else self.scale_factor
 
     def forward(self, x: Any) -> Any:
-        return _upsample(x, self._size(len(B.shape(x)) - 2), self.mode)
+        factors = self._size(len(B.shape(x)) - 2)
+        if self.mode == "bilinear" and self.align_corners:
+            for axis, factor in enumerate(factors, start=1):
+                x = _corner_aligned(x, axis, factor)
+            return x
+        return _upsample(x, factors, self.mode)
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         shape = tuple(B.shape(x))
@@ -178,11 +186,33 @@ class Upsample(Module):
 
     def extra_repr(self) -> str:
         factor = self.scale_factor[0] if self._scalar else self.scale_factor
-        return f"scale_factor={factor}, mode={self.mode!r}"
+        corners = "" if self.align_corners is None else f", align_corners={self.align_corners}"
+        return f"scale_factor={factor}, mode={self.mode!r}{corners}"
+
+
+def _corner_aligned(x: Any, axis: int, factor: int) -> Any:
+    """Linear interpolation along ``axis`` to ``factor`` times its size, the end cells aligned (torch's rule)."""
+    size = B.shape(x)[axis]
+    if size is None:
+        raise ShapeError(
+            "Upsample with align_corners=True needs the spatial sizes when it is traced; "
+            "trace with fixed spatial sizes or use align_corners=False"
+        )
+    out = size * factor
+    where = np.arange(out) * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    low = np.minimum(np.floor(where).astype("int64"), size - 1)
+    high = np.minimum(low + 1, size - 1)
+    shape = [1] * len(B.shape(x))
+    shape[axis] = out
+    weight = B.convert_to_tensor((where - low).reshape(shape), B.dtype(x))
+    below, above = B.take(x, B.convert_to_tensor(low), axis=axis), B.take(x, B.convert_to_tensor(high), axis=axis)
+    return B.add(below, B.multiply(B.subtract(above, below), weight))
 
 
 class PixelShuffle(Module):
-    """``torch.nn.PixelShuffle``, channels-last: ``(N, H, W, C * r * r)`` -> ``(N, H * r, W * r, C)``, ``r`` the factor.
+    """``torch.nn.PixelShuffle``, channels-last shapes: ``(N, H, W, C * r * r)`` -> ``(N, H * r, W * r, C)``.
+
+    ``r`` is ``upscale_factor``.
 
     Input channel ``c * r * r + i * r + j`` goes to pixel ``(h * r + i, w * r + j)``
     of output channel ``c``: torch's order (channel-major), so the result is
@@ -222,7 +252,9 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """``torch.nn.PixelUnshuffle`` channels-last: ``(N, H * r, W * r, C)`` -> ``(N, H, W, C * r * r)``, the inverse.
+    """``torch.nn.PixelUnshuffle``, channels-last shapes: ``(N, H * r, W * r, C)`` -> ``(N, H, W, C * r * r)``.
+
+    The inverse of :class:`PixelShuffle`; ``r`` is ``downscale_factor``.
 
     Pixel ``(h * r + i, w * r + j)`` of channel ``c`` goes to output channel
     ``c * r * r + i * r + j`` (torch's order; :func:`dualnet.ops.space_to_depth`
