@@ -109,6 +109,21 @@ TORCH: list[tuple[Any, Any, tuple[int, ...]]] = [
         lambda t: t.nn.Upsample(scale_factor=(2, 3), mode="bilinear", align_corners=True),
         (2, 3, 2, 2),
     ),
+    (
+        lambda: dn.nn.Upsample(scale_factor=3, mode="linear"),
+        lambda t: t.nn.Upsample(scale_factor=3, mode="linear"),
+        (2, 4, 3),
+    ),
+    (
+        lambda: dn.nn.Upsample(scale_factor=(1, 2, 3), mode="trilinear", align_corners=True),
+        lambda t: t.nn.Upsample(scale_factor=(1, 2, 3), mode="trilinear", align_corners=True),
+        (1, 2, 3, 2, 2),
+    ),
+    (
+        lambda: dn.nn.Upsample(scale_factor=2, mode="trilinear"),
+        lambda t: t.nn.Upsample(scale_factor=2, mode="trilinear"),
+        (1, 2, 3, 2, 2),
+    ),
     (lambda: dn.nn.PixelShuffle(2), lambda t: t.nn.PixelShuffle(2), (2, 3, 2, 8)),
     (lambda: dn.nn.PixelUnshuffle(2), lambda t: t.nn.PixelUnshuffle(2), (2, 4, 6, 3)),
     (
@@ -153,6 +168,7 @@ PARITY: list[tuple[Any, tuple[int, ...]]] = [
     (lambda: dn.nn.UpSampling3D((2, 1, 2)), (1, 2, 2, 2, 1)),
     (lambda: dn.nn.Upsample(scale_factor=(2, 3), mode="bilinear"), (1, 2, 3, 2)),
     (lambda: dn.nn.Upsample(mode="bilinear", align_corners=True), (1, 3, 2, 2)),
+    (lambda: dn.nn.Upsample(scale_factor=(2, 1, 3), mode="trilinear"), (1, 2, 2, 3, 1)),
     (lambda: dn.nn.PixelShuffle(3), (1, 2, 2, 9)),
     (lambda: dn.nn.PixelUnshuffle(2), (1, 4, 2, 2)),
     (lambda: dn.nn.Resizing(3, 5, antialias=True), (2, 6, 9, 2)),
@@ -228,6 +244,7 @@ class _Net(dn.nn.Module):
             (2, 4, 3),
             r"layer 'up' \(Upsample\) with mode='bilinear' expects channels-last inputs \(N, H, W, C\), got shape",
         ),
+        (dn.nn.Upsample(mode="linear"), (2, 4, 3, 1), r"mode='linear' expects channels-last inputs \(N, W, C\)"),
         (dn.nn.Upsample(scale_factor=(2, 2)), (2, 4, 3), r"has scale_factor=\(2, 2\) for inputs of shape \(2, 4, 3\)"),
         (
             dn.nn.PixelShuffle(2),

@@ -120,10 +120,11 @@ class UpSampling3D(_UpSampling):
 class Upsample(Module):
     """``torch.nn.Upsample`` by integer ``scale_factor`` on channels-last inputs of rank 3, 4 or 5.
 
-    ``mode="nearest"`` repeats each cell (any rank); ``mode="bilinear"`` takes
-    ``(N, H, W, C)`` and equals torch's, with half-pixel centres for
-    ``align_corners=False`` (torch's default) and corner-aligned sampling,
-    ``in = out * (size_in - 1) / (size_out - 1)``, for ``align_corners=True``.
+    ``mode="nearest"`` repeats each cell (any rank); ``"linear"``, ``"bilinear"``
+    and ``"trilinear"`` take ``(N, W, C)``, ``(N, H, W, C)`` and ``(N, D, H, W, C)``
+    and equal torch's: half-pixel centres for ``align_corners=False`` (torch's
+    default; ``in = max((out + 0.5) / factor - 0.5, 0)``) and corner-aligned
+    sampling, ``in = out * (size_in - 1) / (size_out - 1)``, for ``align_corners=True``.
     ``align_corners`` is ignored with ``"nearest"`` (torch refuses it there).
     Only what matches torch exactly is offered: no ``size`` (use
     :class:`dualnet.nn.Resizing`) and no fractional factors (torch's nearest
@@ -154,7 +155,7 @@ class Upsample(Module):
             )
         self.scale_factor = check_int_tuple("Upsample", "scale_factor", scale_factor, None)
         self._scalar = is_integer(scale_factor)
-        self.mode = check_choice("Upsample", "mode", mode, ("nearest", "bilinear"))
+        self.mode = check_choice("Upsample", "mode", mode, ("nearest", *_LINEAR_RANKS))
         self.align_corners = check_bool("Upsample", "align_corners", align_corners, or_none=True)
 
     def _size(self, spatial: int) -> tuple[int, ...]:
@@ -162,15 +163,15 @@ class Upsample(Module):
 
     def forward(self, x: Any) -> Any:
         factors = self._size(len(B.shape(x)) - 2)
-        if self.mode == "bilinear" and self.align_corners:
-            for axis, factor in enumerate(factors, start=1):
-                x = _corner_aligned(x, axis, factor)
-            return x
-        return _upsample(x, factors, self.mode)
+        if self.mode == "nearest" or (self.mode == "bilinear" and not self.align_corners):
+            return _upsample(x, factors, self.mode)
+        for axis, factor in enumerate(factors, start=1):
+            x = _linear(x, axis, factor, bool(self.align_corners))  # linear interpolation is separable by axis
+        return x
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         shape = tuple(B.shape(x))
-        ranks = (4,) if self.mode == "bilinear" else (3, 4, 5)
+        ranks = (3, 4, 5) if self.mode == "nearest" else (_LINEAR_RANKS[self.mode],)
         if len(shape) not in ranks:
             layouts = " or ".join(LAYOUTS[r - 2] for r in ranks)
             raise ShapeError(
@@ -190,16 +191,21 @@ class Upsample(Module):
         return f"scale_factor={factor}, mode={self.mode!r}{corners}"
 
 
-def _corner_aligned(x: Any, axis: int, factor: int) -> Any:
-    """Linear interpolation along ``axis`` to ``factor`` times its size, the end cells aligned (torch's rule)."""
+_LINEAR_RANKS = {"linear": 3, "bilinear": 4, "trilinear": 5}
+
+
+def _linear(x: Any, axis: int, factor: int, align_corners: bool) -> Any:
+    """Linear interpolation along ``axis`` to ``factor`` times its size, sampling where torch samples."""
     size = B.shape(x)[axis]
     if size is None:
         raise ShapeError(
-            "Upsample with align_corners=True needs the spatial sizes when it is traced; "
-            "trace with fixed spatial sizes or use align_corners=False"
+            "Upsample with a linear mode needs the spatial sizes when it is traced; trace with fixed spatial sizes"
         )
     out = size * factor
-    where = np.arange(out) * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    if align_corners:
+        where = np.arange(out) * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    else:
+        where = np.maximum((np.arange(out) + 0.5) / factor - 0.5, 0.0)
     low = np.minimum(np.floor(where).astype("int64"), size - 1)
     high = np.minimum(low + 1, size - 1)
     shape = [1] * len(B.shape(x))
