@@ -166,7 +166,7 @@ class Upsample(Module):
         if self.mode == "nearest" or (self.mode == "bilinear" and not self.align_corners):
             return _upsample(x, factors, self.mode)
         for axis, factor in enumerate(factors, start=1):
-            x = _linear(x, axis, factor, bool(self.align_corners))  # linear interpolation is separable by axis
+            x = _linear(self, x, axis, factor, bool(self.align_corners))  # linear interpolation is separable by axis
         return x
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
@@ -194,12 +194,13 @@ class Upsample(Module):
 _LINEAR_RANKS = {"linear": 3, "bilinear": 4, "trilinear": 5}
 
 
-def _linear(x: Any, axis: int, factor: int, align_corners: bool) -> Any:
+def _linear(layer: Module, x: Any, axis: int, factor: int, align_corners: bool) -> Any:
     """Linear interpolation along ``axis`` to ``factor`` times its size, sampling where torch samples."""
     size = B.shape(x)[axis]
     if size is None:
         raise ShapeError(
-            "Upsample with a linear mode needs the spatial sizes when it is traced; trace with fixed spatial sizes"
+            f"{layer._where()} with a linear mode needs the spatial sizes when it is traced, got shape "
+            f"{tuple(B.shape(x))}; trace with fixed spatial sizes"
         )
     out = size * factor
     if align_corners:
