@@ -83,6 +83,21 @@ def test_matches_keras(
     assert layer.parameters() == [] and layer.state_dict() == {}
 
 
+def test_resizing_keeps_integer_dtypes_as_keras(backend: str) -> None:
+    import keras
+
+    x = (np.arange(2 * 4 * 6, dtype="uint8").reshape(2, 4, 6, 1) * 37) % 251
+    # Bilinear only: TensorFlow's bicubic tabulates its kernel (~1e-3 off the exact one), which moves roundings.
+    expected = np.asarray(keras.layers.Resizing(5, 9)(x))
+    got = dn.nn.Resizing(5, 9)(x)
+    assert dn.ops.dtype(got) == "uint8"
+    # At an exact .5 tie, float error on either side decides the rounding: there the two may differ by 1.
+    exact = np.asarray(keras.layers.Resizing(5, 9)(x.astype("float32")))
+    tie = np.abs(exact - np.floor(exact) - 0.5) < 1e-4
+    diff = np.abs(dn.ops.to_numpy(got).astype("int64") - expected.astype("int64"))
+    assert (diff[~tie] == 0).all() and (diff[tie] <= 1).all() and (~tie).mean() > 0.5
+
+
 def test_center_crop_casts_integer_images_as_keras(backend: str) -> None:
     x = np.arange(2 * 5 * 4, dtype="int32").reshape(2, 5, 4, 1)
     assert_matches_numpy(dn.nn.CenterCrop(3, 2)(x), x[:, 1:4, 1:3].astype("float32"))

@@ -29,7 +29,7 @@ from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn.conv import LAYOUTS, check_spatial_inputs
 from dualnet.nn.module import Module
-from dualnet.ops import image
+from dualnet.ops import image, saturate_cast
 
 __all__ = [
     "CenterCrop",
@@ -305,8 +305,9 @@ class Resizing(Module):
     :func:`dualnet.ops.image.resize`'s (TensorFlow's half-pixel resampling):
     ``interpolation`` (default ``"bilinear"``), ``crop_to_aspect_ratio`` (crop
     the centred box of the target's aspect ratio first), ``pad_to_aspect_ratio``
-    (pad to it with ``fill_value`` instead), ``antialias``. Integer images come
-    back float32, except with ``"nearest"``.
+    (pad to it with ``fill_value`` instead), ``antialias``. Integer images keep
+    their dtype, as in Keras: the resampled values are rounded (half to even)
+    and clipped to the dtype's range.
 
     Raises:
         ArgumentError: at construction, a bad size, an unknown interpolation, or both aspect-ratio options.
@@ -342,7 +343,11 @@ class Resizing(Module):
         }
 
     def forward(self, x: Any) -> Any:
-        return image.resize(x, (self.height, self.width), **self._options)
+        y = image.resize(x, (self.height, self.width), **self._options)
+        dtype = B.dtype(x)
+        if B.dtype(y) != dtype and not is_float(dtype):
+            y = saturate_cast(B.round(y), dtype)
+        return y
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         _check_images(self, x)
