@@ -13,11 +13,13 @@ from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
 from dualnet.nn.functional import Model
 from dualnet.nn.lambda_layer import Identity, Lambda
+from dualnet.nn.masking import Masking
 from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from dualnet.nn.module import Module
 from dualnet.nn.module_list import ModuleDict, ModuleList
 from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
+from dualnet.nn.padding import Cropping1D, Cropping2D, Cropping3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from dualnet.nn.pooling import (
     AvgPool1D,
     AvgPool2D,
@@ -34,6 +36,16 @@ from dualnet.nn.pooling import (
 )
 from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
 from dualnet.nn.recurrent import GRU, LSTM
+from dualnet.nn.resampling import (
+    CenterCrop,
+    PixelShuffle,
+    PixelUnshuffle,
+    Resizing,
+    Upsample,
+    UpSampling1D,
+    UpSampling2D,
+    UpSampling3D,
+)
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
@@ -104,4 +116,19 @@ __all__ = [
     "MaxPool3D",
     "SeparableConv1D",
     "SeparableConv2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
+    "Upsample",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Resizing",
+    "CenterCrop",
+    "Masking",
 ]
