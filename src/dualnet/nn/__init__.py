@@ -2,6 +2,7 @@
 
 from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
+from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
@@ -17,6 +18,7 @@ from dualnet.nn.module import Module
 from dualnet.nn.module_list import ModuleDict, ModuleList
 from dualnet.nn.native import Wrapped, wrap
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
+from dualnet.nn.normalization_extra import InstanceNorm1D, InstanceNorm2D, InstanceNorm3D, RMSNorm, UnitNormalization
 from dualnet.nn.pooling import (
     AvgPool1D,
     AvgPool2D,
@@ -84,4 +86,14 @@ __all__ = [
     "RepeatVector",
     "Unflatten",
     "clone",
+    "ELU",
+    "InstanceNorm1D",
+    "InstanceNorm2D",
+    "InstanceNorm3D",
+    "LeakyReLU",
+    "PReLU",
+    "ReLU",
+    "RMSNorm",
+    "Softmax",
+    "UnitNormalization",
 ]
