@@ -216,6 +216,8 @@ def test_integer_inputs_are_a_dtype_error(backend: str) -> None:
         (lambda: nn.RMSNorm(scale=1), r"RMSNorm\(scale=1\)"),
         (lambda: nn.InstanceNorm2D(num_features=0), r"InstanceNorm2D\(num_features=0\): num_features must be"),
         (lambda: nn.InstanceNorm3D(affine="yes"), r"InstanceNorm3D\(affine='yes'\)"),
+        (lambda: nn.RMSNorm(gamma_initializer="x"), r"RMSNorm\(gamma_initializer='x'\): unknown initializer"),
+        (lambda: nn.InstanceNorm1D(beta_initializer="x"), r"InstanceNorm1D\(beta_initializer='x'\)"),
         (lambda: nn.UnitNormalization(axis=1.5), r"UnitNormalization\(axis=1.5\)"),
     ],
 )

@@ -11,6 +11,7 @@ from typing import Any
 from dualnet.arguments import check_float, check_int
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
+from dualnet.nn import initializers
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import _axis_in, _check_float_input
 
@@ -68,6 +69,7 @@ class PReLU(Module):
                 "num_parameters (torch's form)"
             )
         self.__dict__["shared_axes"] = None if axes is None else tuple(axes)
+        initializers.get(alpha_initializer, where=f"PReLU(alpha_initializer={alpha_initializer!r})")
         self.alpha_initializer = alpha_initializer
         self.dtype = dtype
         self.__dict__["_alpha_shape"] = ()
@@ -162,12 +164,11 @@ class ReLU(Module):
     ``f(x) = min(x, max_value)`` for ``x > threshold``, else
     ``negative_slope * (x - threshold)``; the defaults
     (``max_value=None, negative_slope=0, threshold=0``) give ``max(x, 0)``, as
-    ``torch.nn.ReLU``; ``max_value=6`` is ``torch.nn.ReLU6``. Keras clips the
-    positive part to ``[0, max_value]``, so with ``threshold < 0`` the inputs
-    in ``(threshold, 0)`` give 0, as here.
+    ``torch.nn.ReLU``; ``max_value=6`` is ``torch.nn.ReLU6``. As in Keras, each
+    argument is a number >= 0.
 
     Raises:
-        ArgumentError: at construction, for a negative ``max_value`` or ``negative_slope``, or a non-numeric one.
+        ArgumentError: at construction, for a negative or non-numeric argument.
     """
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0) -> None:
@@ -176,7 +177,7 @@ class ReLU(Module):
         self.negative_slope = check_float(
             "ReLU", "negative_slope", negative_slope, low=0.0, example="negative_slope=0.1"
         )
-        self.threshold = check_float("ReLU", "threshold", threshold, example="threshold=0.0")
+        self.threshold = check_float("ReLU", "threshold", threshold, low=0.0, example="threshold=0.0")
 
     def forward(self, x: Any) -> Any:
         x = B.convert_to_tensor(x)

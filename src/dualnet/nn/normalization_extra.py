@@ -11,6 +11,7 @@ from typing import Any
 from dualnet.arguments import check_bool
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
+from dualnet.nn import initializers
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import _HALF, _axis_in, _check_axis, _check_epsilon, _check_float_input
 
@@ -58,6 +59,7 @@ class RMSNorm(Module):
         self.__dict__["axis"] = _axes("RMSNorm", axis)
         self.epsilon = _check_epsilon("RMSNorm", epsilon)
         self.scale = check_bool("RMSNorm", "scale", scale)
+        initializers.get(gamma_initializer, where=f"RMSNorm(gamma_initializer={gamma_initializer!r})")
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype
         self.__dict__["_param_shape"] = ()
@@ -144,6 +146,8 @@ class _InstanceNorm(Module):
         self.num_features = num_features
         self.epsilon = _check_epsilon(name, epsilon)
         self.affine = check_bool(name, "affine", affine)
+        initializers.get(gamma_initializer, where=f"{name}(gamma_initializer={gamma_initializer!r})")
+        initializers.get(beta_initializer, where=f"{name}(beta_initializer={beta_initializer!r})")
         self.beta_initializer = beta_initializer
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype
