@@ -17,6 +17,14 @@ from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, M
 from dualnet.nn.module import Module
 from dualnet.nn.module_list import ModuleDict, ModuleList
 from dualnet.nn.native import Wrapped, wrap
+from dualnet.nn.noise import (
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
 from dualnet.nn.normalization_extra import InstanceNorm1D, InstanceNorm2D, InstanceNorm3D, RMSNorm, UnitNormalization
 from dualnet.nn.pooling import (
@@ -96,4 +104,10 @@ __all__ = [
     "RMSNorm",
     "Softmax",
     "UnitNormalization",
+    "AlphaDropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
 ]

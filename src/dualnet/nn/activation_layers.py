@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualnet.arguments import check_float, check_int
+from dualnet.arguments import check_float, check_int, is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn import initializers
@@ -47,10 +47,8 @@ class PReLU(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        axes = (shared_axes,) if isinstance(shared_axes, int) else shared_axes
-        if axes is not None and (
-            not isinstance(axes, tuple | list) or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes)
-        ):
+        axes = (shared_axes,) if is_integer(shared_axes) else shared_axes
+        if axes is not None and (not isinstance(axes, tuple | list) or not all(is_integer(a) for a in axes)):
             raise ArgumentError(
                 f"PReLU(shared_axes={shared_axes!r}): shared_axes must be None, an int or a tuple of ints; "
                 "pass e.g. shared_axes=(1, 2) for one alpha per channel of (N, H, W, C) inputs"
@@ -68,7 +66,7 @@ class PReLU(Module):
                 "PReLU(shared_axes=..., num_parameters=...): give one of them, shared_axes (Keras's form) or "
                 "num_parameters (torch's form)"
             )
-        self.__dict__["shared_axes"] = None if axes is None else tuple(axes)
+        self.__dict__["shared_axes"] = None if axes is None else tuple(int(a) for a in axes)
         initializers.get(alpha_initializer, where=f"PReLU(alpha_initializer={alpha_initializer!r})")
         self.alpha_initializer = alpha_initializer
         self.dtype = dtype
@@ -215,9 +213,9 @@ class Softmax(Module):
     def __init__(self, axis: int | tuple[int, ...] | list[int] = -1) -> None:
         super().__init__()
         axes = tuple(axis) if isinstance(axis, tuple | list) else (axis,)
-        if not axes or not all(isinstance(a, int) and not isinstance(a, bool) for a in axes):
+        if not axes or not all(is_integer(a) for a in axes):
             raise ArgumentError(f"Softmax(axis={axis!r}): axis must be an int or a tuple of ints; pass e.g. axis=-1")
-        self.__dict__["axis"] = axes
+        self.__dict__["axis"] = tuple(int(a) for a in axes)
 
     def forward(self, x: Any, mask: Any = None) -> Any:
         x = B.convert_to_tensor(x)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualnet.arguments import check_bool
+from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn import initializers
@@ -139,10 +139,9 @@ class _InstanceNorm(Module):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        if num_features is not None and (isinstance(num_features, bool) or not isinstance(num_features, int)):
-            raise ArgumentError(f"{name}(num_features={num_features!r}): num_features must be a positive int or None")
-        if num_features is not None and num_features < 1:
-            raise ArgumentError(f"{name}(num_features={num_features!r}): num_features must be a positive int or None")
+        num_features = check_int(
+            name, "num_features", num_features, low=1, or_none=True, example="num_features=64, or None (from the input)"
+        )
         self.num_features = num_features
         self.epsilon = _check_epsilon(name, epsilon)
         self.affine = check_bool(name, "affine", affine)
