@@ -216,18 +216,48 @@ class _SpatialDropout(Module):
 
 
 class SpatialDropout1D(_SpatialDropout):
-    __doc__ = _SpatialDropout.__doc__
+    """Drop whole channels of ``(N, W, C)`` inputs (Keras ``SpatialDropout1D``, ``torch.nn.Dropout1d``).
+
+    Same shape out: in training mode each (example, channel) pair is zeroed
+    with probability ``rate`` at every spatial position, the kept ones scaled by
+    ``1 / (1 - rate)``; the identity in eval mode. ``seed`` as for ``Dropout``.
+
+    Raises:
+        ArgumentError: at construction, for a ``rate`` outside [0, 1) or a bad ``seed``.
+        ShapeError: for an input of the wrong rank, naming the layer path and the fix.
+    """
+
     _spatial = 1
     _layout = "(N, W, C)"
 
 
 class SpatialDropout2D(_SpatialDropout):
-    __doc__ = _SpatialDropout.__doc__
+    """Drop whole channels of ``(N, H, W, C)`` inputs (Keras ``SpatialDropout2D``, ``torch.nn.Dropout2d``).
+
+    Same shape out: in training mode each (example, channel) pair is zeroed
+    with probability ``rate`` at every spatial position, the kept ones scaled by
+    ``1 / (1 - rate)``; the identity in eval mode. ``seed`` as for ``Dropout``.
+
+    Raises:
+        ArgumentError: at construction, for a ``rate`` outside [0, 1) or a bad ``seed``.
+        ShapeError: for an input of the wrong rank, naming the layer path and the fix.
+    """
+
     _spatial = 2
     _layout = "(N, H, W, C)"
 
 
 class SpatialDropout3D(_SpatialDropout):
-    __doc__ = _SpatialDropout.__doc__
+    """Drop whole channels of ``(N, D, H, W, C)`` inputs (Keras ``SpatialDropout3D``, ``torch.nn.Dropout3d``).
+
+    Same shape out: in training mode each (example, channel) pair is zeroed
+    with probability ``rate`` at every spatial position, the kept ones scaled by
+    ``1 / (1 - rate)``; the identity in eval mode. ``seed`` as for ``Dropout``.
+
+    Raises:
+        ArgumentError: at construction, for a ``rate`` outside [0, 1) or a bad ``seed``.
+        ShapeError: for an input of the wrong rank, naming the layer path and the fix.
+    """
+
     _spatial = 3
     _layout = "(N, D, H, W, C)"

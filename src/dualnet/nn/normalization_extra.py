@@ -196,19 +196,64 @@ class _InstanceNorm(Module):
 
 
 class InstanceNorm1D(_InstanceNorm):
-    __doc__ = _InstanceNorm.__doc__
+    """Instance normalisation of ``(N, W, C)`` inputs (``torch.nn.InstanceNorm1d``, channels-last).
+
+    Same shape out: each example's channel is normalised over its spatial
+    positions (biased variance), then with ``affine=True`` ``* gamma + beta``
+    (``(C,)`` each; torch's ``weight``, ``bias``). Torch's defaults
+    (``epsilon=1e-5``, ``affine=False``); statistics always come from the input
+    (``track_running_stats=False``; use ``BatchNorm`` for running ones). Keras's
+    ``GroupNormalization(groups=C)`` computes the same. ``num_features=C``
+    creates the weights at construction, else C comes from the first call.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or channel count, naming the layer path and the fix.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
     _spatial = 1
     _layout = "(N, W, C)"
 
 
 class InstanceNorm2D(_InstanceNorm):
-    __doc__ = _InstanceNorm.__doc__
+    """Instance normalisation of ``(N, H, W, C)`` inputs (``torch.nn.InstanceNorm2d``, channels-last).
+
+    Same shape out: each example's channel is normalised over its spatial
+    positions (biased variance), then with ``affine=True`` ``* gamma + beta``
+    (``(C,)`` each; torch's ``weight``, ``bias``). Torch's defaults
+    (``epsilon=1e-5``, ``affine=False``); statistics always come from the input
+    (``track_running_stats=False``; use ``BatchNorm`` for running ones). Keras's
+    ``GroupNormalization(groups=C)`` computes the same. ``num_features=C``
+    creates the weights at construction, else C comes from the first call.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or channel count, naming the layer path and the fix.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
     _spatial = 2
     _layout = "(N, H, W, C)"
 
 
 class InstanceNorm3D(_InstanceNorm):
-    __doc__ = _InstanceNorm.__doc__
+    """Instance normalisation of ``(N, D, H, W, C)`` inputs (``torch.nn.InstanceNorm3d``, channels-last).
+
+    Same shape out: each example's channel is normalised over its spatial
+    positions (biased variance), then with ``affine=True`` ``* gamma + beta``
+    (``(C,)`` each; torch's ``weight``, ``bias``). Torch's defaults
+    (``epsilon=1e-5``, ``affine=False``); statistics always come from the input
+    (``track_running_stats=False``; use ``BatchNorm`` for running ones). Keras's
+    ``GroupNormalization(groups=C)`` computes the same. ``num_features=C``
+    creates the weights at construction, else C comes from the first call.
+
+    Raises:
+        ArgumentError: at construction, for an argument outside its valid values (the message names it).
+        ShapeError: for an input of the wrong rank or channel count, naming the layer path and the fix.
+        DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
+    """
+
     _spatial = 3
     _layout = "(N, D, H, W, C)"
 
