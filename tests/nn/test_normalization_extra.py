@@ -216,6 +216,8 @@ def test_integer_inputs_are_a_dtype_error(backend: str) -> None:
         (lambda: nn.RMSNorm(scale=1), r"RMSNorm\(scale=1\)"),
         (lambda: nn.InstanceNorm2D(num_features=0), r"InstanceNorm2D\(num_features=0\): num_features must be"),
         (lambda: nn.InstanceNorm3D(affine="yes"), r"InstanceNorm3D\(affine='yes'\)"),
+        (lambda: nn.InstanceNorm2D(momentum=1.5), r"InstanceNorm2D\(momentum=1.5\)"),
+        (lambda: nn.InstanceNorm2D(track_running_stats=1), r"InstanceNorm2D\(track_running_stats=1\)"),
         (lambda: nn.RMSNorm(gamma_initializer="x"), r"RMSNorm\(gamma_initializer='x'\): unknown initializer"),
         (lambda: nn.InstanceNorm1D(beta_initializer="x"), r"InstanceNorm1D\(beta_initializer='x'\)"),
         (lambda: nn.UnitNormalization(axis=1.5), r"UnitNormalization\(axis=1.5\)"),
@@ -224,3 +226,36 @@ def test_integer_inputs_are_a_dtype_error(backend: str) -> None:
 def test_bad_arguments_at_construction(backend: str, make: Any, match: str) -> None:
     with pytest.raises(dn.ArgumentError, match=match):
         make()
+
+
+def test_instance_norm_running_stats_match_torch(backend: str) -> None:
+    import torch
+
+    x1, x2 = _x(3, 4, 5, 2), _x(3, 4, 5, 2)[::-1] * 2 + 1
+    layer = nn.InstanceNorm2D(affine=True, track_running_stats=True, momentum=0.9, gamma_initializer="uniform")
+    module = torch.nn.InstanceNorm2d(2, affine=True, track_running_stats=True, momentum=0.1)
+    to_nchw = (0, 3, 1, 2)
+    for x in (x1, x2):
+        y = dn.ops.to_numpy(layer(np.ascontiguousarray(x)))
+        with torch.no_grad():
+            module.weight.copy_(torch.tensor(layer.state_dict()["gamma"]))
+            expected = module(torch.tensor(np.ascontiguousarray(x.transpose(to_nchw)))).numpy().transpose(0, 2, 3, 1)
+        _close(y, expected)
+    state = layer.state_dict()
+    _close(state["moving_mean"], module.running_mean.numpy())
+    _close(state["moving_variance"], module.running_var.numpy())
+    layer.eval()
+    module.eval()
+    with torch.no_grad():
+        expected = module(torch.tensor(np.ascontiguousarray(x1.transpose(to_nchw)))).numpy().transpose(0, 2, 3, 1)
+    _close(dn.ops.to_numpy(layer(x1)), expected)
+
+
+def test_instance_norm_running_stats_parity_and_under_dn_function(backend: str) -> None:
+    make = lambda: nn.InstanceNorm1D(track_running_stats=True, momentum=0.5)  # noqa: E731
+    dn.testing.module_parity(make, [_x(2, 5, 3)], training=True, rtol=1e-5, atol=1e-5)
+    eager, traced = make(), make()
+    step = dn.function(lambda t: traced(t))
+    for x in (_x(2, 5, 3), _x(2, 5, 3) * 3):
+        _close(dn.ops.to_numpy(step(x)), dn.ops.to_numpy(eager(x)))
+    _close(traced.state_dict()["moving_variance"], eager.state_dict()["moving_variance"])

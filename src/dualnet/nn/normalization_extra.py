@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualnet.arguments import check_bool, check_int
+import numpy as np
+
+from dualnet.arguments import check_bool, check_int, check_probability
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError, ShapeError
 from dualnet.nn import initializers
@@ -111,10 +113,13 @@ class _InstanceNorm(Module):
     with ``affine=True``, ``* gamma + beta`` per channel (``(C,)`` each, torch's
     ``weight`` and ``bias``). The defaults are torch's: ``epsilon=1e-5``,
     ``affine=False``. Keras has no InstanceNormalization; its
-    ``GroupNormalization(groups=C)`` computes the same. Statistics always come
-    from the input, in training and eval mode alike (torch's default
-    ``track_running_stats=False``; running statistics are not offered: use
-    ``BatchNorm`` for those).
+    ``GroupNormalization(groups=C)`` computes the same. By default
+    (``track_running_stats=False``, torch's) statistics come from the input in
+    training and eval mode alike; with ``track_running_stats=True`` training
+    also updates buffers ``moving_mean`` and ``moving_variance`` ``(C,)`` with the
+    batch averages of the instances' means and unbiased variances, as torch
+    does, and eval mode uses them. ``momentum`` follows ``BatchNorm``'s
+    (Keras's) convention, the fraction kept: torch's ``momentum=0.1`` is 0.9.
 
     ``num_features=C`` creates the weights at construction; otherwise C is
     taken from the first call.
@@ -133,12 +138,18 @@ class _InstanceNorm(Module):
         num_features: int | None = None,
         epsilon: float = 1e-5,
         affine: bool = False,
+        track_running_stats: bool = False,
+        momentum: float = 0.9,
         beta_initializer: Any = "zeros",
         gamma_initializer: Any = "ones",
         dtype: str = "float32",
     ) -> None:
         super().__init__()
         name = type(self).__name__
+        self.track_running_stats = check_bool(name, "track_running_stats", track_running_stats)
+        self.momentum = check_probability(
+            name, "momentum", momentum, example="momentum=0.9 (the fraction of the running statistics kept)"
+        )
         num_features = check_int(
             name, "num_features", num_features, low=1, or_none=True, example="num_features=64, or None (from the input)"
         )
@@ -161,15 +172,40 @@ class _InstanceNorm(Module):
         self.num_features = channels
         self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.dtype) if self.affine else None
         self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.dtype) if self.affine else None
+        if self.track_running_stats:
+            self.moving_mean = self.add_buffer("moving_mean", np.broadcast_to(np.float32(0), (channels,)))
+            self.moving_variance = self.add_buffer("moving_variance", np.broadcast_to(np.float32(1), (channels,)))
         self.built = True
 
     def forward(self, x: Any) -> Any:
         dtype = B.dtype(x)
         if dtype in _HALF:
             x = B.cast(x, "float32")
+        if self.track_running_stats and not self.training:
+            y = B.batch_norm(
+                x, self.moving_mean, self.moving_variance, scale=self.gamma, offset=self.beta, epsilon=self.epsilon
+            )
+            return B.cast(y, dtype) if dtype in _HALF else y
+        if self.track_running_stats:
+            self._update_running(x)
         groups = self.num_features if self.num_features is not None else int(B.shape(x)[-1])
         y = B.group_norm(x, groups, scale=self.gamma, offset=self.beta, epsilon=self.epsilon)
         return B.cast(y, dtype) if dtype in _HALF else y
+
+    def _update_running(self, x: Any) -> None:
+        """Fold the batch average of the instances' means and unbiased variances into the running ones, as torch."""
+        shape = tuple(B.shape(x))
+        spatial = tuple(range(1, len(shape) - 1))
+        count = int(np.prod([int(shape[a]) for a in spatial]))  # static: only the batch axis is unknown when traced
+        with B.no_grad():
+            mean, variance = B.moments(x, spatial)
+            if count > 1:
+                variance = B.multiply(variance, count / (count - 1))
+            keep, take = self.momentum, 1.0 - self.momentum
+            new_mean = B.add(B.multiply(self.moving_mean, keep), B.multiply(B.mean(mean, 0), take))
+            new_variance = B.add(B.multiply(self.moving_variance, keep), B.multiply(B.mean(variance, 0), take))
+            B.assign(self.moving_mean, new_mean)
+            B.assign(self.moving_variance, new_variance)
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         rank = self._spatial + 2
@@ -192,7 +228,8 @@ class _InstanceNorm(Module):
             )
 
     def extra_repr(self) -> str:
-        return f"num_features={self.num_features}, epsilon={self.epsilon}, affine={self.affine}"
+        tracked = f", track_running_stats=True, momentum={self.momentum}" if self.track_running_stats else ""
+        return f"num_features={self.num_features}, epsilon={self.epsilon}, affine={self.affine}" + tracked
 
 
 class InstanceNorm1D(_InstanceNorm):
@@ -202,7 +239,8 @@ class InstanceNorm1D(_InstanceNorm):
     positions (biased variance), then with ``affine=True`` ``* gamma + beta``
     (``(C,)`` each; torch's ``weight``, ``bias``). Torch's defaults
     (``epsilon=1e-5``, ``affine=False``); statistics always come from the input
-    (``track_running_stats=False``; use ``BatchNorm`` for running ones). Keras's
+    by default; ``track_running_stats=True`` keeps running ones, as torch, with
+    ``momentum`` the fraction kept, as ``BatchNorm``'s: torch's 0.1 is 0.9). Keras's
     ``GroupNormalization(groups=C)`` computes the same. ``num_features=C``
     creates the weights at construction, else C comes from the first call.
 
@@ -223,7 +261,8 @@ class InstanceNorm2D(_InstanceNorm):
     positions (biased variance), then with ``affine=True`` ``* gamma + beta``
     (``(C,)`` each; torch's ``weight``, ``bias``). Torch's defaults
     (``epsilon=1e-5``, ``affine=False``); statistics always come from the input
-    (``track_running_stats=False``; use ``BatchNorm`` for running ones). Keras's
+    by default; ``track_running_stats=True`` keeps running ones, as torch, with
+    ``momentum`` the fraction kept, as ``BatchNorm``'s: torch's 0.1 is 0.9). Keras's
     ``GroupNormalization(groups=C)`` computes the same. ``num_features=C``
     creates the weights at construction, else C comes from the first call.
 
@@ -244,7 +283,8 @@ class InstanceNorm3D(_InstanceNorm):
     positions (biased variance), then with ``affine=True`` ``* gamma + beta``
     (``(C,)`` each; torch's ``weight``, ``bias``). Torch's defaults
     (``epsilon=1e-5``, ``affine=False``); statistics always come from the input
-    (``track_running_stats=False``; use ``BatchNorm`` for running ones). Keras's
+    by default; ``track_running_stats=True`` keeps running ones, as torch, with
+    ``momentum`` the fraction kept, as ``BatchNorm``'s: torch's 0.1 is 0.9). Keras's
     ``GroupNormalization(groups=C)`` computes the same. ``num_features=C``
     creates the weights at construction, else C comes from the first call.
 
