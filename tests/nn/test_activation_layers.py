@@ -159,3 +159,22 @@ def test_prelu_bad_inputs_name_the_layer_and_the_fix(backend: str) -> None:
 def test_bad_arguments_at_construction(backend: str, make: Any, match: str) -> None:
     with pytest.raises(dn.ArgumentError, match=match):
         make()
+
+
+def _traced_matches_eager(jit: bool) -> None:
+    prelu = nn.PReLU(alpha_initializer="uniform", shared_axes=1)
+    relu, softmax = nn.ReLU(1.0, 0.1, 0.2), nn.Softmax()
+    x, mask = _x(2, 3, 4), np.random.default_rng(2).random((2, 1, 4)) > 0.3
+    eager = dn.ops.to_numpy(softmax(relu(prelu(x)), mask))
+    traced = dn.function(lambda t, m: softmax(relu(prelu(t)), m), jit=jit)
+    np.testing.assert_allclose(dn.ops.to_numpy(traced(x, mask)), eager, rtol=1e-6, atol=1e-6)
+
+
+def test_traced_calls_match_eager(backend: str) -> None:
+    _traced_matches_eager(jit=False)
+
+
+def test_xla_calls_match_eager() -> None:
+    # jit=True on torch is torch.compile (~30 s here) of plain torch code; TensorFlow's XLA has rules of its own.
+    dn.set_backend("tensorflow")
+    _traced_matches_eager(jit=True)

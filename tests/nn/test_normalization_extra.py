@@ -259,3 +259,12 @@ def test_instance_norm_running_stats_parity_and_under_dn_function(backend: str) 
     for x in (_x(2, 5, 3), _x(2, 5, 3) * 3):
         _close(dn.ops.to_numpy(step(x)), dn.ops.to_numpy(eager(x)))
     _close(traced.state_dict()["moving_variance"], eager.state_dict()["moving_variance"])
+
+
+@pytest.mark.parametrize("make", [nn.RMSNorm, lambda: nn.InstanceNorm1D(affine=True), nn.UnitNormalization])
+def test_half_precision_is_computed_in_float32(backend: str, make: Any) -> None:
+    x = _x(2, 4, 3)
+    y16 = make()(dn.ops.cast(x, "bfloat16"))
+    assert dn.ops.dtype(y16) == "bfloat16"
+    y32 = dn.ops.to_numpy(make()(x))
+    np.testing.assert_allclose(dn.ops.to_numpy(dn.ops.cast(y16, "float32")), y32, rtol=2e-2, atol=2e-2)
