@@ -130,6 +130,20 @@ def test_inside_xla() -> None:
     _traced_noise(jit=True)
 
 
+@pytest.mark.parametrize("make", [*_ALL, lambda: nn.AlphaDropout(0.3, noise_shape=(None, 1, None), seed=1)])
+def test_an_unknown_batch_axis_under_tf_function(make: Any) -> None:
+    # The compiled train step traces with relaxed shapes: the batch axis is then None inside the layers.
+    dn.set_backend("tensorflow")
+    import tensorflow as tf
+
+    layer = make()
+    fn = tf.function(lambda t: layer(t), input_signature=[tf.TensorSpec((None, 3, 40), tf.float32)])
+    x = _x(50, 3, 40)
+    y = fn(x).numpy()
+    assert y.shape == x.shape and np.all(np.isfinite(y)) and abs(y.mean() - x.mean()) < 0.1  # each keeps the mean
+    assert not np.array_equal(y, x)
+
+
 def test_parity_in_eval_mode() -> None:
     dn.testing.module_parity(lambda: nn.AlphaDropout(0.5), [_x(2, 3)], training=False)
     dn.testing.module_parity(lambda: nn.SpatialDropout1D(0.5), [_x(2, 3, 4)], training=False)

@@ -59,12 +59,25 @@ def noise_dims(layer: Module, noise_shape: tuple[int | None, ...], x: Any) -> tu
     """The concrete shape of the noise for input ``x``; raises a ShapeError naming ``layer`` if it does not fit."""
     shape = tuple(B.shape(x))
     dims = tuple(s if d is None else d for d, s in zip(noise_shape, shape))
-    if len(noise_shape) != len(shape) or any(d != 1 and d != s for d, s in zip(dims, shape)):
+    if len(noise_shape) != len(shape) or any(d != 1 and s is not None and d != s for d, s in zip(dims, shape)):
         raise ShapeError(
             f"{layer._where()} has noise_shape {noise_shape}, which does not fit inputs of shape {shape}; give one "
             "entry per input axis, each that axis's size, 1 (the noise shared along it) or None (its size)"
         )
-    return tuple(int(d) for d in dims)  # type: ignore[arg-type]
+    return dims  # None: a size known only at run time (a traced batch axis), which random_dropout takes
+
+
+def _draw_like(draw: Any, x: Any, low: float, high: float, dtype: str, seed: int | None) -> Any:
+    """``draw(shape, low, high, dtype, seed)`` of ``x``'s shape, also while tracing an unknown batch axis."""
+    shape = tuple(B.shape(x))
+    if None not in shape:
+        return draw(shape, low, high, dtype, seed)
+    # Traced with relaxed shapes (TensorFlow's compiled train step): draw the dynamic element count, then
+    # reshape, which needs every axis but one known.
+    if shape.count(None) > 1:
+        raise ShapeError(f"noise layers need inputs with at most one axis of unknown size, got shape {shape}")
+    flat = draw((B.size(x),), low, high, dtype, seed)
+    return B.reshape(flat, tuple(-1 if d is None else d for d in shape))
 
 
 def _float_dtype(layer: Module, x: Any) -> str:
@@ -94,7 +107,7 @@ class GaussianNoise(Module):
         if not self.training or self.stddev == 0.0:
             return x
         dtype = _float_dtype(self, x)
-        return B.add(x, B.random_normal(tuple(B.shape(x)), 0.0, self.stddev, dtype, self.seed))
+        return B.add(x, _draw_like(B.random_normal, x, 0.0, self.stddev, dtype, self.seed))
 
     def extra_repr(self) -> str:
         return f"stddev={self.stddev}" + ("" if self.seed is None else f", seed={self.seed}")
@@ -121,7 +134,7 @@ class GaussianDropout(Module):
             return x
         dtype = _float_dtype(self, x)
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        return B.multiply(x, B.random_normal(tuple(B.shape(x)), 1.0, stddev, dtype, self.seed))
+        return B.multiply(x, _draw_like(B.random_normal, x, 1.0, stddev, dtype, self.seed))
 
     def extra_repr(self) -> str:
         return f"rate={self.rate}" + ("" if self.seed is None else f", seed={self.seed}")
@@ -154,8 +167,9 @@ class AlphaDropout(Module):
         if not self.training or self.rate == 0.0:
             return x
         dtype = _float_dtype(self, x)
-        shape = tuple(B.shape(x)) if self.noise_shape is None else noise_dims(self, self.noise_shape, x)
-        keep = B.cast(B.greater_equal(B.random_uniform(shape, 0.0, 1.0, dtype, self.seed), self.rate), dtype)
+        dims = None if self.noise_shape is None else noise_dims(self, self.noise_shape, x)
+        # The kept positions of a dropout of ones: random_dropout broadcasts noise_shape and takes unknown sizes.
+        keep = B.cast(B.greater(B.random_dropout(B.ones_like(x), self.rate, dims, self.seed), 0.0), dtype)
         alpha_p = -_SELU_ALPHA * _SELU_SCALE
         a = ((1.0 - self.rate) * (1.0 + self.rate * alpha_p**2)) ** -0.5
         b = -a * alpha_p * self.rate
@@ -194,7 +208,8 @@ class _SpatialDropout(Module):
             return x
         shape = tuple(B.shape(x))
         self._check_rank(shape)
-        return B.random_dropout(x, self.rate, (int(shape[0]), *[1] * self._spatial, int(shape[-1])), self.seed)
+        # A batch size unknown while tracing stays None: random_dropout takes it from the input at run time.
+        return B.random_dropout(x, self.rate, (shape[0], *[1] * self._spatial, shape[-1]), self.seed)
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
         self._check_rank(tuple(B.shape(x)))
