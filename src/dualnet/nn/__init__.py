@@ -2,6 +2,7 @@
 
 from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
+from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
@@ -18,7 +19,16 @@ from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, M
 from dualnet.nn.module import Module
 from dualnet.nn.module_list import ModuleDict, ModuleList
 from dualnet.nn.native import Wrapped, wrap
+from dualnet.nn.noise import (
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from dualnet.nn.normalization import BatchNorm, GroupNorm, LayerNorm
+from dualnet.nn.normalization_extra import InstanceNorm1D, InstanceNorm2D, InstanceNorm3D, RMSNorm, UnitNormalization
 from dualnet.nn.padding import Cropping1D, Cropping2D, Cropping3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from dualnet.nn.pooling import (
     AvgPool1D,
@@ -131,4 +141,20 @@ __all__ = [
     "Resizing",
     "CenterCrop",
     "Masking",
+    "ELU",
+    "InstanceNorm1D",
+    "InstanceNorm2D",
+    "InstanceNorm3D",
+    "LeakyReLU",
+    "PReLU",
+    "ReLU",
+    "RMSNorm",
+    "Softmax",
+    "UnitNormalization",
+    "AlphaDropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
 ]
