@@ -97,7 +97,9 @@ def test_matches_torch_lbfgs(config: str) -> None:
     assert int(state["lbfgs.n_iter"]) == torch_state["n_iter"]
     assert int(state["lbfgs.func_evals"]) == torch_state["func_evals"]
     _, losses32, _ = _torch_lbfgs(config, "float32")
-    assert _run(config, "torch", 3, "float32")[1] == pytest.approx(losses32[-1], rel=1e-4)
+    # float32: the same algorithm (float64 above agrees to 1e-9) rounding in other kernels; after three line-searched
+    # steps the last loss differed from torch's by 1.5e-4 relative on AMD EPYC (below 1e-4 on Intel).
+    assert _run(config, "torch", 3, "float32")[1] == pytest.approx(losses32[-1], rel=1e-3)
 
 
 @both_backends

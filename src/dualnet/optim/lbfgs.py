@@ -297,9 +297,15 @@ class LBFGS(Optimizer):
         history: dict[str, Any] = {"func_evals": int(saved["func_evals"]), "n_iter": int(saved["n_iter"])}
         if "d" in saved:
             dtype = B.dtype(self._params[0])
-            history |= {n: B.convert_to_tensor(saved[n], dtype) for n in _TENSORS}
-            history |= {n: [B.convert_to_tensor(row, dtype) for row in saved[n]] for n in _HISTORY}
-            history |= {"ro": [float(r) for r in saved["ro"]]} | {n: float(saved[n]) for n in _SCALARS}
+            # Copies, not views of the saved arrays: a row of the stacked history is misaligned in its buffer, and the
+            # dot products' vector kernels then sum in another order (seen on AMD EPYC: a resumed run off by 1 ulp).
+            history |= {n: B.copy(B.convert_to_tensor(saved[n], dtype)) for n in _TENSORS}
+            history |= {n: [B.copy(B.convert_to_tensor(row, dtype)) for row in saved[n]] for n in _HISTORY}
+            # ro and H_diag live as 0-d tensors of the parameters' dtype during steps (t and prev_loss as floats):
+            # restored as the same kinds, a resumed step computes bit for bit what the uninterrupted one does.
+            history |= {"ro": [B.convert_to_tensor(float(r), dtype) for r in saved["ro"]]}
+            history |= {"H_diag": B.convert_to_tensor(float(saved["H_diag"]), dtype)}
+            history |= {n: float(saved[n]) for n in _SCALARS if n != "H_diag"}
         return history
 
 
