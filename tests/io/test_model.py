@@ -146,3 +146,16 @@ def test_damaged_files_raise_weights_file_errors(backend: str, tmp_path: Path) -
         load(tmp_path / "weights.safetensors")
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.safetensors")
+
+
+def test_a_subprocess_imports_only_the_modules_of_the_models_own_registered_classes() -> None:
+    """A class registered from code no other process can import (a notebook cell, exec) must not break exports."""
+    from dualnet.io.registry import custom_modules
+
+    namespace: dict[str, Any] = {"__name__": "__cell_not_importable__", "dn": dn}
+    exec("class CellLayer(dn.nn.Module):\n    def forward(self, x):\n        return x\n", namespace)
+    register_module(namespace["CellLayer"], name="test_model.CellLayer")
+    model, _ = MODELS["lstm"]()  # its LSTMClassifier is registered from tests.export.models
+    wanted = custom_modules({type(m) for m in model.modules()})
+    assert wanted == ["tests.export.models"]
+    assert custom_modules([namespace["CellLayer"], dn.nn.Dense]) == ["__cell_not_importable__"]

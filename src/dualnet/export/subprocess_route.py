@@ -65,7 +65,7 @@ def export_in_tensorflow(
             "--backend",
             "tensorflow",
         ]
-        for module in custom_modules():
+        for module in custom_modules({type(m) for m in model.modules()}):
             if module != "__main__":  # the child's __main__ is the CLI: never the classes of this one
                 command += ["--import", module]
         # The child sees this process's import path, so it can import the modules of registered classes.

@@ -9,7 +9,7 @@ code but that of registered classes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 
 from dualnet import nn
@@ -90,9 +90,14 @@ def name_of(klass: type[Any]) -> str | None:
     return None
 
 
-def custom_modules() -> list[str]:
-    """The Python modules defining the registered custom classes (to import in a subprocess), sorted."""
-    return sorted({k.__module__ for n, k in _registry.items() if n not in _builtin_names})
+def custom_modules(classes: Iterable[type]) -> list[str]:
+    """The Python modules defining those of ``classes`` that are registered custom classes, sorted.
+
+    A subprocess that rebuilds a model imports these; only the model's own, since another registered class may
+    live in a module no other process can import (a notebook cell, code run by ``exec``).
+    """
+    custom = {k for n, k in _registry.items() if n not in _builtin_names}
+    return sorted({k.__module__ for k in classes if k in custom})
 
 
 def registered() -> list[str]:
