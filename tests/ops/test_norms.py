@@ -48,6 +48,18 @@ def test_normalize_of_zeros_is_zeros(backend: str) -> None:
     np.testing.assert_array_equal(dn.ops.to_numpy(dn.ops.normalize(np.zeros((2, 3), np.float32))), 0.0)
 
 
+@pytest.mark.parametrize("order", [2, 3])
+def test_the_gradient_at_a_zero_slice_is_finite_and_torchs(backend: str, order: int) -> None:
+    x = np.zeros((2, 3), np.float32)
+    x[1] = [0.5, -1.0, 2.0]
+    weights = np.arange(6, dtype=np.float32).reshape(2, 3)
+    got = dn.grad(lambda t: dn.ops.sum(dn.ops.multiply(dn.ops.normalize(t, order=order), weights)))(x)
+    leaf = torch.from_numpy(x).requires_grad_()
+    (F.normalize(leaf, p=float(order), dim=-1, eps=1e-7) * torch.from_numpy(weights)).sum().backward()
+    assert leaf.grad is not None
+    np.testing.assert_allclose(dn.ops.to_numpy(got), leaf.grad.numpy(), rtol=1e-5)  # row 0: weights / eps
+
+
 @pytest.mark.parametrize(("axis", "scale"), [(-1, SCALE), (-1, None), ((1, 2), None), (1, SCALE[:3, None])])
 def test_rms_normalization_matches_numpy_torch_and_keras(backend: str, axis: Any, scale: Any) -> None:
     got = dn.ops.rms_normalization(X, scale, axis=axis)

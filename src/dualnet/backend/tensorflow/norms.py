@@ -35,9 +35,16 @@ def normalize(x: ArrayLike, axis: int | Sequence[int] = -1, order: int = 2, epsi
     eps = _EPSILON if epsilon is None else epsilon
     axes = _axes("normalize", axis, x)
     if order == 2:
-        inv = tf.minimum(tf.math.rsqrt(tf.reduce_sum(tf.square(x), axes, keepdims=True)), 1.0 / eps)
+        square_sum = tf.reduce_sum(tf.square(x), axes, keepdims=True)
+        # rsqrt(0) is inf, and its gradient through the minimum nan: a zero slice takes the constant branch, whose
+        # gradient is F.normalize's I / eps (both where branches must be finite for the gradient to be).
+        nonzero = square_sum > 0
+        root = tf.math.rsqrt(tf.where(nonzero, square_sum, tf.ones_like(square_sum)))
+        inv = tf.where(nonzero, tf.minimum(root, 1.0 / eps), tf.fill(tf.shape(square_sum), tf.cast(1.0 / eps, x.dtype)))
         return tf.cast(x * inv, dtype)
-    norm = tf.reduce_sum(tf.abs(x) ** order, axes, keepdims=True) ** (1.0 / order)
+    power_sum = tf.reduce_sum(tf.abs(x) ** order, axes, keepdims=True)
+    nonzero = power_sum > 0  # s ** (1 / order) has an infinite slope at 0: the same finite-branch guard
+    norm = tf.where(nonzero, tf.where(nonzero, power_sum, tf.ones_like(power_sum)) ** (1.0 / order), 0.0)
     return tf.cast(x / tf.maximum(norm, eps), dtype)
 
 

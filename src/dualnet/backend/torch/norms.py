@@ -39,7 +39,12 @@ def normalize(
     axes = _axes("normalize", axis, x)
     if order == 2:
         # Keras's form: min(rsqrt, 1 / eps) has the same value as F.normalize's x / max(norm, eps).
-        inv = torch.clamp(torch.rsqrt(torch.sum(x * x, axes, keepdim=True)), max=1.0 / eps)
+        square_sum = torch.sum(x * x, axes, keepdim=True)
+        # rsqrt(0) is inf, and its clamped gradient 0 * inf is nan: a zero slice takes the constant branch instead,
+        # whose gradient is F.normalize's I / eps (both where branches must be finite for the gradient to be).
+        nonzero = square_sum > 0
+        root = torch.rsqrt(torch.where(nonzero, square_sum, torch.ones_like(square_sum)))
+        inv = torch.where(nonzero, torch.clamp(root, max=1.0 / eps), torch.full_like(square_sum, 1.0 / eps))
         return (x * inv).to(dtype)
     # F.normalize's own formula; it is typed for a single dim, and axis may be a tuple.
     norm = torch.linalg.vector_norm(x, float(order), axes, keepdim=True)
