@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from dualnet import dtypes
 from dualnet.errors import DTypeError, ShapeError
 
@@ -116,3 +118,15 @@ def istft_span(total: int, fft_length: int, length: int | None, center: bool) ->
     if length is not None:
         return start, start + length
     return start, total - start
+
+
+_WINDOWS = {"bartlett": np.bartlett, "blackman": np.blackman, "hamming": np.hamming, "hanning": np.hanning}
+
+
+def window_values(name: str, points: int, beta: float = 0.0) -> np.ndarray:
+    """NumPy's symmetric window ``name`` of ``points`` samples (``kaiser`` shaped by ``beta``), float32 ``(points,)``.
+
+    A window depends on its sizes only: both backends place these same values, so they agree bit for bit.
+    """
+    values = np.kaiser(points, beta) if name == "kaiser" else _WINDOWS[name](points)
+    return values.astype(np.float32)

@@ -7,11 +7,8 @@ Sizes come from static shapes where known, so traced graphs keep them.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import tensorflow as tf
 
 from dualnet.backend.api.types import ArrayLike
@@ -25,6 +22,7 @@ from dualnet.backend.signal_shapes import (
     frame_count,
     istft_span,
     window_padding,
+    window_values,
     work_dtype,
 )
 from dualnet.backend.tensorflow.core import convert_to_tensor, native_dtype, placed
@@ -160,43 +158,21 @@ def extract_sequences(x: ArrayLike, sequence_length: int, sequence_stride: int) 
     return tf.signal.frame(t, sequence_length, sequence_stride, axis=-1)
 
 
-def _symmetric(points: int, shape: Callable[[tf.Tensor], tf.Tensor]) -> tf.Tensor:
-    """A window ``shape(r)`` at ``r = n / (points - 1)``, computed in float64 as NumPy does, returned as float32."""
-    with placed():
-        if points <= 1:
-            return tf.ones([points], tf.float32)
-        r = tf.range(points, dtype=tf.float64) / (points - 1)
-        return tf.cast(shape(r), tf.float32)
-
-
-def _cosines(*weights: float) -> Callable[[tf.Tensor], tf.Tensor]:
-    """The generalised cosine window ``sum_k (-1)^k w_k cos(2 pi k r)``."""
-
-    def shape(r: tf.Tensor) -> tf.Tensor:
-        return tf.add_n([(-1) ** k * w * tf.cos(2 * math.pi * k * r) for k, w in enumerate(weights)])
-
-    return shape
-
-
 def bartlett(x: int) -> tf.Tensor:
-    return _symmetric(x, lambda r: 1 - tf.abs(2 * r - 1))
+    return convert_to_tensor(window_values("bartlett", x))
 
 
 def blackman(x: int) -> tf.Tensor:
-    return _symmetric(x, _cosines(0.42, 0.5, 0.08))
+    return convert_to_tensor(window_values("blackman", x))
 
 
 def hamming(x: int) -> tf.Tensor:
-    return _symmetric(x, _cosines(0.54, 0.46))
+    return convert_to_tensor(window_values("hamming", x))
 
 
 def hanning(x: int) -> tf.Tensor:
-    return _symmetric(x, _cosines(0.5, 0.5))
+    return convert_to_tensor(window_values("hanning", x))
 
 
 def kaiser(x: int, beta: float) -> tf.Tensor:
-    def shape(r: tf.Tensor) -> tf.Tensor:
-        radius = tf.sqrt(tf.maximum(1 - (2 * r - 1) ** 2, 0.0))
-        return tf.math.bessel_i0(beta * radius) / float(np.i0(beta))
-
-    return _symmetric(x, shape)
+    return convert_to_tensor(window_values("kaiser", x, beta))

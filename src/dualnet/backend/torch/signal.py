@@ -6,11 +6,8 @@ complex tensors carry them, and autograd differentiates through both parts.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -25,9 +22,10 @@ from dualnet.backend.signal_shapes import (
     frame_count,
     istft_span,
     window_padding,
+    window_values,
     work_dtype,
 )
-from dualnet.backend.torch.core import convert_to_tensor, native_dtype, target_device
+from dualnet.backend.torch.core import convert_to_tensor, native_dtype
 
 _TINY = 1e-11  # torch.istft's threshold for a window envelope that is zero (no overlap to divide by)
 
@@ -164,43 +162,21 @@ def extract_sequences(x: ArrayLike, sequence_length: int, sequence_stride: int) 
     return torch.unfold_copy(t, -1, sequence_length, sequence_stride)
 
 
-def _symmetric(points: int, shape: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
-    """A window ``shape(r)`` at ``r = n / (points - 1)``, computed in float64 as NumPy does, returned as float32."""
-    device = target_device()
-    if points <= 1:
-        return torch.ones(points, dtype=torch.float32, device=device)
-    r = torch.arange(points, dtype=torch.float64, device=device) / (points - 1)
-    return shape(r).to(torch.float32)
-
-
-def _cosines(*weights: float) -> Callable[[torch.Tensor], torch.Tensor]:
-    """The generalised cosine window ``sum_k (-1)^k w_k cos(2 pi k r)``."""
-
-    def shape(r: torch.Tensor) -> torch.Tensor:
-        return sum((-1) ** k * w * torch.cos(2 * math.pi * k * r) for k, w in enumerate(weights))  # type: ignore[return-value]
-
-    return shape
-
-
 def bartlett(x: int) -> torch.Tensor:
-    return _symmetric(x, lambda r: 1 - torch.abs(2 * r - 1))
+    return convert_to_tensor(window_values("bartlett", x))
 
 
 def blackman(x: int) -> torch.Tensor:
-    return _symmetric(x, _cosines(0.42, 0.5, 0.08))
+    return convert_to_tensor(window_values("blackman", x))
 
 
 def hamming(x: int) -> torch.Tensor:
-    return _symmetric(x, _cosines(0.54, 0.46))
+    return convert_to_tensor(window_values("hamming", x))
 
 
 def hanning(x: int) -> torch.Tensor:
-    return _symmetric(x, _cosines(0.5, 0.5))
+    return convert_to_tensor(window_values("hanning", x))
 
 
 def kaiser(x: int, beta: float) -> torch.Tensor:
-    def shape(r: torch.Tensor) -> torch.Tensor:
-        radius = torch.sqrt(torch.clamp(1 - (2 * r - 1) ** 2, min=0.0))
-        return torch.special.i0(beta * radius) / float(np.i0(beta))
-
-    return _symmetric(x, shape)
+    return convert_to_tensor(window_values("kaiser", x, beta))
