@@ -9,7 +9,6 @@ centres), so torch and tensorflow give the same numbers for every method.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -95,14 +94,6 @@ def area_weights(in_size: int, out_size: int) -> np.ndarray:
 
 def resize_weights(in_size: int, out_size: int, method: str, antialias: bool) -> np.ndarray:
     """The ``(in_size, out_size)`` resampling matrix of ``resize`` along one axis (any method but nearest)."""
-    # int(): torch.compile passes sizes as SymInts, which a cache cannot hash.
-    return _resize_weights(int(in_size), int(out_size), method, bool(antialias))
-
-
-# A layer that resizes (Resizing, UpSampling2D) asks for the same matrices at every step: they depend on sizes only.
-# Callers only read them.
-@functools.lru_cache(maxsize=256)
-def _resize_weights(in_size: int, out_size: int, method: str, antialias: bool) -> np.ndarray:
     if method == "area":
         return area_weights(in_size, out_size)
     return scale_weights(in_size, out_size, out_size / in_size, 0.0, kernel_name(method), antialias)
@@ -110,11 +101,6 @@ def _resize_weights(in_size: int, out_size: int, method: str, antialias: bool) -
 
 def nearest_indices(in_size: int, out_size: int) -> np.ndarray:
     """Source index per output index of half-pixel nearest resizing (TF's and torch's ``nearest-exact``)."""
-    return _nearest_indices(int(in_size), int(out_size))
-
-
-@functools.lru_cache(maxsize=256)
-def _nearest_indices(in_size: int, out_size: int) -> np.ndarray:
     scale = np.float32(in_size) / np.float32(out_size)
     source = np.floor((np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * scale).astype(np.int64)
     indices: np.ndarray = np.minimum(source, in_size - 1)
