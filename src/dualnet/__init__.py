@@ -34,6 +34,7 @@ from dualnet.backend.selection import (
 from dualnet.errors import (
     ArgumentError,
     BackendError,
+    DataError,
     DeviceError,
     DistributedError,
     DTypeError,
@@ -57,6 +58,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ArgumentError",
     "BackendError",
+    "DataError",
     "DeviceError",
     "DistributedError",
     "DTypeError",

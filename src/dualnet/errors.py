@@ -64,6 +64,10 @@ class UnsupportedError(DualnetError, NotImplementedError):
     """A feature the active backend does not provide; names the backend and the feature."""
 
 
+class DataError(DualnetError, ValueError):
+    """Data that cannot be read or batched: a corrupt file, an item that raised, a lost data-loader worker."""
+
+
 class DistributedError(DualnetError, RuntimeError):
     """A multi-process run that cannot go on: an incomplete launch environment, ranks that disagree, a lost rank."""
 
