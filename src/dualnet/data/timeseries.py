@@ -21,10 +21,8 @@ class TimeseriesDataset:
 
     ``data`` ``(T, ...)`` -> windows ``(sequence_length, ...)``; ``targets``
     ``(T, ...)`` -> the target at each window's first step, as Keras pairs them.
-    Windows are views cut on access, so the series is held once.
-
-    Raises:
-        IndexError: at ``dataset[i]``, for ``i`` outside ``[-len, len)``.
+    Windows are views cut on access, so the series is held once; an index
+    outside ``[-len, len)`` is Python's IndexError (which ends iteration).
     """
 
     def __init__(
