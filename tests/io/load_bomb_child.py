@@ -33,7 +33,12 @@ INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2], [None, 4, 4, 4, 2])  # tried
 CAP_MB = 1024
 MODULE = "__module__"
 # Required arguments the annotation-based guess cannot fill (a permutation is not "2").
-BASES: dict[str, dict[str, Any]] = {"Permute": {"dims": {"__tuple__": [1]}}}
+BASES: dict[str, dict[str, Any]] = {
+    "Permute": {"dims": {"__tuple__": [1]}},
+    # the adapting layers: statistics as adapt leaves them in the config (a call before adapt is refused)
+    "Normalization": {"mean": 0.0, "variance": 1.0},
+    "Discretization": {"bin_boundaries": [0.0]},
+}
 
 
 def _small(param: inspect.Parameter) -> Any:

@@ -45,6 +45,7 @@ from dualnet.nn.pooling import (
     MaxPool3D,
 )
 from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
+from dualnet.nn.preprocessing_numeric import CategoryEncoding, Discretization, Normalization, Rescaling
 from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.resampling import (
     CenterCrop,
@@ -61,6 +62,10 @@ from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 
 __all__ = [
+    "CategoryEncoding",
+    "Discretization",
+    "Normalization",
+    "Rescaling",
     "Activation",
     "AvgPool1D",
     "AvgPool2D",
