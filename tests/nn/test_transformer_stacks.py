@@ -173,7 +173,10 @@ def test_bad_inputs_name_the_layer_path(backend: str) -> None:
     ("build", "match"),
     [
         (lambda: dn.nn.TransformerEncoder("layer", 2), r"TransformerEncoder\(encoder_layer='layer'\): encoder_layer"),
-        (lambda: dn.nn.TransformerDecoder(dn.nn.Dense(2), 0), r"num_layers=0\): num_layers must be a positive int"),
+        (
+            lambda: dn.nn.TransformerDecoder(dn.nn.Dense(2), 0),
+            r"num_layers=0\): num_layers must be an int in \[1, 1024\]",
+        ),
         (lambda: dn.nn.TransformerEncoder(dn.nn.Dense(2), 2, norm=3), r"norm=3\): norm must be a dn.nn.Module"),
         (lambda: dn.nn.Transformer(custom_encoder=1), r"custom_encoder=1\): custom_encoder must be a dn.nn.Module"),
         (lambda: dn.nn.Transformer.generate_square_subsequent_mask(0), r"sz=0\): sz must be a positive int"),

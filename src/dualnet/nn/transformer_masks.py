@@ -21,7 +21,7 @@ from dualnet.errors import DTypeError, ShapeError
 from dualnet.nn.attention import MultiHeadAttention, large_negative
 from dualnet.nn.module import Module
 
-__all__ = ["attend", "square_subsequent_mask"]
+__all__: list[str] = []  # helpers of the Transformer layers, not public
 
 
 def square_subsequent_mask(size: int) -> np.ndarray:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualnet.arguments import argument_error, check_bool, check_float, check_int
+from dualnet.arguments import argument_error, check_bool, check_float, check_int, check_probability
 from dualnet.backend.dispatch import B
-from dualnet.errors import ShapeError
+from dualnet.errors import ArgumentError, ShapeError
+from dualnet.nn import activations
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import LayerNorm
 from dualnet.nn.transformer import TransformerEncoderLayer
 from dualnet.nn.transformer_decoder import TransformerDecoderLayer
 from dualnet.nn.transformer_masks import square_subsequent_mask
-from dualnet.nn.transformer_stacks import TransformerDecoder, TransformerEncoder
+from dualnet.nn.transformer_stacks import MAX_LAYERS, TransformerDecoder, TransformerEncoder
 
 __all__ = ["Transformer"]
 
@@ -61,8 +62,20 @@ class Transformer(Module):
         super().__init__()
         self.d_model = check_int(_NAME, "d_model", d_model, low=1, example="d_model=512")
         self.nhead = check_int(_NAME, "nhead", nhead, low=1, example="nhead=8")
-        encoders = check_int(_NAME, "num_encoder_layers", num_encoder_layers, low=1, example="num_encoder_layers=6")
-        decoders = check_int(_NAME, "num_decoder_layers", num_decoder_layers, low=1, example="num_decoder_layers=6")
+        encoders = check_int(
+            _NAME, "num_encoder_layers", num_encoder_layers, low=1, high=MAX_LAYERS, example="num_encoder_layers=6"
+        )
+        decoders = check_int(
+            _NAME, "num_decoder_layers", num_decoder_layers, low=1, high=MAX_LAYERS, example="num_decoder_layers=6"
+        )
+        dim_feedforward = check_int(_NAME, "dim_feedforward", dim_feedforward, low=1, example="dim_feedforward=2048")
+        if self.d_model % self.nhead:
+            raise ArgumentError(
+                f"{_NAME}(d_model={self.d_model}, nhead={self.nhead}): d_model must be divisible by nhead "
+                f"(each head gets d_model // nhead features); pick nhead dividing {self.d_model}"
+            )
+        dropout = check_probability(_NAME, "dropout", dropout, high_open=True, example="dropout=0.1")
+        activations.get(activation, where=f"{_NAME}(activation={activation!r})")
         layer_norm_eps = check_float(
             _NAME, "layer_norm_eps", layer_norm_eps, low=0.0, low_open=True, example="layer_norm_eps=1e-5"
         )

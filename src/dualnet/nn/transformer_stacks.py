@@ -14,12 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 from dualnet.arguments import argument_error, check_bool, check_int
-from dualnet.nn import budget
 from dualnet.nn.cloning import _clone
 from dualnet.nn.module import Module
 from dualnet.nn.module_list import ModuleList
 
 __all__ = ["TransformerDecoder", "TransformerEncoder"]
+
+# Far beyond any trained Transformer (the largest have a few hundred layers), and it bounds the copies a
+# crafted config given to dn.load can make: each copy is built in Python, about a millisecond apiece.
+MAX_LAYERS = 1024
 
 
 def _copies(owner: str, arg: str, layer: Any, num_layers: Any, norm: Any) -> tuple[ModuleList, int]:
@@ -27,10 +30,7 @@ def _copies(owner: str, arg: str, layer: Any, num_layers: Any, norm: Any) -> tup
         raise argument_error(owner, arg, layer, "a dn.nn.Module", f"pass e.g. dn.nn.{owner}Layer(512, 8)")
     if norm is not None and not isinstance(norm, Module):
         raise argument_error(owner, "norm", norm, "a dn.nn.Module or None", "pass e.g. dn.nn.LayerNorm(epsilon=1e-5)")
-    count = check_int(owner, "num_layers", num_layers, low=1, example="num_layers=6")
-    # dn.load: every copy holds weights its file must back, at least one element each, so a crafted
-    # num_layers is refused here before millions of copies are made.
-    budget.charge((count,), f"{owner}.layers")
+    count = check_int(owner, "num_layers", num_layers, low=1, high=MAX_LAYERS, example="num_layers=6")
     return ModuleList([_clone(layer, {}) for _ in range(count)]), count
 
 
@@ -50,7 +50,8 @@ class TransformerEncoder(Module):
     (``mask`` is its ``src_mask``).
 
     Raises:
-        ArgumentError: ``encoder_layer`` or ``norm`` is not a Module, or ``num_layers`` is not a positive int.
+        ArgumentError: ``encoder_layer`` or ``norm`` is not a Module, or ``num_layers`` is not an int in
+            [1, 1024].
         ShapeError: for inputs or masks the layers cannot take (the message names the layer path).
     """
 
@@ -82,7 +83,8 @@ class TransformerDecoder(Module):
     ``norm`` if given.
 
     Raises:
-        ArgumentError: ``decoder_layer`` or ``norm`` is not a Module, or ``num_layers`` is not a positive int.
+        ArgumentError: ``decoder_layer`` or ``norm`` is not a Module, or ``num_layers`` is not an int in
+            [1, 1024].
         ShapeError: for inputs or masks the layers cannot take (the message names the layer path).
     """
 
