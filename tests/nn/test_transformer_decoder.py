@@ -110,8 +110,7 @@ def test_dropout_is_active_in_training_only(backend: str) -> None:
 # ---------------------------------------------------------------- parity across backends
 
 
-@pytest.mark.parametrize("training", [False, True])
-@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize(("training", "norm_first"), [(False, False), (True, True)])
 def test_parity(training: bool, norm_first: bool) -> None:
     dn.testing.module_parity(
         lambda: _layer(norm_first=norm_first, activation="gelu"),
