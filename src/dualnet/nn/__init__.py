@@ -60,6 +60,9 @@ from dualnet.nn.resampling import (
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
+from dualnet.nn.transformer_decoder import TransformerDecoderLayer
+from dualnet.nn.transformer_model import Transformer
+from dualnet.nn.transformer_stacks import TransformerDecoder, TransformerEncoder
 
 __all__ = [
     "CategoryEncoding",
@@ -98,6 +101,10 @@ __all__ = [
     "Sequential",
     "Wrapped",
     "TransformerEncoderLayer",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerDecoder",
+    "Transformer",
     "activations",
     "initializers",
     "wrap",

@@ -21,6 +21,7 @@ from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.dense import Dense
 from dualnet.nn.module import Module
 from dualnet.nn.normalization import LayerNorm
+from dualnet.nn.transformer_masks import attend
 
 __all__ = ["TransformerEncoderLayer"]
 
@@ -31,9 +32,12 @@ class TransformerEncoderLayer(Module):
     """One Transformer encoder block (PyTorch ``nn.TransformerEncoderLayer``, batch-first).
 
     Input ``(N, T, d_model)`` -> output of the same shape.
-    ``forward(x, key_padding_mask=None, causal=False)``: ``key_padding_mask``
-    (N, T) bool, True at padding positions; ``causal`` lets position i attend
-    to positions 0..i only. Post-norm by default
+    ``forward(x, key_padding_mask=None, causal=False, src_mask=None)``:
+    ``key_padding_mask`` (N, T) bool, True at padding positions; ``causal``
+    lets position i attend to positions 0..i only; ``src_mask`` (T, T) or
+    (N * num_heads, T, T), PyTorch's mask: bool (True: not attended) or float
+    (added to the scores). ``bias=False`` drops the biases of every projection
+    and of the norms, as PyTorch's. Post-norm by default
     (``x = norm1(x + sa(x)); x = norm2(x + ff(x))``), pre-norm with
     ``norm_first`` (``x = x + sa(norm1(x)); x = x + ff(norm2(x))``), where
     ``ff(x) = linear2(dropout(activation(linear1(x))))`` and each branch is
@@ -55,6 +59,7 @@ class TransformerEncoderLayer(Module):
         norm_first: bool = False,
         layer_norm_eps: float = 1e-5,
         dtype: str = "float32",
+        bias: bool = True,
     ) -> None:
         super().__init__()
         d_model = check_int(_NAME, "d_model", d_model, low=1, example="d_model=512")
@@ -75,18 +80,31 @@ class TransformerEncoderLayer(Module):
         self.dropout = dropout
         self.norm_first = check_bool(_NAME, "norm_first", norm_first)
         self.layer_norm_eps = layer_norm_eps
+        self.bias = check_bool(_NAME, "bias", bias)
         self.activation = activations.get(activation, where=f"{_NAME}(activation={activation!r})")
-        self.self_attn = MultiHeadAttention(num_heads, d_model // num_heads, dropout=dropout, dtype=dtype)
-        self.linear1 = Dense(dim_feedforward, in_features=d_model, dtype=dtype)
-        self.linear2 = Dense(d_model, in_features=dim_feedforward, dtype=dtype)
-        self.norm1 = LayerNorm(epsilon=layer_norm_eps, dtype=dtype)
-        self.norm2 = LayerNorm(epsilon=layer_norm_eps, dtype=dtype)
+        head = d_model // num_heads
+        self.self_attn = MultiHeadAttention(num_heads, head, dropout=dropout, use_bias=bias, dtype=dtype)
+        # Sized at the first call, like the attention: a layer given to a stack as its template never allocates.
+        self.linear1 = Dense(dim_feedforward, use_bias=bias, dtype=dtype)
+        self.linear2 = Dense(d_model, use_bias=bias, dtype=dtype)
+        self.norm1 = LayerNorm(epsilon=layer_norm_eps, center=bias, dtype=dtype)
+        self.norm2 = LayerNorm(epsilon=layer_norm_eps, center=bias, dtype=dtype)
 
     def _drop(self, x: Any) -> Any:
         return B.dropout(x, self.dropout, self.training) if self.dropout > 0.0 and self.training else x
 
-    def _attention_block(self, x: Any, key_padding_mask: Any, causal: bool) -> Any:
-        return self._drop(self.self_attn(x, key_padding_mask=key_padding_mask, causal=causal))
+    def _attention_block(self, x: Any, key_padding_mask: Any, causal: bool, src_mask: Any) -> Any:
+        out = attend(
+            self,
+            self.self_attn,
+            x,
+            x,
+            mask=src_mask,
+            mask_name="src_mask",
+            key_padding_mask=key_padding_mask,
+            causal=causal,
+        )
+        return self._drop(out)
 
     def _feedforward_block(self, x: Any) -> Any:
         hidden = self.linear1(x)
@@ -94,12 +112,12 @@ class TransformerEncoderLayer(Module):
             hidden = self.activation(hidden)
         return self._drop(self.linear2(self._drop(hidden)))
 
-    def forward(self, x: Any, key_padding_mask: Any = None, causal: bool = False) -> Any:
+    def forward(self, x: Any, key_padding_mask: Any = None, causal: bool = False, src_mask: Any = None) -> Any:
         causal = check_bool(f"{_NAME}.forward", "causal", causal)
         if self.norm_first:
-            x = B.add(x, self._attention_block(self.norm1(x), key_padding_mask, causal))
+            x = B.add(x, self._attention_block(self.norm1(x), key_padding_mask, causal, src_mask))
             return B.add(x, self._feedforward_block(self.norm2(x)))
-        x = self.norm1(B.add(x, self._attention_block(x, key_padding_mask, causal)))
+        x = self.norm1(B.add(x, self._attention_block(x, key_padding_mask, causal, src_mask)))
         return self.norm2(B.add(x, self._feedforward_block(x)))
 
     def check_inputs(self, x: Any = None, *rest: Any) -> None:
