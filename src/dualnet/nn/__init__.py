@@ -46,6 +46,7 @@ from dualnet.nn.pooling import (
 )
 from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
 from dualnet.nn.recurrent import GRU, LSTM
+from dualnet.nn.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from dualnet.nn.resampling import (
     CenterCrop,
     PixelShuffle,
@@ -57,6 +58,8 @@ from dualnet.nn.resampling import (
     UpSampling3D,
 )
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
+from dualnet.nn.rnn import RNN, StackedRNNCells
+from dualnet.nn.simple_rnn import SimpleRNN
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 
@@ -74,6 +77,12 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRU",
+    "GRUCell",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
     "GlobalMaxPool1D",
