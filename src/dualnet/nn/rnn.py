@@ -105,8 +105,8 @@ class RNN(Module):
     cell (``LSTMCell(8, dropout=0.2)``): its masks are drawn once per call of this layer.
 
     Raises:
-        ArgumentError: at construction, for a cell without ``state_size``; at call, for the wrong number of
-            initial states.
+        ArgumentError: at construction, for a cell that is not a module; at call, for a cell without
+            ``state_size`` or the wrong number of initial states.
         ShapeError: for inputs that are not ``(N, T, F)``, ``T = 0``, a mask or an initial state of the wrong
             shape, or (stateful) a batch size other than the kept states', naming the layer path.
         DTypeError: for integer inputs.
@@ -129,8 +129,7 @@ class RNN(Module):
                 f"RNN(cell={type(cell).__name__}): the cell must be a dn.nn.Module with state_size, e.g. "
                 "dn.nn.RNN(dn.nn.LSTMCell(8))"
             )
-        state_sizes(cell, "RNN")
-        self.cell = cell
+        self.cell = cell  # its state_size is read at the call: a cell may define it once built
         for flag, value in (
             ("return_sequences", return_sequences),
             ("return_state", return_state),
@@ -185,7 +184,7 @@ class RNN(Module):
                 )
 
     def forward(self, x: Any, mask: Any = None, initial_state: Any = None) -> Any:
-        if mask is not None or initial_state is not None or int(B.shape(x)[1]) == 0:
+        if mask is not None or initial_state is not None or len(B.shape(x)) != 3 or B.shape(x)[1] == 0:
             self.check_inputs(x, mask, initial_state)
         sizes = state_sizes(self.cell, self._where())
         states = start_states(self, x, self._given(initial_state, sizes), sizes)
