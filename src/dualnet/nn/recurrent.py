@@ -43,6 +43,8 @@ class _Recurrent(Module):
 
     _gates: int
     _state_names: tuple[str, ...]
+    _activation: Any
+    _recurrent_activation: Any
 
     def __init__(
         self,
@@ -89,8 +91,9 @@ class _Recurrent(Module):
         self.recurrent_activation = options["recurrent_activation"]
         self.dropout = check_rate(name, "dropout", options["dropout"])
         self.recurrent_dropout = check_rate(name, "recurrent_dropout", options["recurrent_dropout"])
-        for flag in ("go_backwards", "stateful", "unroll"):
-            setattr(self, flag, check_bool(name, flag, options[flag]))
+        self.go_backwards = check_bool(name, "go_backwards", options["go_backwards"])
+        self.stateful = check_bool(name, "stateful", options["stateful"])
+        self.unroll = check_bool(name, "unroll", options["unroll"])
         self.__dict__["_kept"] = None
         self.built = False  # subclasses set their own options, then create weights if in_features is known
 
@@ -326,7 +329,8 @@ class LSTM(_Recurrent):
     def _step(self, x: Any, states: list[Any], rec_mask: Any) -> tuple[Any, list[Any]]:
         h, c = lstm_step(
             x,
-            *states,
+            states[0],
+            states[1],
             self.kernel,
             self.recurrent_kernel,
             self.bias,

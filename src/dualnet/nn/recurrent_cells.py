@@ -44,6 +44,9 @@ class _Cell(Module):
 
     _gates: int
     _states: int
+    _activation: Any
+    _recurrent_activation: Any
+    _masks: list[Any]
 
     def __init__(
         self,

@@ -32,7 +32,7 @@ def state_sizes(cell: Any, where: str) -> list[int]:
             f"{where}: the cell {type(cell).__name__} needs a state_size, a positive int or a list of them (one per "
             f"state), got {size!r}; define state_size on the cell, e.g. state_size = 32"
         )
-    return sizes
+    return [int(s) for s in sizes]  # type: ignore[arg-type]  # checked above
 
 
 def _as_list(states: Any) -> list[Any]:
@@ -130,14 +130,11 @@ class RNN(Module):
                 "dn.nn.RNN(dn.nn.LSTMCell(8))"
             )
         self.cell = cell  # its state_size is read at the call: a cell may define it once built
-        for flag, value in (
-            ("return_sequences", return_sequences),
-            ("return_state", return_state),
-            ("go_backwards", go_backwards),
-            ("stateful", stateful),
-            ("unroll", unroll),
-        ):
-            setattr(self, flag, check_bool("RNN", flag, value))
+        self.return_sequences = check_bool("RNN", "return_sequences", return_sequences)
+        self.return_state = check_bool("RNN", "return_state", return_state)
+        self.go_backwards = check_bool("RNN", "go_backwards", go_backwards)
+        self.stateful = check_bool("RNN", "stateful", stateful)
+        self.unroll = check_bool("RNN", "unroll", unroll)
         self.__dict__["_kept"] = None
 
     def reset_states(self) -> None:
