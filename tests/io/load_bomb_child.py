@@ -33,7 +33,11 @@ INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2], [None, 4, 4, 4, 2])  # tried
 CAP_MB = 1024
 MODULE = "__module__"
 # Required arguments the annotation-based guess cannot fill (a permutation is not "2").
-BASES: dict[str, dict[str, Any]] = {"Permute": {"dims": {"__tuple__": [1]}}}
+BASES: dict[str, dict[str, Any]] = {
+    "Permute": {"dims": {"__tuple__": [1]}},
+    "RNN": {"cell": {MODULE: "SimpleRNNCell", "config": {"units": 2}}},  # a cell has a state_size; Dense has none
+    "StackedRNNCells": {"cells": [{MODULE: "SimpleRNNCell", "config": {"units": 2}}]},
+}
 
 
 def _small(param: inspect.Parameter) -> Any:

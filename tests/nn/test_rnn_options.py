@@ -174,6 +174,8 @@ def test_cell_errors(backend: str) -> None:
     cell = nn.LSTMCell(U)
     with pytest.raises(dn.ShapeError, match=r"LSTMCell expects one step.*rank 2.*dn.nn.RNN"):
         cell(_x(), [_x(N, U), _x(N, U)])
+    h, states = nn.GRUCell(U)(_x(N, F))  # no states: zeros
+    assert dn.ops.shape(h) == (N, U) and len(states) == 1
     with pytest.raises(dn.ArgumentError, match=r"2 state tensor"):
         cell(_x(N, F), [_x(N, U)])
     with pytest.raises(dn.ShapeError, match=r"states of shape \(N, units\)"):
@@ -186,3 +188,13 @@ def test_cell_errors(backend: str) -> None:
         nn.SimpleRNN(U, activation="nope")
     with pytest.raises(dn.ArgumentError, match="initial_state"):
         nn.RNN(nn.LSTMCell(U))(_x(), initial_state=[_x(N, U)])
+
+
+def test_model_saved_on_torch_loads_on_tensorflow(tmp_path: Path) -> None:
+    x = _x()
+    dn.set_backend("torch")
+    model = dn.nn.Sequential([nn.RNN([nn.LSTMCell(4), nn.GRUCell(U)], return_sequences=True), nn.SimpleRNN(2)])
+    want = _np(model(x))
+    path = dn.save(model, tmp_path / "rnn.safetensors")
+    dn.set_backend("tensorflow")
+    np.testing.assert_allclose(_np(dn.load(path)(x)), want, rtol=1e-5, atol=1e-6)

@@ -2,7 +2,7 @@
 
 A cell is called on one step, ``cell(x_t, states) -> (output, new_states)``
 with ``x_t`` (N, F) and ``states`` a list of (N, size) tensors, one per entry of
-``state_size``; :class:`dualnet.nn.RNN` runs it over a sequence. Weights are
+``state_size`` (zeros when left out); :class:`dualnet.nn.RNN` runs it over a sequence. Weights are
 the ones of the matching layer (``LSTMCell`` holds what ``LSTM`` holds), so
 weights move between a cell in an ``RNN`` and the layer by renaming alone.
 """
@@ -120,7 +120,9 @@ class _Cell(Module):
     def _bias_init(self) -> Any:
         return self.bias_initializer
 
-    def _states_list(self, states: Any) -> list[Any]:
+    def _states_list(self, states: Any, x: Any = None) -> list[Any]:
+        if states is None and x is not None:  # no states: start from zeros
+            return [B.zeros((int(B.shape(x)[0]), self.units), B.dtype(x))] * self._states
         return list(states) if isinstance(states, list | tuple) else [states]
 
     def _dropped(self, x: Any, h: Any) -> tuple[Any, Any]:
@@ -144,7 +146,7 @@ class _Cell(Module):
                 f"{self._where()} expects inputs with {self.in_features} features (last axis), got shape {shape}; "
                 "feed every call steps with the same number of features"
             )
-        got = self._states_list(states)
+        got = self._states_list(states, x)
         if len(got) != self._states:
             raise ArgumentError(
                 f"{self._where()} expects {self._states} state tensor(s) of shape (N, {self.units}), got {len(got)}; "
@@ -158,7 +160,7 @@ class _Cell(Module):
                 )
 
     def _check_call(self, x: Any, states: Any) -> list[Any]:
-        got = self._states_list(states)
+        got = self._states_list(states, x)
         if len(got) != self._states:
             self.check_inputs(x, states)
         return got
@@ -212,7 +214,7 @@ class SimpleRNNCell(_Cell):
         if self.in_features is not None:
             self._create(self.in_features)
 
-    def forward(self, x: Any, states: Any) -> tuple[Any, list[Any]]:
+    def forward(self, x: Any, states: Any = None) -> tuple[Any, list[Any]]:
         (h,) = self._check_call(x, states)
         x, rec = self._dropped(x, h)
         h = simple_rnn_step(x, h, self.kernel, self.recurrent_kernel, self.bias, self._activation, rec)
@@ -271,7 +273,7 @@ class LSTMCell(_Cell):
     def _bias_init(self) -> Any:
         return forget_bias_init(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
 
-    def forward(self, x: Any, states: Any) -> tuple[Any, list[Any]]:
+    def forward(self, x: Any, states: Any = None) -> tuple[Any, list[Any]]:
         h, c = self._check_call(x, states)
         x, rec = self._dropped(x, h)
         h, c = lstm_step(
@@ -333,7 +335,7 @@ class GRUCell(_Cell):
     def _bias_shape(self) -> tuple[int, ...]:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
-    def forward(self, x: Any, states: Any) -> tuple[Any, list[Any]]:
+    def forward(self, x: Any, states: Any = None) -> tuple[Any, list[Any]]:
         (h,) = self._check_call(x, states)
         x, rec = self._dropped(x, h)
         h = gru_step(
