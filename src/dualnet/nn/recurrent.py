@@ -117,7 +117,8 @@ class _Recurrent(Module):
             x, mask = reverse_time(x, mask)
         training = self.training
         if training and self.dropout > 0:
-            x = B.multiply(x, B.expand_dims(dropout_mask(B.unstack(x, int(B.shape(x)[1]), axis=1)[0], self.dropout), 1))
+            n, _, features = (int(s) for s in B.shape(x))
+            x = B.multiply(x, B.expand_dims(dropout_mask(B.zeros((n, features), B.dtype(x)), self.dropout), 1))
         if self._fused():
             outputs, *states = self._fused_op(x, states, mask)
         else:
