@@ -47,6 +47,7 @@ from dualnet.nn.pooling import (
 from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
 from dualnet.nn.preprocessing_numeric import CategoryEncoding, Discretization, Normalization, Rescaling
 from dualnet.nn.recurrent import GRU, LSTM
+from dualnet.nn.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from dualnet.nn.resampling import (
     CenterCrop,
     PixelShuffle,
@@ -58,6 +59,8 @@ from dualnet.nn.resampling import (
     UpSampling3D,
 )
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
+from dualnet.nn.rnn import RNN, StackedRNNCells
+from dualnet.nn.simple_rnn import SimpleRNN
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 from dualnet.nn.transformer_decoder import TransformerDecoderLayer
@@ -82,6 +85,12 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRU",
+    "GRUCell",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
     "GlobalMaxPool1D",

@@ -1,10 +1,13 @@
 """Recurrent layers ``LSTM`` and ``GRU`` with Keras's arguments and weight layouts.
 
-Both read batch-first sequences ``(N, T, F)`` and run the whole sequence in one
-op (``dn.ops.lstm`` / ``dn.ops.gru``): the input projection of every step is a
-single product, then the backend's fused kernel or its loop over time does the
-recurrence. Weights are Keras's, name for name and shape for shape, so a
-Keras ``LSTM``/``GRU`` weight list loads as is.
+Both read batch-first sequences ``(N, T, F)`` and by default run the whole
+sequence in one op (``dn.ops.lstm`` / ``dn.ops.gru``): the input projection of
+every step is a single product, then the backend's fused kernel or its loop
+over time does the recurrence. Like Keras's cuDNN conditions, a non-default
+``activation`` / ``recurrent_activation``, ``recurrent_dropout > 0`` or
+``unroll=True`` take the generic path instead, one step at a time
+(``recurrent_steps.py``), the math the cells compute. Weights are Keras's, name
+for name and shape for shape, so a Keras ``LSTM``/``GRU`` weight list loads as is.
 """
 
 from __future__ import annotations
@@ -12,23 +15,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from dualnet.arguments import check_bool, check_int
 from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import ArgumentError, DTypeError, ShapeError
-from dualnet.nn import initializers
+from dualnet.nn import activations, initializers
 from dualnet.nn.module import Module
+from dualnet.nn.recurrent_cells import check_rate, forget_bias_init
+from dualnet.nn.recurrent_state import keep_states, reset_states, reverse_time, start_states
+from dualnet.nn.recurrent_steps import dropout_mask, gru_step, lstm_step, run_steps
 
 __all__ = ["GRU", "LSTM"]
 
+_OPTIONS = {
+    "activation": "tanh",
+    "recurrent_activation": "sigmoid",
+    "dropout": 0.0,
+    "recurrent_dropout": 0.0,
+    "go_backwards": False,
+    "stateful": False,
+    "unroll": False,
+}
+
 
 class _Recurrent(Module):
-    """What LSTM and GRU share: arguments, weights, input checks and the shape of the result."""
+    """What LSTM, GRU and SimpleRNN share: arguments, weights, input checks, options and the shape of the result."""
 
     _gates: int
     _state_names: tuple[str, ...]
+    _activation: Any
+    _recurrent_activation: Any
 
     def __init__(
         self,
@@ -41,9 +57,11 @@ class _Recurrent(Module):
         bias_initializer: Any,
         use_bias: bool,
         dtype: str,
+        **options: Any,
     ) -> None:
         super().__init__()
         name = type(self).__name__
+        options = {**_OPTIONS, **options}
         units = check_int(name, "units", units, low=1, example=f"{name}(64)")
         in_features = check_int(
             name, "in_features", in_features, low=1, or_none=True, example="in_features=32, or None (inferred)"
@@ -63,7 +81,57 @@ class _Recurrent(Module):
         self.bias_initializer = bias_initializer
         self.use_bias = check_bool(name, "use_bias", use_bias)
         self.dtype = dtype
+        self.__dict__["_activation"] = activations.get(
+            options["activation"], where=f"{name}(activation={options['activation']!r})"
+        )
+        self.__dict__["_recurrent_activation"] = activations.get(
+            options["recurrent_activation"], where=f"{name}(recurrent_activation={options['recurrent_activation']!r})"
+        )
+        self.activation = options["activation"]
+        self.recurrent_activation = options["recurrent_activation"]
+        self.dropout = check_rate(name, "dropout", options["dropout"])
+        self.recurrent_dropout = check_rate(name, "recurrent_dropout", options["recurrent_dropout"])
+        self.go_backwards = check_bool(name, "go_backwards", options["go_backwards"])
+        self.stateful = check_bool(name, "stateful", options["stateful"])
+        self.unroll = check_bool(name, "unroll", options["unroll"])
+        self.__dict__["_kept"] = None
         self.built = False  # subclasses set their own options, then create weights if in_features is known
+
+    def reset_states(self) -> None:
+        """Start the next call from zero states (``stateful=True`` layers keep the last call's states)."""
+        reset_states(self)
+
+    def _fused(self) -> bool:
+        # Keras's cuDNN conditions: the fused op computes tanh/sigmoid cells without recurrent dropout.
+        return (
+            self.activation == "tanh"
+            and self.recurrent_activation == "sigmoid"
+            and self.recurrent_dropout == 0.0
+            and not self.unroll
+        )
+
+    def _run(self, x: Any, mask: Any, initial_state: Any) -> Any:
+        """The whole call after the checks: start states, direction, dropout, fused or per-step path, result."""
+        states = start_states(self, x, self._initial_states(initial_state), [self.units] * len(self._state_names))
+        if self.go_backwards:
+            x, mask = reverse_time(x, mask)
+        training = self.training
+        if training and self.dropout > 0:
+            n, _, features = (int(s) for s in B.shape(x))
+            x = B.multiply(x, B.expand_dims(dropout_mask(B.zeros((n, features), B.dtype(x)), self.dropout), 1))
+        if self._fused():
+            outputs, *states = self._fused_op(x, states, mask)
+        else:
+            rec = dropout_mask(states[0], self.recurrent_dropout) if training and self.recurrent_dropout > 0 else None
+            outputs, _, states = run_steps(lambda x_t, s: self._step(x_t, s, rec), x, states, mask)
+        keep_states(self, states)
+        return self._result(outputs, *states)
+
+    def _fused_op(self, x: Any, states: list[Any], mask: Any) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def _step(self, x: Any, states: list[Any], rec_mask: Any) -> tuple[Any, list[Any]]:
+        raise NotImplementedError
 
     def build(self, x: Any, *rest: Any) -> None:
         self._create(int(B.shape(x)[-1]))
@@ -155,7 +223,8 @@ class _Recurrent(Module):
         return (out, h, *states) if self.return_state else out
 
     def extra_repr(self) -> str:
-        flags = "".join(f", {flag}=True" for flag in ("return_sequences", "return_state") if getattr(self, flag))
+        names = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll")
+        flags = "".join(f", {flag}=True" for flag in names if getattr(self, flag))
         return f"units={self.units}, in_features={self.in_features}{flags}"
 
 
@@ -180,10 +249,23 @@ class LSTM(_Recurrent):
     unmasked step. ``initial_state`` is ``[h0, c0]``, each (N, units), zeros
     by default.
 
+    Options (Keras's): ``activation`` / ``recurrent_activation`` (tanh /
+    sigmoid); ``dropout`` and ``recurrent_dropout``, one mask per sequence on
+    the inputs and on ``h`` before its product, in training mode only, drawn
+    from the framework's generator that ``dn.seed`` seeds; ``go_backwards``
+    (process the reversed sequence and return outputs in that order);
+    ``stateful`` (each call starts from the last call's final states, without
+    their gradients; ``reset_states()`` zeroes them; same batch size every
+    call); ``unroll`` (the per-step path; dualnet's loops are unrolled
+    already, so it only turns the fused op off). A non-default activation,
+    ``recurrent_dropout`` or ``unroll`` runs the per-step path, like Keras's
+    cuDNN conditions; both paths compute the same numbers.
+
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
         ShapeError: for inputs that are not ``(N, T, F)``, sequences of length ``T = 0`` (torch.nn refuses
-            them too; Keras returns the initial state), or a mask or initial state of the wrong shape.
+            them too; Keras returns the initial state), a mask or initial state of the wrong shape, or (stateful)
+            a batch size other than the kept states'.
         DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
@@ -202,6 +284,13 @@ class LSTM(_Recurrent):
         unit_forget_bias: bool = True,
         use_bias: bool = True,
         dtype: str = "float32",
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
     ) -> None:
         super().__init__(
             units,
@@ -213,32 +302,44 @@ class LSTM(_Recurrent):
             bias_initializer,
             use_bias,
             dtype,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
         )
         self.unit_forget_bias = check_bool("LSTM", "unit_forget_bias", unit_forget_bias)
         if self.in_features is not None:
             self._create(self.in_features)
 
     def _bias_init(self) -> Any:
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        base = initializers.get(self.bias_initializer)
-        units = self.units
-
-        def init(shape: tuple[int, ...], dtype: str, rng: np.random.Generator) -> np.ndarray:
-            # Keras: [bias_init(units), ones(units), bias_init(2 * units)] -> i, f, c, o.
-            i = base((units,), dtype, rng)
-            rest = base((2 * units,), dtype, rng)
-            return np.concatenate([i, np.ones((units,), i.dtype), rest])
-
-        return init
+        return forget_bias_init(self.bias_initializer, self.units) if self.unit_forget_bias else self.bias_initializer
 
     def forward(self, x: Any, mask: Any = None, initial_state: Any = None) -> Any:
         self._check_steps(tuple(B.shape(x)))  # TensorFlow's loop would return zeros for T = 0
         if mask is not None or initial_state is not None:
             self._check_extras(tuple(B.shape(x)), mask, initial_state)
-        h0, c0 = self._initial_states(initial_state)
-        outputs, h, c = B.lstm(x, self.kernel, self.recurrent_kernel, self.bias, h0, c0, mask)
-        return self._result(outputs, h, c)
+        return self._run(x, mask, initial_state)
+
+    def _fused_op(self, x: Any, states: list[Any], mask: Any) -> tuple[Any, ...]:
+        outputs, h, c = B.lstm(x, self.kernel, self.recurrent_kernel, self.bias, states[0], states[1], mask)
+        return outputs, h, c
+
+    def _step(self, x: Any, states: list[Any], rec_mask: Any) -> tuple[Any, list[Any]]:
+        h, c = lstm_step(
+            x,
+            states[0],
+            states[1],
+            self.kernel,
+            self.recurrent_kernel,
+            self.bias,
+            self._activation,
+            self._recurrent_activation,
+            rec_mask,
+        )
+        return h, [h, c]
 
 
 class GRU(_Recurrent):
@@ -252,12 +353,15 @@ class GRU(_Recurrent):
     ``reset_after`` (input and recurrent biases; the reset gate multiplies the
     recurrent product, as in PyTorch and cuDNN) or (3*units,) without.
     ``forward(x, mask=None, initial_state=None)`` as for :class:`LSTM`, with
-    ``initial_state`` one tensor ``h0`` (N, units) (or ``[h0]``).
+    ``initial_state`` one tensor ``h0`` (N, units) (or ``[h0]``). Options
+    (``activation``, ``dropout``, ``go_backwards``, ``stateful``, ...) as for
+    :class:`LSTM`.
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
         ShapeError: for inputs that are not ``(N, T, F)``, sequences of length ``T = 0`` (torch.nn refuses
-            them too; Keras returns the initial state), or a mask or initial state of the wrong shape.
+            them too; Keras returns the initial state), a mask or initial state of the wrong shape, or (stateful)
+            a batch size other than the kept states'.
         DTypeError: for an input of a dtype the layer cannot take (integers where floats are needed).
     """
 
@@ -276,6 +380,13 @@ class GRU(_Recurrent):
         reset_after: bool = True,
         use_bias: bool = True,
         dtype: str = "float32",
+        activation: Any = "tanh",
+        recurrent_activation: Any = "sigmoid",
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
     ) -> None:
         super().__init__(
             units,
@@ -287,6 +398,13 @@ class GRU(_Recurrent):
             bias_initializer,
             use_bias,
             dtype,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
         )
         self.reset_after = check_bool("GRU", "reset_after", reset_after)
         if self.in_features is not None:
@@ -299,6 +417,22 @@ class GRU(_Recurrent):
         self._check_steps(tuple(B.shape(x)))  # TensorFlow's loop would return zeros for T = 0
         if mask is not None or initial_state is not None:
             self._check_extras(tuple(B.shape(x)), mask, initial_state)
-        (h0,) = self._initial_states(initial_state)
-        outputs, h = B.gru(x, self.kernel, self.recurrent_kernel, self.bias, h0, mask, self.reset_after)
-        return self._result(outputs, h)
+        return self._run(x, mask, initial_state)
+
+    def _fused_op(self, x: Any, states: list[Any], mask: Any) -> tuple[Any, ...]:
+        outputs, h = B.gru(x, self.kernel, self.recurrent_kernel, self.bias, states[0], mask, self.reset_after)
+        return outputs, h
+
+    def _step(self, x: Any, states: list[Any], rec_mask: Any) -> tuple[Any, list[Any]]:
+        h = gru_step(
+            x,
+            states[0],
+            self.kernel,
+            self.recurrent_kernel,
+            self.bias,
+            self.reset_after,
+            self._activation,
+            self._recurrent_activation,
+            rec_mask,
+        )
+        return h, [h]
