@@ -38,6 +38,7 @@ BASES: dict[str, dict[str, Any]] = {
     # the adapting layers: statistics as adapt leaves them in the config (a call before adapt is refused)
     "Normalization": {"mean": 0.0, "variance": 1.0},
     "Discretization": {"bin_boundaries": [0.0]},
+    "Rescaling": {"scale": 0.5},  # a number or an array: the annotation says Any
     "RNN": {"cell": {MODULE: "SimpleRNNCell", "config": {"units": 2}}},  # a cell has a state_size; Dense has none
     "StackedRNNCells": {"cells": [{MODULE: "SimpleRNNCell", "config": {"units": 2}}]},
 }
