@@ -73,6 +73,10 @@ class BatchNorm(Module):
     gives an empty output and leaves the moving statistics unchanged (Keras 3
     sets them to NaN).
 
+    A last channel axis runs on the frameworks' fused kernels (``torch.batch_norm``
+    on a channels_last view, TensorFlow's ``FusedBatchNormV3``; ``B.batch_norm_train``
+    / ``batch_norm_infer``), other axes on the composite ops, with the same numbers.
+
     Weights: ``gamma`` (C,) if ``scale``, ``beta`` (C,) if ``center``; buffers
     ``moving_mean`` and ``moving_variance`` (C,). ``num_features=C`` creates them
     at construction; otherwise C is taken from the first call.
