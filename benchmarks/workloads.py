@@ -20,6 +20,9 @@ below are the CPU ones; on CUDA the training workloads run at :attr:`Workload.cu
 - ``f``: a GPT-style decoder: token + position embeddings, 4 pre-norm causal Transformer layers (d_model 512,
   8 heads, feed-forward 2048, gelu, dropout 0), LayerNorm, Dense to a vocabulary of 8192, next-token
   cross-entropy on sequences of 256; bf16 mixed precision, AdamW; batch 2 on CPU, 32 on CUDA.
+- ``r``: a small ResNet-style CNN with BatchNorm on (32, 32, 3) (``benchmarks/resnet.py``: stem conv16-BN-ReLU,
+  basic blocks at 16, strided to 32, at 32; global average pool, Dense 10), batch 64 (CUDA 256),
+  SGD(lr 0.01, momentum 0.9), cross-entropy; BatchNorm in training mode (batch statistics, moving updates).
 - ``a-infer`` / ``b-infer``: the models of ``a`` / ``b`` in eval mode, one forward of a batch of 1, no gradients.
 """
 
@@ -146,6 +149,20 @@ WORKLOADS: dict[str, Workload] = {
             token_targets=True,
         ),
         Workload(
+            "r",
+            "r",
+            "train",
+            64,
+            (32, 32, 3),
+            "float32",
+            "cross_entropy",
+            10,
+            "sgd",
+            SGD_MOMENTUM,
+            "ResNet-style CNN 32x32x3, BatchNorm, blocks 16-16-32(s2)-32, batch 64 (CUDA 256), SGD momentum 0.9",
+            cuda_batch=256,
+        ),
+        Workload(
             "a-infer",
             "a",
             "infer",
@@ -235,6 +252,12 @@ def dualnet_model(model: str, form: str = "sequential") -> Any:
         from benchmarks.decoder import Decoder
 
         net: Any = Decoder(GPT_VOCAB, GPT_SEQ, GPT_LAYERS, GPT_D, GPT_HEADS, GPT_FFN)
+    elif model == "r":
+        if form != "sequential":
+            raise NotImplementedError(f"workload r (the ResNet) has no {form} form")
+        from benchmarks.resnet import ResNet
+
+        net = ResNet()
     else:
         layers = _layers(model)
         workload = WORKLOADS[model]

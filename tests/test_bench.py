@@ -239,3 +239,24 @@ def test_the_functional_and_subclass_forms_are_the_same_model(model: str, backen
         np.testing.assert_allclose(dn.ops.to_numpy(net(x)), expected, atol=1e-6)
     with pytest.raises(NotImplementedError, match="workload f"):
         dualnet_model("f", "functional")
+
+
+def test_the_resnet_workload_is_the_same_model_in_native_torch(backend: str) -> None:
+    """Workload r: dualnet's ResNet and the native torch.nn one (channels_last) give the same training-mode logits."""
+    import torch
+    from benchmarks.variants import native_torch
+
+    import dualnet as dn
+
+    net = dualnet_model("r")
+    weights = {k: np.array(dn.ops.to_numpy(v)) for k, v in net.state_dict().items()}
+    x = batches(WORKLOADS["r"], batch=4)[0][0]
+    module = native_torch.build("r", weights).to(memory_format=torch.channels_last)
+    t = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()).to(memory_format=torch.channels_last)
+    np.testing.assert_allclose(dn.ops.to_numpy(net(x)), module(t).detach().numpy(), rtol=1e-4, atol=1e-5)
+    # Both updated their BatchNorm statistics in the same way (Keras's momentum 0.9 is torch's 0.1).
+    np.testing.assert_allclose(
+        dn.ops.to_numpy(net.stem_bn.moving_mean), module.stem[-1].running_mean.numpy(), rtol=1e-4, atol=1e-6
+    )
+    with pytest.raises(NotImplementedError, match="workload r"):
+        dualnet_model("r", "subclass")

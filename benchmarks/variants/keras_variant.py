@@ -44,6 +44,8 @@ def build(workload: Workload, w: dict[str, np.ndarray]) -> Any:
     model = workload.model
     if model == "f":
         return _decoder(w)
+    if model == "r":
+        return _resnet(w)
     inputs = keras.Input(workload.input_shape, dtype=workload.input_dtype)
     if model in ("a", "b", "c", "d"):
         stack: list[Any] = {
@@ -130,6 +132,36 @@ def _decoder(w: dict[str, np.ndarray]) -> Any:
     net.norm.set_weights([w["norm.gamma"], w["norm.beta"]])
     net.head.set_weights([w["head.kernel"], w["head.bias"]])
     return net
+
+
+def _resnet(w: dict[str, np.ndarray]) -> Any:
+    """Workload r's ResNet (benchmarks/resnet.py) with the functional API, holding ``w``."""
+    import keras
+    from keras import layers
+
+    from benchmarks.resnet import BLOCKS
+
+    def conv_bn(h: Any, conv: str, bn: str, stride: int, padding: str) -> Any:
+        kernel = w[f"{conv}.kernel"]
+        c = layers.Conv2D(kernel.shape[-1], kernel.shape[0], strides=stride, padding=padding, use_bias=False)
+        norm = layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
+        out = norm(c(h))
+        c.set_weights([kernel])
+        norm.set_weights([w[f"{bn}.{n}"] for n in ("gamma", "beta", "moving_mean", "moving_variance")])
+        return out
+
+    inputs = keras.Input((32, 32, 3))
+    h = layers.ReLU()(conv_bn(inputs, "stem", "stem_bn", 1, "same"))
+    for i, (_, stride) in enumerate(BLOCKS):
+        p = f"blocks.{i}."
+        out = layers.ReLU()(conv_bn(h, f"{p}conv1", f"{p}bn1", stride, "same"))
+        out = conv_bn(out, f"{p}conv2", f"{p}bn2", 1, "same")
+        shortcut = conv_bn(h, f"{p}proj", f"{p}proj_bn", stride, "valid") if f"{p}proj.kernel" in w else h
+        h = layers.ReLU()(layers.Add()([out, shortcut]))
+    head = layers.Dense(10)
+    logits = head(layers.GlobalAveragePooling2D()(h))
+    head.set_weights([w["head.kernel"], w["head.bias"]])
+    return keras.Model(inputs, logits)
 
 
 def optimizer(workload: Workload) -> Any:

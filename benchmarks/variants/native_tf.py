@@ -64,7 +64,31 @@ def _forward(model: str, v: dict[str, Any], x: Any) -> Any:
         h = norm(x + attn, "0.norm1")
         h = norm(h + dense(tf.nn.relu(dense(h, "0.linear1")), "0.linear2"), "0.norm2")
         return dense(tf.reduce_mean(h, axis=1), "2")
+    if model == "r":
+        return _resnet(v, x)
     raise KeyError(model)
+
+
+def _resnet(v: dict[str, Any], x: Any) -> Any:
+    """Workload r's ResNet in training mode: fused batch norm (NHWC), moving statistics assigned (momentum 0.9)."""
+    import tensorflow as tf
+
+    from benchmarks.resnet import BLOCKS
+
+    def conv_bn(h: Any, conv: str, bn: str, stride: int, padding: str) -> Any:
+        h = tf.nn.conv2d(h, v[f"{conv}.kernel"], stride, padding)
+        y, mean, var = tf.compat.v1.nn.fused_batch_norm(h, v[f"{bn}.gamma"], v[f"{bn}.beta"], epsilon=1e-5)
+        v[f"{bn}.moving_mean"].assign(0.9 * v[f"{bn}.moving_mean"] + 0.1 * mean)
+        v[f"{bn}.moving_variance"].assign(0.9 * v[f"{bn}.moving_variance"] + 0.1 * var)
+        return y
+
+    h = tf.nn.relu(conv_bn(x, "stem", "stem_bn", 1, "SAME"))
+    for i, (_, stride) in enumerate(BLOCKS):
+        p = f"blocks.{i}."
+        out = conv_bn(tf.nn.relu(conv_bn(h, f"{p}conv1", f"{p}bn1", stride, "SAME")), f"{p}conv2", f"{p}bn2", 1, "SAME")
+        shortcut = conv_bn(h, f"{p}proj", f"{p}proj_bn", stride, "VALID") if f"{p}proj.kernel" in v else h
+        h = tf.nn.relu(out + shortcut)
+    return tf.matmul(tf.reduce_mean(h, axis=(1, 2)), v["head.kernel"]) + v["head.bias"]
 
 
 def _updater(workload: Workload, variables: list[Any]) -> Callable[[list[Any]], None]:
@@ -113,7 +137,8 @@ def prepare(
 
     names = sorted(weights)
     v = {name: tf.Variable(weights[name], name=name.replace(".", "_")) for name in names}
-    variables = [v[name] for name in names]
+    # BatchNorm's moving statistics are assigned by the forward, not trained.
+    variables = [v[name] for name in names if ".moving_" not in name]
     tensors = [(tf.constant(x), tf.constant(y)) for x, y in data]
     model = workload.model
     if workload.kind == "infer":

@@ -1,6 +1,6 @@
 """Native PyTorch: ``torch.nn`` modules, ``zero_grad`` / ``backward`` / ``step``, NCHW for the CNN.
 
-``native-torch`` runs eagerly; ``native-torch-compile`` wraps the module in
+The ResNet (workload r) runs channels_last. ``native-torch`` runs eagerly; ``native-torch-compile`` wraps the module in
 ``torch.compile`` (the usual way: forward and backward compiled, the optimizer
 step eager). bf16 workloads run the forward under ``torch.autocast(bfloat16)``,
 PyTorch's own mixed precision. Model and batches are on the run's device.
@@ -87,6 +87,8 @@ def build(model: str, w: dict[str, np.ndarray]) -> Any:
         return _transformer(w)
     if model == "f":
         return _decoder(w)
+    if model == "r":
+        return _resnet(w)
     raise KeyError(model)
 
 
@@ -189,6 +191,62 @@ def _decoder(w: dict[str, np.ndarray]) -> Any:
     return net
 
 
+def _conv_bn(w: dict[str, np.ndarray], conv: str, bn: str, stride: int, same: bool) -> Any:
+    """``conv`` (no bias) and BatchNorm ``bn`` of dualnet's ResNet as torch modules; ``same``: Keras's padding."""
+    from torch import nn
+
+    kernel = w[f"{conv}.kernel"]
+    k, cin, cout = kernel.shape[0], kernel.shape[2], kernel.shape[3]
+    layers: list[Any] = []
+    if same and stride == 1:
+        layers.append(nn.Conv2d(cin, cout, k, padding=k // 2, bias=False))
+    else:
+        if same:  # TensorFlow's "same" for an even size and stride 2: 0 rows/columns before, 1 after
+            layers.append(nn.ZeroPad2d((0, 1, 0, 1)))
+        layers.append(nn.Conv2d(cin, cout, k, stride=stride, bias=False))
+    layers[-1].weight.data.copy_(_t(kernel.transpose(3, 2, 0, 1)))
+    norm = nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1)  # dualnet's momentum 0.9
+    norm.weight.data.copy_(_t(w[f"{bn}.gamma"]))
+    norm.bias.data.copy_(_t(w[f"{bn}.beta"]))
+    norm.running_mean.copy_(_t(w[f"{bn}.moving_mean"]))
+    norm.running_var.copy_(_t(w[f"{bn}.moving_variance"]))
+    return nn.Sequential(*layers, norm)
+
+
+def _resnet(w: dict[str, np.ndarray]) -> Any:
+    """Workload r's ResNet (benchmarks/resnet.py) in torch.nn; the runner makes it and its input channels_last."""
+    import torch
+    from torch import nn
+
+    from benchmarks.resnet import BLOCKS
+
+    class Block(nn.Module):
+        def __init__(self, p: str, stride: int, project: bool) -> None:
+            super().__init__()
+            self.branch1 = _conv_bn(w, f"{p}conv1", f"{p}bn1", stride, True)
+            self.branch2 = _conv_bn(w, f"{p}conv2", f"{p}bn2", 1, True)
+            self.proj = _conv_bn(w, f"{p}proj", f"{p}proj_bn", stride, False) if project else None
+
+        def forward(self, x: Any) -> Any:
+            h = self.branch2(torch.relu(self.branch1(x)))
+            return torch.relu(h + (x if self.proj is None else self.proj(x)))
+
+    class ResNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = _conv_bn(w, "stem", "stem_bn", 1, True)
+            self.blocks = nn.Sequential(
+                *(Block(f"blocks.{i}.", s, f"blocks.{i}.proj.kernel" in w) for i, (_, s) in enumerate(BLOCKS))
+            )
+            self.head = nn.Linear(w["head.kernel"].shape[0], w["head.kernel"].shape[1])
+            _dense(w, "head", self.head)
+
+        def forward(self, x: Any) -> Any:
+            return self.head(self.blocks(torch.relu(self.stem(x))).mean(dim=(2, 3)))
+
+    return ResNet()
+
+
 def optimizer(workload: Workload, params: Any) -> Any:
     import torch
 
@@ -214,9 +272,14 @@ def prepare(
     import torch.nn.functional as F
 
     net = build(workload.model, weights).to(device)
+    # The ResNet runs channels_last, the layout PyTorch recommends for a CNN with BatchNorm (and dualnet's).
+    layout = torch.channels_last if workload.model == "r" else torch.contiguous_format
+    net = net.to(memory_format=layout)
     model = torch.compile(net) if jit else net
-    nchw = workload.model == "b"
-    tensors = [(_t(x.transpose(0, 3, 1, 2) if nchw else x).to(device), _t(y).to(device)) for x, y in data]
+    nchw = workload.model in ("b", "r")
+    tensors = [
+        (_t(x.transpose(0, 3, 1, 2) if nchw else x).to(device, memory_format=layout), _t(y).to(device)) for x, y in data
+    ]
     kind = torch.device(device).type
 
     def autocast() -> Any:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         activations as tf_activations,
         attention as tf_attention,
         autograd as tf_autograd,
+        batchnorm as tf_batchnorm,
         bitwise as tf_bitwise,
         building as tf_building,
         classes as tf_classes,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
         activations as torch_activations,
         attention as torch_attention,
         autograd as torch_autograd,
+        batchnorm as torch_batchnorm,
         bitwise as torch_bitwise,
         building as torch_building,
         classes as torch_classes,
@@ -135,6 +137,7 @@ if TYPE_CHECKING:
     _torch_building: api.BuildingAPI = torch_building
     _torch_products: api.ProductsAPI = torch_products
     _torch_control: api.ControlAPI = torch_control
+    _torch_batchnorm: api.BatchNormAPI = torch_batchnorm
 
     _tf_core: api.CoreAPI = tf_core
     _tf_autograd: api.AutogradAPI = tf_autograd
@@ -182,3 +185,4 @@ if TYPE_CHECKING:
     _tf_building: api.BuildingAPI = tf_building
     _tf_products: api.ProductsAPI = tf_products
     _tf_control: api.ControlAPI = tf_control
+    _tf_batchnorm: api.BatchNormAPI = tf_batchnorm

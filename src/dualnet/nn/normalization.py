@@ -73,6 +73,10 @@ class BatchNorm(Module):
     gives an empty output and leaves the moving statistics unchanged (Keras 3
     sets them to NaN).
 
+    A last channel axis runs on the frameworks' fused kernels (``torch.batch_norm``
+    on a channels_last view, TensorFlow's ``FusedBatchNormV3``; ``B.batch_norm_train``
+    / ``batch_norm_infer``), other axes on the composite ops, with the same numbers.
+
     Weights: ``gamma`` (C,) if ``scale``, ``beta`` (C,) if ``center``; buffers
     ``moving_mean`` and ``moving_variance`` (C,). ``num_features=C`` creates them
     at construction; otherwise C is taken from the first call.
@@ -158,17 +162,25 @@ class BatchNorm(Module):
         reduce, bshape = self._layout_for(B.ndim(x))
         size = B.size(x)
         # An empty batch has no statistics (0 / 0): its (empty) output comes from the moving ones, unchanged.
-        if self.training and (B.is_tensor(size) or size > 0):
-            mean, variance = B.moments(x, reduce, bshape is not None)
-            self._update_moving(mean, variance, bshape is not None, size)
+        batch_stats = self.training and (B.is_tensor(size) or size > 0)
+        if bshape is None:
+            # Channels last: the frameworks' fused kernels (one pass for the statistics and the output in
+            # training, one kernel for the backward), with the same statistics as the composite path below.
+            if batch_stats:
+                y, mean, variance = B.batch_norm_train(x, scale=self.gamma, offset=self.beta, epsilon=self.epsilon)
+                self._update_moving(mean, variance, False, size)
+            else:
+                y = B.batch_norm_infer(
+                    x, self.moving_mean, self.moving_variance, scale=self.gamma, offset=self.beta, epsilon=self.epsilon
+                )
+            return B.cast(y, dtype) if dtype in _HALF else y
+        if batch_stats:
+            mean, variance = B.moments(x, reduce, True)
+            self._update_moving(mean, variance, True, size)
         else:
-            mean, variance = self.moving_mean, self.moving_variance
-            if bshape is not None:
-                mean, variance = B.reshape(mean, bshape), B.reshape(variance, bshape)
-        gamma, beta = self.gamma, self.beta
-        if bshape is not None:
-            gamma = None if gamma is None else B.reshape(gamma, bshape)
-            beta = None if beta is None else B.reshape(beta, bshape)
+            mean, variance = B.reshape(self.moving_mean, bshape), B.reshape(self.moving_variance, bshape)
+        gamma = None if self.gamma is None else B.reshape(self.gamma, bshape)
+        beta = None if self.beta is None else B.reshape(self.beta, bshape)
         y = B.batch_norm(x, mean, variance, scale=gamma, offset=beta, epsilon=self.epsilon)
         return B.cast(y, dtype) if dtype in _HALF else y
 

@@ -56,6 +56,7 @@ from dualnet.backend.api.searching import SearchingAPI
 from dualnet.backend.api.stacking import StackingAPI
 from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.products import ProductsAPI
+from dualnet.backend.api.batchnorm import BatchNormAPI
 
 __all__ = [
     "CONCERNS",
@@ -100,6 +101,7 @@ __all__ = [
     "BuildingAPI",
     "ProductsAPI",
     "ControlAPI",
+    "BatchNormAPI",
     "check_backend",
     "check_signature",
     "concern_of",

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from dualnet.backend.api.activations import ActivationsAPI
 from dualnet.backend.api.attention import AttentionAPI
 from dualnet.backend.api.autograd import AutogradAPI
+from dualnet.backend.api.batchnorm import BatchNormAPI
 from dualnet.backend.api.bitwise import BitwiseAPI
 from dualnet.backend.api.building import BuildingAPI
 from dualnet.backend.api.classes import ClassesAPI
@@ -90,6 +91,7 @@ class Backend(
     BuildingAPI,
     ProductsAPI,
     ControlAPI,
+    BatchNormAPI,
     Protocol,
 ):
     """Everything a backend provides: the union of the concerns below."""
@@ -137,6 +139,7 @@ CONCERNS: dict[str, type] = {
     "building": BuildingAPI,
     "products": ProductsAPI,
     "control": ControlAPI,
+    "batchnorm": BatchNormAPI,
 }
 
 
