@@ -145,6 +145,26 @@ def test_a_masked_right_padded_batch_runs_backwards_from_the_last_real_step(back
         np.testing.assert_array_equal(backward[row, length:], 0.0)
 
 
+def test_any_layer_of_the_contract_convlstm_matches_keras(backend: str) -> None:
+    import keras
+
+    x = _x(N, T, 6, 2)
+    layer = nn.Bidirectional(nn.ConvLSTM1D(2, 3, padding="same", return_sequences=True), merge_mode="sum")
+    cots = _cotangents(layer(x))
+    weights = [dn.ops.to_numpy(p) for p in layer.parameters()]
+    theirs = keras.layers.Bidirectional(keras.layers.ConvLSTM1D(2, 3, padding="same", return_sequences=True), "sum")
+    _compare(_ours(layer, x, cots), _keras(theirs, x, cots, weights))
+    # A backward layer that reverses its input itself (go_backwards=True, as Keras makes it) gives the same.
+    own = nn.Bidirectional(
+        nn.ConvLSTM1D(2, 3, padding="same", return_sequences=True),
+        merge_mode="sum",
+        backward_layer=nn.ConvLSTM1D(2, 3, padding="same", return_sequences=True, go_backwards=True),
+    )
+    own(x)
+    own.load_state_dict(layer.state_dict())
+    _close(dn.ops.to_numpy(own(x)), dn.ops.to_numpy(layer(x)))
+
+
 # --- construction, parity, files ----------------------------------------------------------------------
 
 
