@@ -23,6 +23,7 @@ below are the CPU ones; on CUDA the training workloads run at :attr:`Workload.cu
 - ``r``: a small ResNet-style CNN with BatchNorm on (32, 32, 3) (``benchmarks/resnet.py``: stem conv16-BN-ReLU,
   basic blocks at 16, strided to 32, at 32; global average pool, Dense 10), batch 64 (CUDA 256),
   SGD(lr 0.01, momentum 0.9), cross-entropy; BatchNorm in training mode (batch statistics, moving updates).
+- ``bilstm``: Bidirectional(LSTM(64)) (concat) + Dense(10) on float sequences (32, 16), batch 32, Adam, cross-entropy.
 - ``a-infer`` / ``b-infer``: the models of ``a`` / ``b`` in eval mode, one forward of a batch of 1, no gradients.
 """
 
@@ -38,7 +39,7 @@ POOL = 4  # distinct batches per workload, cycled through by the timing loop
 
 @dataclass(frozen=True)
 class Workload:
-    """One benchmark: ``model`` names the architecture (``a`` .. ``e``), shared by a training and an inference run."""
+    """One benchmark: ``model`` names the architecture (``a`` .. ``f``, ``bilstm``), for a train and an infer run."""
 
     key: str
     model: str
@@ -163,6 +164,20 @@ WORKLOADS: dict[str, Workload] = {
             cuda_batch=256,
         ),
         Workload(
+            "bilstm",
+            "bilstm",
+            "train",
+            32,
+            (32, 16),
+            "float32",
+            "cross_entropy",
+            10,
+            "adam",
+            ADAM,
+            "Bidirectional(LSTM(64)) + Dense(10), sequences (32, 16), batch 32 (CUDA 256), Adam",
+            cuda_batch=256,
+        ),
+        Workload(
             "a-infer",
             "a",
             "infer",
@@ -194,6 +209,7 @@ WORKLOADS: dict[str, Workload] = {
 VOCAB = 1000
 EMBED = 64
 LSTM_UNITS = 128
+BILSTM_UNITS = 64  # workload bilstm: per direction
 D_MODEL, HEADS, FFN = 128, 4, 512
 # workload f, the GPT-style decoder
 GPT_VOCAB, GPT_SEQ, GPT_LAYERS, GPT_D, GPT_HEADS, GPT_FFN = 8192, 256, 4, 512, 8, 2048
@@ -215,7 +231,7 @@ def batches(workload: Workload, batch: int | None = None, seed: int = 0) -> list
 
     Inputs of ``input_shape``; targets int64 classes ``(N,)`` (``(N, T)`` with ``token_targets``) or float32 ``(N, 1)``.
     """
-    rng = np.random.default_rng([seed, ord(workload.model)])
+    rng = np.random.default_rng([seed, *map(ord, workload.model)])  # one-letter models: as before
     n = workload.batch if batch is None else batch
     vocab = GPT_VOCAB if workload.token_targets else VOCAB
     out = []
@@ -279,7 +295,7 @@ def dualnet_model(model: str, form: str = "sequential") -> Any:
 
 
 def _layers(model: str) -> list[Any]:
-    """The layers of architecture ``model`` (``a`` .. ``e``), in order."""
+    """The layers of architecture ``model`` (``a`` .. ``e``, ``bilstm``), in order."""
     import dualnet as dn
 
     nn = dn.nn
@@ -301,7 +317,9 @@ def _layers(model: str) -> list[Any]:
         return [nn.Embedding(VOCAB, EMBED), nn.LSTM(LSTM_UNITS), nn.Dense(2)]
     if model == "e":
         return [nn.TransformerEncoderLayer(D_MODEL, HEADS, FFN, dropout=0.0), nn.GlobalAvgPool1D(), nn.Dense(10)]
-    raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e, f")
+    if model == "bilstm":
+        return [nn.Bidirectional(nn.LSTM(BILSTM_UNITS)), nn.Dense(10)]
+    raise KeyError(f"unknown model {model!r}; expected one of a, b, c, d, e, f, bilstm")
 
 
 def load_by_position(net: Any, weights: dict[str, np.ndarray]) -> None:

@@ -260,3 +260,23 @@ def test_the_resnet_workload_is_the_same_model_in_native_torch(backend: str) -> 
     )
     with pytest.raises(NotImplementedError, match="workload r"):
         dualnet_model("r", "subclass")
+
+
+def test_the_bilstm_row_gives_native_torch_the_same_model() -> None:
+    """Workload bilstm: torch.nn.LSTM(bidirectional=True) on dualnet's initial weights computes the same logits."""
+    import torch
+    from benchmarks.variants import native_torch
+
+    import dualnet as dn
+
+    previous = dn.backend()
+    dn.set_backend("torch")
+    try:
+        reference = dualnet_model("bilstm")
+        x = batches(WORKLOADS["bilstm"])[0][0][:3]
+        net = native_torch.build("bilstm", reference.state_dict())
+        with torch.no_grad():
+            got = net(torch.from_numpy(x)).numpy()
+        np.testing.assert_allclose(got, dn.ops.to_numpy(reference(x)), rtol=1e-5, atol=1e-6)
+    finally:
+        dn.set_backend(previous)

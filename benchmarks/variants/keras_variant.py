@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.workloads import (
+    BILSTM_UNITS,
     D_MODEL,
     EMBED,
     FFN,
@@ -47,7 +48,7 @@ def build(workload: Workload, w: dict[str, np.ndarray]) -> Any:
     if model == "r":
         return _resnet(w)
     inputs = keras.Input(workload.input_shape, dtype=workload.input_dtype)
-    if model in ("a", "b", "c", "d"):
+    if model in ("a", "b", "c", "d", "bilstm"):
         stack: list[Any] = {
             "a": lambda: [layers.Dense(512, "relu"), layers.Dense(512, "relu"), layers.Dense(10)],
             "b": lambda: [
@@ -61,11 +62,14 @@ def build(workload: Workload, w: dict[str, np.ndarray]) -> Any:
             ],
             "c": lambda: [layers.Dense(64, "relu"), layers.Dense(1)],
             "d": lambda: [layers.Embedding(VOCAB, EMBED), layers.LSTM(LSTM_UNITS), layers.Dense(2)],
+            "bilstm": lambda: [layers.Bidirectional(layers.LSTM(BILSTM_UNITS)), layers.Dense(10)],
         }[model]()
         net = keras.Sequential([inputs, *stack])
         for index, layer in enumerate(stack):
             names = sorted(k for k in w if k.split(".")[0] == str(index))
-            if names:
+            if isinstance(layer, layers.Bidirectional):  # both directions name their weights alike: by order
+                layer.set_weights([w[k] for k in w if k.split(".")[0] == str(index)])
+            elif names:
                 layer.set_weights([w[f"{index}.{v.path.split('/')[-1]}"] for v in layer.weights])
         return net
     attention = layers.MultiHeadAttention(HEADS, D_MODEL // HEADS)

@@ -2,7 +2,7 @@
 
 No Keras: layers are ``tf.matmul`` / ``tf.nn.conv2d`` (NHWC, TensorFlow's
 natural CPU layout) / ``tf.nn.max_pool2d`` / ``tf.gather``; the LSTM is
-unrolled over its 50 steps inside the graph (input projection for all steps in
+unrolled over its steps inside the graph (``bilstm``: once per direction) (input projection for all steps in
 one matmul, split into steps by ``tf.unstack``); attention is written with ``tf.einsum``. Gradients by
 ``tf.GradientTape``; the optimizer update (SGD momentum, Adam, AdamW, PyTorch's
 formulas) is written in tf ops inside the same ``tf.function``. Weights are
@@ -37,17 +37,9 @@ def _forward(model: str, v: dict[str, Any], x: Any) -> Any:
         h = tf.reshape(h, (-1, 1600))
         return dense(tf.nn.relu(dense(h, "5")), "6")
     if model == "d":
-        e = tf.gather(v["0.embeddings"], x)  # (N, T, E)
-        z_all = tf.einsum("nte,eg->ntg", e, v["1.kernel"]) + v["1.bias"]
-        units = v["1.recurrent_kernel"].shape[0]
-        h = tf.zeros((tf.shape(x)[0], units))
-        c = tf.zeros_like(h)
-        for z_t in tf.unstack(z_all, axis=1):  # slicing z_all[:, t] instead triples the step (slice gradients)
-            z = z_t + tf.matmul(h, v["1.recurrent_kernel"])
-            i, f, g, o = tf.split(z, 4, axis=-1)
-            c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
-            h = tf.sigmoid(o) * tf.tanh(c)
-        return dense(h, "2")
+        return dense(_lstm(v, "1", tf.gather(v["0.embeddings"], x)), "2")  # embeddings (N, T, E)
+    if model == "bilstm":  # the backward direction reads the sequence reversed; its last state is its output
+        return dense(tf.concat([_lstm(v, "0.forward_layer", x), _lstm(v, "0.backward_layer", x[:, ::-1])], -1), "1")
     if model == "e":
         a = "0.self_attn."
         q, k, w = (
@@ -89,6 +81,22 @@ def _resnet(v: dict[str, Any], x: Any) -> Any:
         shortcut = conv_bn(h, f"{p}proj", f"{p}proj_bn", stride, "VALID") if f"{p}proj.kernel" in v else h
         h = tf.nn.relu(out + shortcut)
     return tf.matmul(tf.reduce_mean(h, axis=(1, 2)), v["head.kernel"]) + v["head.bias"]
+
+
+def _lstm(v: dict[str, Any], p: str, x: Any) -> Any:
+    """The final ``h`` of the LSTM with weights under ``p`` over ``x`` (N, T, F), unrolled in the graph."""
+    import tensorflow as tf
+
+    z_all = tf.einsum("nte,eg->ntg", x, v[f"{p}.kernel"]) + v[f"{p}.bias"]
+    units = v[f"{p}.recurrent_kernel"].shape[0]
+    h = tf.zeros((tf.shape(x)[0], units))
+    c = tf.zeros_like(h)
+    for z_t in tf.unstack(z_all, axis=1):  # slicing z_all[:, t] instead triples the step (slice gradients)
+        z = z_t + tf.matmul(h, v[f"{p}.recurrent_kernel"])
+        i, f, g, o = tf.split(z, 4, axis=-1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+        h = tf.sigmoid(o) * tf.tanh(c)
+    return h
 
 
 def _updater(workload: Workload, variables: list[Any]) -> Callable[[list[Any]], None]:

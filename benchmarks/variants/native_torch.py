@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.workloads import (
+    BILSTM_UNITS,
     D_MODEL,
     EMBED,
     FFN,
@@ -83,6 +84,8 @@ def build(model: str, w: dict[str, np.ndarray]) -> Any:
         return net
     if model == "d":
         return _lstm_classifier(w)
+    if model == "bilstm":
+        return _bilstm_classifier(w)
     if model == "e":
         return _transformer(w)
     if model == "f":
@@ -114,6 +117,33 @@ def _lstm_classifier(w: dict[str, np.ndarray]) -> Any:
     net.lstm.bias_hh_l0.data.zero_()
     net.lstm.bias_hh_l0.requires_grad_(False)  # Keras's LSTM has one bias: a second trained one changes the run
     _dense(w, "2", net.head)
+    return net
+
+
+def _bilstm_classifier(w: dict[str, np.ndarray]) -> Any:
+    import torch
+    from torch import nn
+
+    class BiLstmClassifier(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            features = w["0.forward_layer.kernel"].shape[0]
+            self.lstm = nn.LSTM(features, BILSTM_UNITS, batch_first=True, bidirectional=True)
+            self.head = nn.Linear(2 * BILSTM_UNITS, 10)
+
+        def forward(self, x: Any) -> Any:
+            _, (h, _) = self.lstm(x)  # h: (2, N, units), the forward then the backward final state
+            return self.head(torch.cat([h[0], h[1]], dim=-1))
+
+    net = BiLstmClassifier()
+    for suffix, side in (("", "forward_layer"), ("_reverse", "backward_layer")):
+        getattr(net.lstm, f"weight_ih_l0{suffix}").data.copy_(_t(w[f"0.{side}.kernel"].T))
+        getattr(net.lstm, f"weight_hh_l0{suffix}").data.copy_(_t(w[f"0.{side}.recurrent_kernel"].T))
+        getattr(net.lstm, f"bias_ih_l0{suffix}").data.copy_(_t(w[f"0.{side}.bias"]))
+        second = getattr(net.lstm, f"bias_hh_l0{suffix}")
+        second.data.zero_()
+        second.requires_grad_(False)  # Keras's LSTM has one bias: a second trained one changes the run
+    _dense(w, "1", net.head)
     return net
 
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 HUGE = (2**14 + 1, 2**31 - 1)  # an odd window total (torch pads it with a copy); the largest int a config holds
-INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2], [None, 4, 4, 4, 2])  # tried in order, float32 then int64
+# Tried in order, float32 then int64; the rank-6 one is for ConvLSTM3D (N, T, D, H, W, C).
+INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2], [None, 4, 4, 4, 2], [None, 2, 4, 4, 4, 2])
 CAP_MB = 1024
 MODULE = "__module__"
 # Required arguments the annotation-based guess cannot fill (a permutation is not "2").

@@ -4,9 +4,11 @@ from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
 from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dualnet.nn.attention import MultiHeadAttention
+from dualnet.nn.bidirectional import Bidirectional
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
 from dualnet.nn.conv import Conv1D, Conv2D, Conv3D, DepthwiseConv1D, DepthwiseConv2D
+from dualnet.nn.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from dualnet.nn.conv_separable import SeparableConv1D, SeparableConv2D
 from dualnet.nn.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from dualnet.nn.dense import Dense
@@ -62,6 +64,7 @@ from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflat
 from dualnet.nn.rnn import RNN, StackedRNNCells
 from dualnet.nn.simple_rnn import SimpleRNN
 from dualnet.nn.spec import Input, InputSpec
+from dualnet.nn.time_distributed import TimeDistributed
 from dualnet.nn.transformer import TransformerEncoderLayer
 from dualnet.nn.transformer_decoder import TransformerDecoderLayer
 from dualnet.nn.transformer_model import Transformer
@@ -178,4 +181,9 @@ __all__ = [
     "SpatialDropout1D",
     "SpatialDropout2D",
     "SpatialDropout3D",
+    "Bidirectional",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+    "TimeDistributed",
 ]
