@@ -3,6 +3,7 @@
 from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
 from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from dualnet.nn.activity_regularization import ActivityRegularization
 from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
@@ -46,6 +47,7 @@ from dualnet.nn.pooling import (
 )
 from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
 from dualnet.nn.recurrent import GRU, LSTM
+from dualnet.nn.regularization import apply_constraints, regularization_loss
 from dualnet.nn.resampling import (
     CenterCrop,
     PixelShuffle,
@@ -58,6 +60,7 @@ from dualnet.nn.resampling import (
 )
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
 from dualnet.nn.spec import Input, InputSpec
+from dualnet.nn.spectral_norm import SpectralNormalization
 from dualnet.nn.transformer import TransformerEncoderLayer
 
 __all__ = [
@@ -157,4 +160,8 @@ __all__ = [
     "SpatialDropout1D",
     "SpatialDropout2D",
     "SpatialDropout3D",
+    "ActivityRegularization",
+    "SpectralNormalization",
+    "apply_constraints",
+    "regularization_loss",
 ]
