@@ -103,7 +103,7 @@ def test_config_round_trip_and_keras_dicts() -> None:
     ],
 )
 def test_bad_arguments_name_the_argument_and_the_fix(call: Any, words: str) -> None:
-    with pytest.raises(dn.ArgumentError, match="pass e.g.|the classes are|write it as") as info:
+    with pytest.raises(dn.ArgumentError, match=r"pass e\.g\.|the classes are|write it as") as info:
         call()
     assert words in str(info.value)
 
