@@ -7,7 +7,7 @@ from typing import Any
 from dualnet.arguments import check_float, check_int, is_integer
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
-from dualnet.regularizers.resolve import resolve, serialized
+from dualnet.naming import resolve_identifier, serialized
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "serialize"]
 
@@ -148,7 +148,7 @@ def get(identifier: Any, where: str = "dn.constraints.get", name: str = "identif
         ArgumentError: an unknown name (with the close matches), a malformed dict, a value that is not callable.
     """
     example = "kernel_constraint='non_neg' or dn.constraints.MaxNorm(3)"
-    return resolve(identifier, _CLASSES, "constraint", where, name, example)
+    return resolve_identifier(identifier, _CLASSES, "constraint", where, name, example)
 
 
 def serialize(constraint: Constraint) -> dict[str, Any]:

@@ -37,12 +37,12 @@ from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
 from dualnet.io import registry
 from dualnet.io.header import read_header
 from dualnet.io.weights import load_state, save_state, source_file
+from dualnet.naming import serialized
 from dualnet.nn import activations
 from dualnet.nn.budget import allocation_budget, located
 from dualnet.nn.containers import Sequential
 from dualnet.nn.module import Module
 from dualnet.regularizers import Regularizer
-from dualnet.regularizers.resolve import serialized
 
 __all__ = ["load", "read_config", "save"]
 

@@ -7,7 +7,7 @@ from typing import Any
 from dualnet.arguments import check_choice, check_float
 from dualnet.backend.dispatch import B
 from dualnet.errors import ShapeError
-from dualnet.regularizers.resolve import resolve, serialized
+from dualnet.naming import resolve_identifier, serialized
 
 __all__ = ["L1", "L2", "L1L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "serialize"]
 
@@ -160,7 +160,7 @@ def get(identifier: Any, where: str = "dn.regularizers.get", name: str = "identi
             or something that is not callable; the message names ``where`` and the argument ``name``.
     """
     example = "kernel_regularizer='l2' or dn.regularizers.L2(1e-4)"
-    return resolve(identifier, _CLASSES, "regularizer", where, name, example)
+    return resolve_identifier(identifier, _CLASSES, "regularizer", where, name, example)
 
 
 def serialize(regularizer: Regularizer) -> dict[str, Any]:
