@@ -47,7 +47,7 @@ def _check_float_input(layer: Module, x: Any, min_rank: int, layout: str) -> tup
     return shape
 
 
-def _affine(layer: Module, name: str, shape: tuple[int, ...], initializer: Any, wanted: bool) -> Any:
+def _affine(layer: Any, name: str, shape: tuple[int, ...], initializer: Any, wanted: bool) -> Any:
     """``gamma`` / ``beta`` with the layer's ``<name>_regularizer`` / ``_constraint``; None when not ``wanted``."""
     if not wanted:
         return None
