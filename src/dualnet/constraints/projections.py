@@ -31,7 +31,11 @@ def _norms(w: Any, axis: int | list[int]) -> Any:
 
 
 class Constraint:
-    """Base of the constraints: ``constraint(w)`` is the projected weight, same shape (the identity here)."""
+    """Base of the constraints: ``constraint(w)`` is the projected weight, same shape (the identity here).
+
+    Raises:
+        ArgumentError: from the subclasses' constructors, for a bad bound or axis.
+    """
 
     def __call__(self, w: Any) -> Any:
         """``w`` projected onto the constraint set."""
@@ -112,7 +116,7 @@ class MinMaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
-    """Keras ``NonNeg``: ``max(w, 0)``."""
+    """Keras ``NonNeg``: ``max(w, 0)``, same shape as ``w``."""
 
     def __call__(self, w: Any) -> Any:
         return B.maximum(w, B.zeros((), B.dtype(w)))

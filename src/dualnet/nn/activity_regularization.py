@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualnet.arguments import check_float
 from dualnet.backend.dispatch import B
 from dualnet.nn.module import Module
 from dualnet.regularizers import L1L2
@@ -24,6 +25,8 @@ class ActivityRegularization(Module):
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0) -> None:
         super().__init__()
+        for name, value in (("l1", l1), ("l2", l2)):  # checked here, so the message names this layer
+            check_float("ActivityRegularization", name, value, low=0.0, example=f"ActivityRegularization({name}=0.01)")
         penalty = L1L2(l1, l2)
         self.l1, self.l2 = penalty.l1, penalty.l2
         self.activity_regularizer = penalty

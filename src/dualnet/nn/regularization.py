@@ -73,11 +73,14 @@ def module_losses(model: Module) -> list[Any]:
 
 
 def regularization_loss(model: Module) -> Any:
-    """The sum of ``model.losses`` as a float32 scalar tensor (0 when there are none), for custom loops.
+    """The sum of ``model.losses`` as a float32 scalar tensor, shape ``()`` (0 when there are none), for custom loops.
 
     ``loss = loss_fn(model(x), y) + dn.regularization_loss(model)`` inside the
     function given to ``dn.value_and_grad``, after the forward (activity penalties
     come from the last forward); the Trainer adds it to the loss itself.
+
+    Raises:
+        ShapeError: a regularizer cannot take its weight (``OrthogonalRegularizer`` on a weight of rank other than 2).
     """
     total = B.zeros((), "float32")
     for penalty in module_losses(model):
@@ -107,6 +110,9 @@ def apply_constraints(model: Module) -> None:
     """Project every constrained weight of ``model`` (``kernel_constraint=`` ...) onto its constraint, in place.
 
     Call it after each ``opt.step(grads)`` of a custom loop; the Trainer does it
-    after every optimizer step, as Keras's ``optimizer.apply`` does.
+    after every optimizer step, as Keras's ``optimizer.apply`` does. Each weight keeps its shape and dtype.
+
+    Raises:
+        StateError: the model was built on another backend than the active one.
     """
     apply_slots(constraint_slots(model))

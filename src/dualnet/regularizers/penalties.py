@@ -25,6 +25,9 @@ class Regularizer:
 
     Subclass it with ``__call__`` and ``get_config`` (the constructor's arguments)
     for a penalty that ``dn.save`` can store; any plain function works for training.
+
+    Raises:
+        ArgumentError: from the subclasses' constructors, for a bad factor.
     """
 
     def __call__(self, x: Any) -> Any:
