@@ -8,6 +8,7 @@ may change. See ``docs/architecture.md`` for the layers.
 
 from dualnet import (
     callbacks,
+    constraints,
     data,
     debug,
     distributed,
@@ -18,6 +19,7 @@ from dualnet import (
     nn,
     ops,
     optim,
+    regularizers,
     testing,
     train,
     utils,
@@ -50,6 +52,7 @@ from dualnet.io.checkpoint import load_checkpoint, save_checkpoint
 from dualnet.io.model import load, save
 from dualnet.io.registry import register_module
 from dualnet.nn import Input, InputSpec, Model
+from dualnet.nn.regularization import apply_constraints, regularization_loss
 from dualnet.seeding import seed
 from dualnet.train import Trainer
 
@@ -73,9 +76,11 @@ __all__ = [
     "Trainer",
     "UnsupportedError",
     "WeightsFileError",
+    "apply_constraints",
     "available_backends",
     "backend",
     "callbacks",
+    "constraints",
     "current_device",
     "data",
     "debug",
@@ -95,6 +100,8 @@ __all__ = [
     "ops",
     "optim",
     "register_module",
+    "regularization_loss",
+    "regularizers",
     "save",
     "save_checkpoint",
     "seed",

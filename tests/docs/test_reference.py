@@ -120,6 +120,9 @@ def _dualnet_errors() -> frozenset[str]:
 # Public callables that raise nothing of their own: pure accessors, no-argument queries and records. (Any first
 # dualnet call may raise BackendError while it activates the default backend; that is not listed per name.)
 RAISES_NOTHING = {
+    "dualnet.constraints.NonNeg",  # no argument; max(w, 0)
+    "dualnet.constraints.serialize",  # reads get_config()
+    "dualnet.regularizers.serialize",  # reads get_config()
     "dualnet.available_backends",  # lists the registry
     "dualnet.backend",  # the active backend's name
     "dualnet.current_device",  # the active placement scope's device

@@ -10,7 +10,8 @@ safetensors header's ``__metadata__`` holds, under ``"dualnet.config"``::
 
 Config values are JSON primitives, lists, string-keyed dicts, tuples as
 ``{"__tuple__": [...]}``, nested modules as ``{"__module__": name, "config": ...}``
-and dualnet activations by name. ``inputs`` is the signature of the model's
+dualnet activations by name, and regularizers and constraints as Keras's
+``{"class_name": ..., "config": {...}}``. ``inputs`` is the signature of the model's
 first call (batch size None), used to build lazily sized layers with a zeros
 example before the weights are loaded. Loading looks classes up only in
 :mod:`dualnet.io.registry`, bounds every integer, and checks every key and
@@ -30,15 +31,18 @@ import numpy as np
 from dualnet.arguments import check_bool
 from dualnet.autograd import no_grad
 from dualnet.backend.dispatch import B
+from dualnet.constraints import Constraint
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, DualnetError, WeightsFileError
 from dualnet.io import registry
 from dualnet.io.header import read_header
 from dualnet.io.weights import load_state, save_state, source_file
+from dualnet.naming import serialized
 from dualnet.nn import activations
 from dualnet.nn.budget import allocation_budget, located
 from dualnet.nn.containers import Sequential
 from dualnet.nn.module import Module
+from dualnet.regularizers import Regularizer
 
 __all__ = ["load", "read_config", "save"]
 
@@ -218,6 +222,8 @@ def _encode(value: Any, paths: dict[int, str], where: str, arg: str) -> Any:
         return [_encode(v, paths, where, arg) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value) and not {MODULE, TUPLE} & set(value):
         return {k: _encode(v, paths, where, arg) for k, v in value.items()}
+    if isinstance(value, Regularizer | Constraint):  # as Keras's {"class_name", "config"}; the layer's get() reads it
+        return _encode(serialized(value), paths, where, arg)
     activation = _activation_name(value)
     if activation is not None:
         return activation

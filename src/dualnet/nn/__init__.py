@@ -3,6 +3,7 @@
 from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
 from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from dualnet.nn.activity_regularization import ActivityRegularization
 from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.bidirectional import Bidirectional
 from dualnet.nn.cloning import clone
@@ -50,6 +51,7 @@ from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, Ad
 from dualnet.nn.preprocessing_numeric import CategoryEncoding, Discretization, Normalization, Rescaling
 from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
+from dualnet.nn.regularization import apply_constraints, regularization_loss
 from dualnet.nn.resampling import (
     CenterCrop,
     PixelShuffle,
@@ -64,6 +66,7 @@ from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflat
 from dualnet.nn.rnn import RNN, StackedRNNCells
 from dualnet.nn.simple_rnn import SimpleRNN
 from dualnet.nn.spec import Input, InputSpec
+from dualnet.nn.spectral_norm import SpectralNormalization
 from dualnet.nn.time_distributed import TimeDistributed
 from dualnet.nn.transformer import TransformerEncoderLayer
 from dualnet.nn.transformer_decoder import TransformerDecoderLayer
@@ -186,4 +189,8 @@ __all__ = [
     "ConvLSTM2D",
     "ConvLSTM3D",
     "TimeDistributed",
+    "ActivityRegularization",
+    "SpectralNormalization",
+    "apply_constraints",
+    "regularization_loss",
 ]

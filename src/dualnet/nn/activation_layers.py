@@ -45,6 +45,8 @@ class PReLU(Module):
         shared_axes: int | tuple[int, ...] | list[int] | None = None,
         num_parameters: int | None = None,
         dtype: str = "float32",
+        alpha_regularizer: Any = None,
+        alpha_constraint: Any = None,
     ) -> None:
         super().__init__()
         axes = (shared_axes,) if is_integer(shared_axes) else shared_axes
@@ -70,11 +72,14 @@ class PReLU(Module):
         initializers.get(alpha_initializer, where=f"PReLU(alpha_initializer={alpha_initializer!r})")
         self.alpha_initializer = alpha_initializer
         self.dtype = dtype
+        self._set_penalties("PReLU", alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint)
         self.__dict__["_alpha_shape"] = ()
         self.built = False
         if num_parameters is not None:
             self.__dict__["_alpha_shape"] = (num_parameters,)
-            self.alpha = self.add_weight("alpha", (num_parameters,), alpha_initializer, dtype)
+            self.alpha = self.add_weight(
+                "alpha", (num_parameters,), alpha_initializer, dtype, **self._penalties_of("alpha")
+            )
             self.built = True
 
     def build(self, x: Any) -> None:
@@ -82,7 +87,9 @@ class PReLU(Module):
         shared = {_axis_in(self, a, shape) for a in self.shared_axes or ()}
         alpha_shape = tuple(1 if a in shared else int(shape[a]) for a in range(1, len(shape)))
         self.__dict__["_alpha_shape"] = alpha_shape
-        self.alpha = self.add_weight("alpha", alpha_shape, self.alpha_initializer, self.dtype)
+        self.alpha = self.add_weight(
+            "alpha", alpha_shape, self.alpha_initializer, self.dtype, **self._penalties_of("alpha")
+        )
 
     def forward(self, x: Any) -> Any:
         x = B.convert_to_tensor(x)

@@ -160,7 +160,9 @@ class _SpatialConv(Module):
 
     def _bias(self, out_channels: int) -> None:
         self.bias = (
-            self.add_weight("bias", (out_channels,), self.bias_initializer, self.dtype) if self.use_bias else None
+            self.add_weight("bias", (out_channels,), self.bias_initializer, self.dtype, **self._penalties_of("bias"))
+            if self.use_bias
+            else None
         )
 
     def _finish(self, y: Any) -> Any:
@@ -209,6 +211,11 @@ class _Conv(_SpatialConv):
         bias_initializer: Any = "zeros",
         in_channels: int | None = None,
         dtype: str = "float32",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
     ) -> None:
         super().__init__()
         where = type(self).__name__
@@ -240,13 +247,23 @@ class _Conv(_SpatialConv):
             )
         initializers.get(kernel_initializer, where=f"{where}(kernel_initializer={kernel_initializer!r})")
         self.kernel_initializer = kernel_initializer
+        self._set_penalties(
+            where,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
         if self.in_channels is not None:
             self._create(self.in_channels)
 
     def _create(self, in_channels: int) -> None:
         self.in_channels = in_channels
         shape = (*self.kernel_size, in_channels // self.groups, self.filters)
-        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.dtype)
+        self.kernel = self.add_weight(
+            "kernel", shape, self.kernel_initializer, self.dtype, **self._penalties_of("kernel")
+        )
         self._bias(self.filters)
         self.built = True
 
@@ -344,6 +361,11 @@ class _Depthwise(_SpatialConv):
         bias_initializer: Any = "zeros",
         in_channels: int | None = None,
         dtype: str = "float32",
+        depthwise_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        depthwise_constraint: Any = None,
+        bias_constraint: Any = None,
     ) -> None:
         super().__init__()
         where = type(self).__name__
@@ -355,13 +377,23 @@ class _Depthwise(_SpatialConv):
         )
         initializers.get(depthwise_initializer, where=f"{where}(depthwise_initializer={depthwise_initializer!r})")
         self.depthwise_initializer = depthwise_initializer
+        self._set_penalties(
+            where,
+            depthwise_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            depthwise_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
+        )
         if self.in_channels is not None:
             self._create(self.in_channels)
 
     def _create(self, in_channels: int) -> None:
         self.in_channels = in_channels
         shape = (*self.kernel_size, in_channels, self.depth_multiplier)
-        self.kernel = self.add_weight("kernel", shape, self.depthwise_initializer, self.dtype)
+        self.kernel = self.add_weight(
+            "kernel", shape, self.depthwise_initializer, self.dtype, **self._penalties_of("depthwise")
+        )
         self._bias(in_channels * self.depth_multiplier)
         self.built = True
 

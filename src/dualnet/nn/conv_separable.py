@@ -31,6 +31,13 @@ class _SeparableConv(_SpatialConv):
         bias_initializer: Any = "zeros",
         in_channels: int | None = None,
         dtype: str = "float32",
+        depthwise_regularizer: Any = None,
+        pointwise_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        depthwise_constraint: Any = None,
+        pointwise_constraint: Any = None,
+        bias_constraint: Any = None,
     ) -> None:
         super().__init__()
         where = type(self).__name__
@@ -48,6 +55,16 @@ class _SeparableConv(_SpatialConv):
             initializers.get(value, where=f"{where}({name}={value!r})")
         self.depthwise_initializer = depthwise_initializer
         self.pointwise_initializer = pointwise_initializer
+        self._set_penalties(
+            where,
+            depthwise_regularizer=depthwise_regularizer,
+            pointwise_regularizer=pointwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            depthwise_constraint=depthwise_constraint,
+            pointwise_constraint=pointwise_constraint,
+            bias_constraint=bias_constraint,
+        )
         if self.in_channels is not None:
             self._create(self.in_channels)
 
@@ -59,9 +76,14 @@ class _SeparableConv(_SpatialConv):
             (*self.kernel_size, in_channels, self.depth_multiplier),
             self.depthwise_initializer,
             self.dtype,
+            **self._penalties_of("depthwise"),
         )
         self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel", (*(1,) * self.rank, mid, self.filters), self.pointwise_initializer, self.dtype
+            "pointwise_kernel",
+            (*(1,) * self.rank, mid, self.filters),
+            self.pointwise_initializer,
+            self.dtype,
+            **self._penalties_of("pointwise"),
         )
         self._bias(self.filters)
         self.built = True

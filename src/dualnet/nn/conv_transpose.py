@@ -32,6 +32,11 @@ class _ConvTranspose(_SpatialConv):
         bias_initializer: Any = "zeros",
         in_channels: int | None = None,
         dtype: str = "float32",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
     ) -> None:
         super().__init__()
         where = type(self).__name__
@@ -56,13 +61,23 @@ class _ConvTranspose(_SpatialConv):
                 )
         initializers.get(kernel_initializer, where=f"{where}(kernel_initializer={kernel_initializer!r})")
         self.kernel_initializer = kernel_initializer
+        self._set_penalties(
+            where,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
         if self.in_channels is not None:
             self._create(self.in_channels)
 
     def _create(self, in_channels: int) -> None:
         self.in_channels = in_channels
         shape = (*self.kernel_size, in_channels, self.filters)
-        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.dtype)
+        self.kernel = self.add_weight(
+            "kernel", shape, self.kernel_initializer, self.dtype, **self._penalties_of("kernel")
+        )
         self._bias(self.filters)
         self.built = True
 

@@ -21,6 +21,8 @@ class Dense(Module):
     Input ``(..., in_features)`` -> output ``(..., units)``. The kernel has the
     canonical layout ``(in_features, units)``, the bias ``(units,)``. With
     ``in_features=None`` the input size is taken from the first call.
+    ``kernel_regularizer`` / ``bias_regularizer`` / ``activity_regularizer`` and
+    ``kernel_constraint`` / ``bias_constraint`` are Keras's (see ``dn.regularizers``, ``dn.constraints``).
 
     Raises:
         ArgumentError: at construction, for an argument outside its valid values (the message names it).
@@ -37,6 +39,11 @@ class Dense(Module):
         kernel_initializer: Any = "glorot_uniform",
         bias_initializer: Any = "zeros",
         dtype: str = "float32",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
     ) -> None:
         super().__init__()
         units = check_int("Dense", "units", units, low=1, example="Dense(64)")
@@ -50,6 +57,14 @@ class Dense(Module):
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
         self.dtype = dtype
+        self._set_penalties(
+            "Dense",
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+        )
         self.built = False
         if in_features is not None:
             self._create(in_features)
@@ -59,8 +74,15 @@ class Dense(Module):
 
     def _create(self, in_features: int) -> None:
         self.in_features = in_features
-        self.kernel = self.add_weight("kernel", (in_features, self.units), self.kernel_initializer, self.dtype)
-        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.dtype) if self.use_bias else None
+        kernel_shape = (in_features, self.units)
+        self.kernel = self.add_weight(
+            "kernel", kernel_shape, self.kernel_initializer, self.dtype, **self._penalties_of("kernel")
+        )
+        self.bias = (
+            self.add_weight("bias", (self.units,), self.bias_initializer, self.dtype, **self._penalties_of("bias"))
+            if self.use_bias
+            else None
+        )
         self.built = True
 
     def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:

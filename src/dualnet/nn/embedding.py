@@ -48,13 +48,25 @@ class Embedding(Module):
         embeddings_initializer: Any = "uniform",
         mask_zero: bool = False,
         dtype: str = "float32",
+        embeddings_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        embeddings_constraint: Any = None,
     ) -> None:
         super().__init__()
         example = "Embedding(input_dim=10000, output_dim=64): the vocabulary size and the size of each vector"
         self.input_dim = input_dim = check_int("Embedding", "input_dim", input_dim, low=1, example=example)
         self.output_dim = output_dim = check_int("Embedding", "output_dim", output_dim, low=1, example=example)
         self.mask_zero = check_bool("Embedding", "mask_zero", mask_zero)
-        self.embeddings = self.add_weight("embeddings", (input_dim, output_dim), embeddings_initializer, dtype)
+        self._set_penalties(
+            "Embedding",
+            embeddings_regularizer=embeddings_regularizer,
+            activity_regularizer=activity_regularizer,
+            embeddings_constraint=embeddings_constraint,
+        )
+        shape = (input_dim, output_dim)
+        self.embeddings = self.add_weight(
+            "embeddings", shape, embeddings_initializer, dtype, **self._penalties_of("embeddings")
+        )
 
     def forward(self, ids: Any) -> Any:
         if not B.is_tensor(ids):

@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from dualnet import seeding
+from dualnet import constraints, regularizers, seeding
 from dualnet.arguments import argument_error, check_bool
 from dualnet.backend.dispatch import B
 from dualnet.backend.selection import canonical_device, device
 from dualnet.debug import numerics as _numerics
 from dualnet.dtypes import standardize
 from dualnet.errors import ArgumentError, ShapeError, StateError
-from dualnet.nn import budget, initializers, layer_access, stamp, tracking
+from dualnet.nn import budget, initializers, layer_access, regularization, stamp, tracking
 from dualnet.nn.state import load_into, module_state
 from dualnet.nn.summary import summary_lines
 from dualnet.nn.symbolic import SymbolicTensor, has_symbolic, symbolic_call
@@ -54,6 +54,7 @@ class Module(tracking.Node):
 
     training: bool
     built: bool
+    _activity: Any = None  # the activity regularizer; a class default, so the call path reads it for free
     _path: str | None  # dotted path from the root that materialised this module
     _init_key: tuple[int, int]
     _first_call_done: bool
@@ -150,12 +151,23 @@ class Module(tracking.Node):
         initializer: Any = "glorot_uniform",
         dtype: str = "float32",
         trainable: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
     ) -> Any:
         """Create parameter ``name`` of ``shape`` (a native variable), set it as an attribute, return it.
 
         Its values are drawn by ``initializer`` from ``(dn.seed, stream, path)``.
+        ``regularizer`` (see :mod:`dualnet.regularizers`) adds ``regularizer(weight)``
+        to :attr:`losses`; ``constraint`` (see :mod:`dualnet.constraints`) projects
+        the weight after each optimizer step of the Trainer (``dn.apply_constraints``).
+
+        Raises:
+            ArgumentError: an unknown initializer, regularizer or constraint.
+            ShapeError: a negative size in ``shape``.
         """
         init = initializers.get(initializer, where=f"{self._where()}.{name}")
+        penalty = regularizers.get(regularizer, f"{self._where()}.add_weight", "regularizer")
+        projection = constraints.get(constraint, f"{self._where()}.add_weight", "constraint")
         shape = tuple(int(s) for s in shape)
         if any(size < 0 for size in shape):
             raise ShapeError(
@@ -173,7 +185,31 @@ class Module(tracking.Node):
             var = B.variable(values, trainable, self._child_path(name), dtype)
         setattr(self, name, var)
         self._trainable[name] = trainable
+        for key, value in (("_regularizers", penalty), ("_constraints", projection)):
+            self.__dict__.setdefault(key, {}).pop(name, None)  # a weight made again keeps no stale one
+            if value is not None:
+                self.__dict__[key][name] = value
         return var
+
+    def _set_penalties(self, layer: str, **arguments: Any) -> None:
+        """A layer's Keras arguments ``<weight>_regularizer`` / ``<weight>_constraint`` / ``activity_regularizer``,
+        resolved (names, config dicts) and set as attributes, for its ``add_weight`` calls to pass on.
+
+        Raises:
+            ArgumentError: an unknown name or a value that is neither callable nor a name (names the argument).
+        """
+        for key, value in arguments.items():
+            if key == "activity_regularizer":
+                self.__dict__["_activity"] = regularizers.get(value, layer, "activity_regularizer")
+            else:
+                resolve = regularizers.get if key.endswith("_regularizer") else constraints.get
+                setattr(self, key, resolve(value, layer, key))
+
+    def _penalties_of(self, weight: str) -> dict[str, Any]:
+        """``add_weight`` keyword arguments from the attributes ``<weight>_regularizer`` / ``<weight>_constraint``
+        that :meth:`_set_penalties` set (None where not set): ``add_weight(..., **self._penalties_of("kernel"))``."""
+        d = self.__dict__
+        return {"regularizer": d.get(f"{weight}_regularizer"), "constraint": d.get(f"{weight}_constraint")}
 
     def add_buffer(self, name: str, value: Any) -> Any:
         """Register non-trainable state ``name`` (e.g. running statistics), saved in ``state_dict``.
@@ -266,6 +302,8 @@ class Module(tracking.Node):
             return self._first_call(inputs, kwargs)
         if self._backend is not None and self._backend != B.name:  # made before a dn.set_backend
             raise stamp.module_error(self, "__call__()")
+        if self._path == "":  # an outermost call: a new forward for model.losses (nn/regularization.py)
+            self.__dict__["_forward_id"] = regularization.next_forward()
         try:
             out = self.forward(*inputs, **kwargs)
         except Exception:
@@ -273,6 +311,8 @@ class Module(tracking.Node):
                 return symbolic_call(self, inputs, kwargs)
             self.check_inputs(*inputs)  # a clearer error naming this layer, if the inputs are at fault
             raise
+        if self._activity is not None:
+            regularization.record_activity(self, self._activity, out)
         scope = _numerics.active()  # dn.debug.check_numerics: the only cost when it is off
         if scope is not None:
             scope.module_output(self, out)
@@ -284,6 +324,8 @@ class Module(tracking.Node):
             return symbolic_call(self, inputs, kwargs)
         if self._path is None:
             self.materialize()  # outermost module: name the tree, fill waiting weights
+        if self._path == "":
+            self.__dict__["_forward_id"] = regularization.next_forward()
         self.check_inputs(*inputs)
         d = self.__dict__
         d.setdefault("_input_spec", [_spec_of(x) for x in inputs])  # what dn.save needs to rebuild lazy layers
@@ -297,6 +339,8 @@ class Module(tracking.Node):
                 del d["_in_build_hook"]
             self.built = True
         out = self.forward(*inputs, **kwargs)
+        if self._activity is not None:
+            regularization.record_activity(self, self._activity, out)
         self.__dict__["_out_shape"] = _shape_of(out)
         self._first_call_done = True
         scope = _numerics.active()
@@ -440,6 +484,27 @@ class Module(tracking.Node):
 
         self._check_backend("load_weights()")
         load_weights(self, path, strict, cast)
+
+    @property
+    def activity_regularizer(self) -> Any:
+        """The penalty of this layer's output (Keras's ``activity_regularizer``), None if none; settable.
+
+        Each call adds ``regularizer(output) / batch size`` to :attr:`losses` (per tensor output).
+        """
+        return self._activity
+
+    @activity_regularizer.setter
+    def activity_regularizer(self, value: Any) -> None:
+        self.__dict__["_activity"] = regularizers.get(value, type(self).__name__, "activity_regularizer")
+
+    @property
+    def losses(self) -> list[Any]:
+        """Scalar penalties (Keras's ``layer.losses``): the activity penalties of the last outermost forward,
+        then ``regularizer(weight)`` of each regularized weight of the tree, computed from its current value.
+
+        ``dn.regularization_loss(model)`` is their sum; the Trainer adds it to the loss.
+        """
+        return regularization.module_losses(self)
 
     @property
     def trainable(self) -> bool:

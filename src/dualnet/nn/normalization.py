@@ -47,6 +47,13 @@ def _check_float_input(layer: Module, x: Any, min_rank: int, layout: str) -> tup
     return shape
 
 
+def _affine(layer: Any, name: str, shape: tuple[int, ...], initializer: Any, wanted: bool) -> Any:
+    """``gamma`` / ``beta`` with the layer's ``<name>_regularizer`` / ``_constraint``; None when not ``wanted``."""
+    if not wanted:
+        return None
+    return layer.add_weight(name, shape, initializer, layer.dtype, **layer._penalties_of(name))
+
+
 def _axis_in(layer: Module, axis: int, shape: tuple[int | None, ...]) -> int:
     if not -len(shape) <= axis < len(shape):
         raise ShapeError(
@@ -101,6 +108,10 @@ class BatchNorm(Module):
         beta_initializer: Any = "zeros",
         gamma_initializer: Any = "ones",
         dtype: str = "float32",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
     ) -> None:
         super().__init__()
         self.momentum = check_probability(
@@ -126,6 +137,13 @@ class BatchNorm(Module):
         self.beta_initializer = beta_initializer
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype
+        self._set_penalties(
+            type(self).__name__,
+            beta_regularizer=beta_regularizer,
+            gamma_regularizer=gamma_regularizer,
+            beta_constraint=beta_constraint,
+            gamma_constraint=gamma_constraint,
+        )
         # Per input rank: the axes reduced over and, for a channel axis other than the last, the shape that
         # makes a (C,) vector broadcast against the input (None: (C,) broadcasts as it is). Kept out of
         # Module's attribute tracking, which would take a tuple for a container of submodules.
@@ -140,8 +158,8 @@ class BatchNorm(Module):
 
     def _create(self, channels: int) -> None:
         self.num_features = channels
-        self.gamma = self.add_weight("gamma", (channels,), self.gamma_initializer, self.dtype) if self.scale else None
-        self.beta = self.add_weight("beta", (channels,), self.beta_initializer, self.dtype) if self.center else None
+        self.gamma = _affine(self, "gamma", (channels,), self.gamma_initializer, self.scale)
+        self.beta = _affine(self, "beta", (channels,), self.beta_initializer, self.center)
         # Broadcast views: dn.load's budget counts the buffers before they are allocated.
         self.moving_mean = self.add_buffer("moving_mean", np.broadcast_to(np.float32(0), (channels,)))
         self.moving_variance = self.add_buffer("moving_variance", np.broadcast_to(np.float32(1), (channels,)))
@@ -248,6 +266,10 @@ class LayerNorm(Module):
         beta_initializer: Any = "zeros",
         gamma_initializer: Any = "ones",
         dtype: str = "float32",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
     ) -> None:
         super().__init__()
         axes = axis if isinstance(axis, tuple | list) else (axis,)
@@ -261,6 +283,13 @@ class LayerNorm(Module):
         self.beta_initializer = beta_initializer
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype
+        self._set_penalties(
+            type(self).__name__,
+            beta_regularizer=beta_regularizer,
+            gamma_regularizer=gamma_regularizer,
+            beta_constraint=beta_constraint,
+            gamma_constraint=gamma_constraint,
+        )
         self.__dict__["_axes"] = self.axis  # resolved at build: negative when trailing, else positive
         self.__dict__["_param_shape"] = ()
         self.__dict__["_bshape"] = None  # the weights' broadcast shape when the axes are not the trailing ones
@@ -281,8 +310,8 @@ class LayerNorm(Module):
             self.__dict__["_axes"] = axes
             self.__dict__["_bshape"] = tuple(int(shape[a]) if a in axes else 1 for a in range(ndim))
             self._rank = ndim
-        self.gamma = self.add_weight("gamma", param_shape, self.gamma_initializer, self.dtype) if self.scale else None
-        self.beta = self.add_weight("beta", param_shape, self.beta_initializer, self.dtype) if self.center else None
+        self.gamma = _affine(self, "gamma", param_shape, self.gamma_initializer, self.scale)
+        self.beta = _affine(self, "beta", param_shape, self.beta_initializer, self.center)
 
     def forward(self, x: Any) -> Any:
         dtype = B.dtype(x)
@@ -345,6 +374,10 @@ class GroupNorm(Module):
         beta_initializer: Any = "zeros",
         gamma_initializer: Any = "ones",
         dtype: str = "float32",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
     ) -> None:
         super().__init__()
         self.groups = check_int("GroupNorm", "groups", groups, low=1, example="groups=32")
@@ -355,6 +388,13 @@ class GroupNorm(Module):
         self.beta_initializer = beta_initializer
         self.gamma_initializer = gamma_initializer
         self.dtype = dtype
+        self._set_penalties(
+            type(self).__name__,
+            beta_regularizer=beta_regularizer,
+            gamma_regularizer=gamma_regularizer,
+            beta_constraint=beta_constraint,
+            gamma_constraint=gamma_constraint,
+        )
         self.channels: int | None = None
         self.built = False
 
@@ -362,8 +402,8 @@ class GroupNorm(Module):
         shape = tuple(B.shape(x))
         self.channels = int(shape[_axis_in(self, self.axis, shape)])
         c = self.channels
-        self.gamma = self.add_weight("gamma", (c,), self.gamma_initializer, self.dtype) if self.scale else None
-        self.beta = self.add_weight("beta", (c,), self.beta_initializer, self.dtype) if self.center else None
+        self.gamma = _affine(self, "gamma", (c,), self.gamma_initializer, self.scale)
+        self.beta = _affine(self, "beta", (c,), self.beta_initializer, self.center)
 
     def forward(self, x: Any) -> Any:
         dtype = B.dtype(x)

@@ -22,6 +22,7 @@ import numpy as np
 from dualnet.backend.dispatch import B
 from dualnet.errors import ArgumentError
 from dualnet.nn.module import Module
+from dualnet.nn.regularization import apply_slots, constraint_slots
 from dualnet.optim.optimizer import Optimizer
 from dualnet.train.precision import LossScaler
 
@@ -54,6 +55,7 @@ class GradientApplier:
                 "model given to the Trainer (after moving the model to its device)"
             )
         self._index = [positions[id(p)] for p in owned]
+        self._constraints = constraint_slots(model)  # projected after each optimizer step, as Keras's apply does
         self._sums: list[Any] = []
         self._count: Any = None
         if accumulation > 1:
@@ -80,6 +82,7 @@ class GradientApplier:
             self.scaler.apply(mine, self.optimizer.step)
         else:
             self.optimizer.step(mine)
+        apply_slots(self._constraints)
 
     def _accumulate(self, grads: list[Any], size: Any, apply: bool) -> list[Any]:
         """Add ``size * g`` to the sums; when applying, return ``sums / count`` and zero the sums."""

@@ -30,6 +30,7 @@ from dualnet.distributed.data_parallel import data_parallel
 from dualnet.errors import ArgumentError, DualnetError, StateError
 from dualnet.io.checkpoint import load_checkpoint
 from dualnet.nn.module import Module
+from dualnet.nn.regularization import has_penalties, regularization_loss
 from dualnet.optim.names import name_error as optimizer_name_error
 from dualnet.optim.optimizer import Optimizer
 from dualnet.train.loop import Epochs, fit_data, training_and_validation
@@ -156,6 +157,7 @@ class Trainer:
         self._apply = True  # read by the default step while it is traced / run: step the optimizer this batch
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._checked: dict[str, CheckedStep] = {}  # the steps whose calls return value-check flags
+        self._penalised: bool | None = None  # whether the model has regularizers: known at the first loss
 
     # --- the steps: override these, or pass step_fn ---------------------------------------------------
 
@@ -205,8 +207,18 @@ class Trainer:
         return cast_floats(y_pred, "float32")
 
     def compute_loss(self, y_pred: Any, y: Any, sample_weight: Any = None) -> tuple[Any, dict[str, Any]]:
-        """``(total loss, logs)`` of the configured loss(es) for outputs ``y_pred`` and targets ``y``."""
-        return self.objective.compute_loss(y_pred, y, sample_weight)
+        """``(total loss, logs)`` of the configured loss(es) for outputs ``y_pred`` and targets ``y``.
+
+        The total (and ``logs["loss"]``) includes ``dn.regularization_loss(model)``, the
+        model's weight and activity penalties, as Keras's ``compute_loss`` adds ``model.losses``.
+        """
+        total, logs = self.objective.compute_loss(y_pred, y, sample_weight)
+        if self._penalised is None:  # looked up once: most models have no penalty, and pay nothing per step
+            self._penalised = has_penalties(self.model)
+        if self._penalised:
+            total = B.add(total, regularization_loss(self.model))
+            logs["loss"] = total
+        return total, logs
 
     def update_metrics(self, y_pred: Any, y: Any) -> None:
         """Add a batch to the configured metrics (for custom steps)."""
