@@ -4,6 +4,7 @@ from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
 from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dualnet.nn.attention import MultiHeadAttention
+from dualnet.nn.attention_luong import AdditiveAttention, Attention
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
 from dualnet.nn.conv import Conv1D, Conv2D, Conv3D, DepthwiseConv1D, DepthwiseConv2D
@@ -13,6 +14,7 @@ from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
 from dualnet.nn.functional import Model
+from dualnet.nn.gqa import GroupedQueryAttention, GroupQueryAttention
 from dualnet.nn.lambda_layer import Identity, Lambda
 from dualnet.nn.masking import Masking
 from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
@@ -57,6 +59,7 @@ from dualnet.nn.resampling import (
     UpSampling3D,
 )
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
+from dualnet.nn.rotary import RotaryEmbedding
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.transformer import TransformerEncoderLayer
 
@@ -88,6 +91,11 @@ __all__ = [
     "Model",
     "Module",
     "MultiHeadAttention",
+    "AdditiveAttention",
+    "Attention",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
+    "RotaryEmbedding",
     "Reshape",
     "Residual",
     "Sequential",

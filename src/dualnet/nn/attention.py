@@ -128,7 +128,7 @@ class MultiHeadAttention(Module):
         dtype: str = "float32",
     ) -> None:
         super().__init__()
-        owner = "MultiHeadAttention"
+        owner = type(self).__name__
         self.num_heads = check_int(owner, "num_heads", num_heads, low=1, example="num_heads=8")
         self.key_dim = check_int(owner, "key_dim", key_dim, low=1, example="key_dim=64 (the size of each head)")
         value_dim = check_int(owner, "value_dim", value_dim, low=1, or_none=True, example="value_dim=64")
@@ -299,6 +299,9 @@ class MultiHeadAttention(Module):
         scores_eq, combine_eq = attention_equations(len(B.shape(q)), axes)
         # Scaling the query (T x key_dim values) is cheaper than scaling the scores (T x S), as Keras does.
         q = B.multiply(q, 1.0 / math.sqrt(self.key_dim))
+        repeats = self.num_heads // int(B.shape(k)[-2])
+        if repeats > 1:  # grouped-query attention: query head h reads key/value head h // repeats
+            k, v = B.repeat(k, repeats, axis=-2), B.repeat(v, repeats, axis=-2)
         scores = B.einsum(scores_eq, q, k)
         if keep is not None:
             scores = B.where(keep, scores, large_negative(B.dtype(scores)))

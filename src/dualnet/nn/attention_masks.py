@@ -19,7 +19,7 @@ from dualnet.backend.dispatch import B
 from dualnet.dtypes import is_float
 from dualnet.errors import DTypeError, ShapeError
 
-__all__ = ["causal_keep", "expand_attention_mask", "merge_keep", "padding_keep"]
+__all__: list[str] = []  # helpers of the attention layers, not public
 
 
 def _known(shape: tuple[Any, ...]) -> tuple[int, ...]:
