@@ -5,6 +5,7 @@ from dualnet.nn.activation import Activation
 from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dualnet.nn.activity_regularization import ActivityRegularization
 from dualnet.nn.attention import MultiHeadAttention
+from dualnet.nn.attention_luong import AdditiveAttention, Attention
 from dualnet.nn.bidirectional import Bidirectional
 from dualnet.nn.cloning import clone
 from dualnet.nn.containers import Residual, Sequential
@@ -16,6 +17,7 @@ from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
 from dualnet.nn.embedding import Embedding
 from dualnet.nn.functional import Model
+from dualnet.nn.gqa import GroupedQueryAttention, GroupQueryAttention
 from dualnet.nn.lambda_layer import Identity, Lambda
 from dualnet.nn.masking import Masking
 from dualnet.nn.merge import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
@@ -64,6 +66,7 @@ from dualnet.nn.resampling import (
 )
 from dualnet.nn.reshaping import Flatten, Permute, RepeatVector, Reshape, Unflatten
 from dualnet.nn.rnn import RNN, StackedRNNCells
+from dualnet.nn.rotary import RotaryEmbedding
 from dualnet.nn.simple_rnn import SimpleRNN
 from dualnet.nn.spec import Input, InputSpec
 from dualnet.nn.spectral_norm import SpectralNormalization
@@ -111,6 +114,11 @@ __all__ = [
     "Model",
     "Module",
     "MultiHeadAttention",
+    "AdditiveAttention",
+    "Attention",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
+    "RotaryEmbedding",
     "Reshape",
     "Residual",
     "Sequential",
