@@ -68,6 +68,10 @@ class DistributedError(DualnetError, RuntimeError):
     """A multi-process run that cannot go on: an incomplete launch environment, ranks that disagree, a lost rank."""
 
 
+class DataError(DualnetError, RuntimeError):
+    """A data pipeline that cannot go on: a dataset item or collate_fn that failed, a lost loader worker."""
+
+
 def message(where: str, what: str, fix: str) -> str:
     """Compose an error message: ``"{where}: {what}; {fix}"``.
 
