@@ -120,6 +120,8 @@ def _dualnet_errors() -> frozenset[str]:
 # Public callables that raise nothing of their own: pure accessors, no-argument queries and records. (Any first
 # dualnet call may raise BackendError while it activates the default backend; that is not listed per name.)
 RAISES_NOTHING = {
+    "dualnet.data.WorkerInfo",  # a frozen record of the worker a dataset runs in
+    "dualnet.data.get_worker_info",  # None in the main process, the record in a worker
     "dualnet.available_backends",  # lists the registry
     "dualnet.backend",  # the active backend's name
     "dualnet.current_device",  # the active placement scope's device

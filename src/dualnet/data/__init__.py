@@ -31,7 +31,7 @@ from dualnet.data.datasets import (
 )
 from dualnet.data.iterable import FilteredIterable, IterableDataset, MappedIterable, ShuffledIterable
 from dualnet.data.loader import DataLoader
-from dualnet.data.random_split import random_split
+from dualnet.data.random_splits import random_split
 from dualnet.data.samplers import (
     BatchSampler,
     DistributedSampler,

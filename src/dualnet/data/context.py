@@ -20,7 +20,7 @@ import numpy as np
 
 from dualnet.errors import DataError, StateError
 
-__all__ = ["WorkerInfo", "fetch", "get_worker_info", "rng"]
+__all__ = ["WorkerInfo", "get_worker_info", "rng"]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ class Dataset:
     returns its constructor's keyword arguments (JSON values, NumPy arrays, other
     datasets, importable functions) from :meth:`worker_spec`; each worker then
     rebuilds it as ``type(self).from_worker_spec(spec)``.
+
+    Raises:
+        ArgumentError: (from :meth:`map`) a ``fn`` that is not callable.
     """
 
     def __getitem__(self, index: int) -> Any:
@@ -126,8 +129,10 @@ class TensorDataset(ArrayDataset):
 class Subset(Dataset):
     """Items ``indices`` of ``dataset``: item ``i`` is ``dataset[indices[i]]``.
 
+    An index outside ``dataset`` raises IndexError on access (as a sequence does).
+
     Raises:
-        IndexError: (on access) an index outside ``dataset``.
+        ArgumentError: (on access) an index that is not an int.
     """
 
     def __init__(self, dataset: Any, indices: Sequence[int] | np.ndarray) -> None:
@@ -175,7 +180,11 @@ class ConcatDataset(Dataset):
 
 
 class MappedDataset(Dataset):
-    """``fn(dataset[i])`` for each item (from :meth:`Dataset.map`)."""
+    """``fn(dataset[i])`` for each item (from :meth:`Dataset.map`).
+
+    Raises:
+        ArgumentError: a ``fn`` that is not callable.
+    """
 
     def __init__(self, dataset: Any, fn: Callable[[Any], Any]) -> None:
         if not callable(fn):
@@ -193,7 +202,11 @@ class MappedDataset(Dataset):
 
 
 class CachedDataset(Dataset):
-    """``dataset`` with each item kept after its first read (from :meth:`Dataset.cache`; per process)."""
+    """``dataset`` with each item kept after its first read (from :meth:`Dataset.cache`; per process).
+
+    Raises:
+        ArgumentError: (on access) an index that is not an int.
+    """
 
     def __init__(self, dataset: Any) -> None:
         self.dataset = dataset

@@ -26,6 +26,10 @@ class IterableDataset:
 
     As :class:`~dualnet.data.Dataset`, a subclass crosses to worker processes through
     :meth:`worker_spec` (its constructor's keyword arguments).
+
+    Raises:
+        ArgumentError: (from :meth:`map`, :meth:`filter`, :meth:`shuffle`) a function that is not
+            callable or a bad buffer size.
     """
 
     def __iter__(self) -> Iterator[Any]:
@@ -65,7 +69,11 @@ def _callable(where: str, fn: Any) -> None:
 
 
 class MappedIterable(IterableDataset):
-    """``fn(item)`` for each item of ``dataset``."""
+    """``fn(item)`` for each item of ``dataset``.
+
+    Raises:
+        ArgumentError: a ``fn`` that is not callable.
+    """
 
     def __init__(self, dataset: Any, fn: Callable[[Any], Any]) -> None:
         _callable("IterableDataset.map", fn)
@@ -79,7 +87,11 @@ class MappedIterable(IterableDataset):
 
 
 class FilteredIterable(IterableDataset):
-    """The items of ``dataset`` for which ``predicate`` is true."""
+    """The items of ``dataset`` for which ``predicate`` is true.
+
+    Raises:
+        ArgumentError: a ``predicate`` that is not callable.
+    """
 
     def __init__(self, dataset: Any, predicate: Callable[[Any], bool]) -> None:
         _callable("IterableDataset.filter", predicate)

@@ -32,7 +32,11 @@ __all__ = [
 
 
 class Sampler:
-    """Base of samplers: ``__iter__`` yields indices, ``__len__`` counts them; seeded ones have an epoch."""
+    """Base of samplers: ``__iter__`` yields indices, ``__len__`` counts them; seeded ones have an epoch.
+
+    Raises:
+        ArgumentError: a bad ``seed`` or epoch.
+    """
 
     def __init__(self, seed: int | None = None) -> None:
         where = type(self).__name__
@@ -70,7 +74,11 @@ def _length(where: str, data_source: Any) -> int:
 
 
 class SequentialSampler(Sampler):
-    """``0, 1, ..., len(data_source) - 1``."""
+    """``0, 1, ..., len(data_source) - 1``.
+
+    Raises:
+        ArgumentError: a ``data_source`` without ``len``.
+    """
 
     def __init__(self, data_source: Any) -> None:
         super().__init__(0)
@@ -121,7 +129,11 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """``indices`` in a seeded random order each pass."""
+    """``indices`` in a seeded random order each pass.
+
+    Raises:
+        ArgumentError: a bad ``seed``.
+    """
 
     def __init__(self, indices: Sequence[int] | np.ndarray, seed: int | None = None) -> None:
         super().__init__(seed)
