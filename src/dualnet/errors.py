@@ -64,12 +64,12 @@ class UnsupportedError(DualnetError, NotImplementedError):
     """A feature the active backend does not provide; names the backend and the feature."""
 
 
-class DataError(DualnetError, ValueError):
-    """Data that cannot be read or batched: a corrupt file, an item that raised, a lost data-loader worker."""
-
-
 class DistributedError(DualnetError, RuntimeError):
     """A multi-process run that cannot go on: an incomplete launch environment, ranks that disagree, a lost rank."""
+
+
+class DataError(DualnetError, RuntimeError):
+    """A data pipeline that cannot go on: a corrupt file, a dataset item or collate_fn that failed, a lost worker."""
 
 
 def message(where: str, what: str, fix: str) -> str:

@@ -123,6 +123,8 @@ RAISES_NOTHING = {
     "dualnet.constraints.NonNeg",  # no argument; max(w, 0)
     "dualnet.constraints.serialize",  # reads get_config()
     "dualnet.regularizers.serialize",  # reads get_config()
+    "dualnet.data.WorkerInfo",  # a frozen record of the worker a dataset runs in
+    "dualnet.data.get_worker_info",  # None in the main process, the record in a worker
     "dualnet.available_backends",  # lists the registry
     "dualnet.backend",  # the active backend's name
     "dualnet.current_device",  # the active placement scope's device

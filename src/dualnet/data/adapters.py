@@ -4,6 +4,8 @@ What is accepted:
 
 - arrays: an array, or any nesting of tuples/lists/dicts of arrays -> a :class:`DataLoader`;
 - a :class:`DataLoader` -> itself (its own batch size and shuffling win);
+- a dataset (a :class:`Dataset`, any object with ``__getitem__`` and ``__len__``, or an
+  :class:`IterableDataset`) -> a :class:`DataLoader` over it;
 - the active framework's loader: a ``torch.utils.data.DataLoader`` on torch, a
   ``tf.data.Dataset`` on tensorflow, as it is (already batched; its own shuffling);
 - a Python generator or any iterable of batches (each batch an array, native
@@ -26,6 +28,8 @@ import numpy as np
 from dualnet import tree
 from dualnet.backend.dispatch import B
 from dualnet.data.convert import leaf_to_native
+from dualnet.data.datasets import Dataset
+from dualnet.data.iterable import IterableDataset
 from dualnet.data.loader import DataLoader, check_batch_size
 from dualnet.errors import ArgumentError
 
@@ -122,6 +126,16 @@ def adapt(
     native = B.native_batches(data)
     if native is not None:
         return Batches(native, num_batches(native), convert=False, what=_native_loader())
+    duck = hasattr(data, "__getitem__") and hasattr(data, "__len__") and not isinstance(data, str | bytes | bytearray)
+    if isinstance(data, Dataset | IterableDataset) or duck:
+        return DataLoader(
+            data,
+            size,
+            shuffle=shuffle and not isinstance(data, IterableDataset),
+            drop_last=drop_last,
+            seed=seed,
+            prefetch=prefetch,
+        )
     if data is None or isinstance(data, str | bytes | bytearray | set | frozenset) or not isinstance(data, Iterable):
         raise ArgumentError(
             f"{label}: expected arrays (an array or a tuple/list/dict of arrays), a dn.data.DataLoader, "
