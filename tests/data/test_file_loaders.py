@@ -202,3 +202,21 @@ def test_timeseries_shuffle_is_seeded_and_checks_arguments() -> None:
         timeseries_dataset_from_array(data[:5], None, 10)
     with pytest.raises(dn.ArgumentError, match="end_index"):
         timeseries_dataset_from_array(data, None, 3, start_index=10, end_index=5)
+
+
+def test_folder_datasets_batch_alike_in_worker_processes_on_both_backends(
+    backend: str, image_folder: Path, text_folder: Path
+) -> None:
+    """Decoding in two worker processes gives the batches of the main process; batch_size wraps a DataLoader."""
+    loader = image_dataset_from_directory(image_folder, image_size=(6, 6), batch_size=3, seed=4)
+    assert isinstance(loader, dn.data.DataLoader)
+    dataset = loader.dataset
+    here = [[dn.ops.to_numpy(t) for t in batch] for batch in loader]
+    spread = dn.data.DataLoader(dataset, batch_size=3, shuffle=True, seed=4, num_workers=2)
+    there = [[dn.ops.to_numpy(t) for t in batch] for batch in spread]
+    assert [b[0].shape for b in here] == [(3, 6, 6, 3), (3, 6, 6, 3), (1, 6, 6, 3)]
+    for mine, theirs in zip(here, there, strict=True):
+        for a, b in zip(mine, theirs, strict=True):
+            np.testing.assert_array_equal(a, b)
+    texts = next(iter(text_dataset_from_directory(text_folder, batch_size=2, shuffle=False)))
+    assert list(texts[0]) == ["review 0: word word ", "review 1: word word word "]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from dualnet.arguments import check_bool, check_choice, check_int
+from dualnet.data.datasets import Dataset
 from dualnet.data.directory import check_split, index_directory, validation_subset
 from dualnet.data.images import IMAGE_FORMATS, INTERPOLATIONS, check_image_size, load_image, resize_image, smart_resize
 from dualnet.errors import ArgumentError
@@ -35,7 +36,7 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
     return one_hot
 
 
-class ImageFolderDataset:
+class ImageFolderDataset(Dataset):
     """Image files and their labels; item ``i`` is ``(image, label)`` (or ``image`` without labels).
 
     ``image`` is ``(height, width, channels)`` float32 in ``[0, 255]``, resized to
@@ -62,7 +63,7 @@ class ImageFolderDataset:
         self.file_paths = list(file_paths)
         self.labels = labels
         self.class_names = None if class_names is None else list(class_names)
-        self.image_size = image_size
+        self.image_size = (int(image_size[0]), int(image_size[1]))
         self.num_channels = num_channels
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
@@ -83,6 +84,18 @@ class ImageFolderDataset:
             raise IndexError(f"ImageFolderDataset: index {index} out of range for {len(self)} files")
         image = self.image(index)
         return image if self.labels is None else (image, self.labels[index])
+
+    def worker_spec(self) -> dict[str, Any]:
+        return {
+            "file_paths": self.file_paths,
+            "labels": self.labels,
+            "class_names": self.class_names,
+            "image_size": list(self.image_size),
+            "num_channels": self.num_channels,
+            "interpolation": self.interpolation,
+            "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+            "pad_to_aspect_ratio": self.pad_to_aspect_ratio,
+        }
 
     def __repr__(self) -> str:
         classes = "no labels" if self.class_names is None else f"{len(self.class_names)} classes"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from dualnet.arguments import check_choice, check_int
+from dualnet.data.datasets import Dataset
 from dualnet.data.directory import check_split, index_directory, validation_subset
 from dualnet.data.image_folder import batched, encode_labels
 from dualnet.errors import ArgumentError, DataError
@@ -18,7 +19,7 @@ __all__ = ["TextFolderDataset", "text_dataset_from_directory"]
 _WHERE = "text_dataset_from_directory"
 
 
-class TextFolderDataset:
+class TextFolderDataset(Dataset):
     """Text files and their labels; item ``i`` is ``(text, label)`` (or ``text`` without labels).
 
     ``text`` is the file's content as a Python ``str`` (UTF-8), cut to its first
@@ -63,6 +64,14 @@ class TextFolderDataset:
             raise IndexError(f"TextFolderDataset: index {index} out of range for {len(self)} files")
         text = self.text(index)
         return text if self.labels is None else (text, self.labels[index])
+
+    def worker_spec(self) -> dict[str, Any]:
+        return {
+            "file_paths": self.file_paths,
+            "labels": self.labels,
+            "class_names": self.class_names,
+            "max_length": self.max_length,
+        }
 
     def __repr__(self) -> str:
         classes = "no labels" if self.class_names is None else f"{len(self.class_names)} classes"

@@ -8,6 +8,7 @@ import numpy as np
 
 from dualnet import seeding
 from dualnet.arguments import check_bool, check_int
+from dualnet.data.datasets import Dataset
 from dualnet.data.image_folder import batched
 from dualnet.errors import ArgumentError, ShapeError
 
@@ -16,7 +17,7 @@ __all__ = ["TimeseriesDataset", "timeseries_dataset_from_array"]
 _WHERE = "timeseries_dataset_from_array"
 
 
-class TimeseriesDataset:
+class TimeseriesDataset(Dataset):
     """Windows of ``data``: item ``i`` is ``data[p : p + length * rate : rate]`` (and ``targets[p]``), ``p`` its start.
 
     ``data`` ``(T, ...)`` -> windows ``(sequence_length, ...)``; ``targets``
@@ -43,6 +44,15 @@ class TimeseriesDataset:
         start = int(self.starts[index])
         window = self.data[start : start + self.sequence_length * self.sampling_rate : self.sampling_rate]
         return window if self.targets is None else (window, self.targets[start])
+
+    def worker_spec(self) -> dict[str, Any]:
+        return {
+            "data": self.data,
+            "targets": self.targets,
+            "starts": self.starts,
+            "sequence_length": self.sequence_length,
+            "sampling_rate": self.sampling_rate,
+        }
 
     def __repr__(self) -> str:
         return f"TimeseriesDataset({len(self)} windows of {self.sequence_length}, sampling_rate={self.sampling_rate})"
