@@ -41,7 +41,10 @@ from dualnet.nn.conv_separable import SeparableConv1D, SeparableConv2D
 from dualnet.nn.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
+from dualnet.nn.einsum_dense import EinsumDense
 from dualnet.nn.embedding import Embedding
+from dualnet.nn.embedding_bag import EmbeddingBag
+from dualnet.nn.embedding_reversible import ReversibleEmbedding
 from dualnet.nn.functional import Model
 from dualnet.nn.lambda_layer import Identity, Lambda
 from dualnet.nn.masking import Masking
@@ -187,6 +190,9 @@ __all__ = [
     "SpatialDropout1D",
     "SpatialDropout2D",
     "SpatialDropout3D",
+    "EinsumDense",
+    "EmbeddingBag",
+    "ReversibleEmbedding",
     # Keras's other names for the layers above (nn/aliases.py)
     "AdaptiveAveragePooling1D",
     "AdaptiveAveragePooling2D",
