@@ -33,7 +33,10 @@ INPUTS = ([None, 2], [None, 4, 2], [None, 4, 4, 2], [None, 4, 4, 4, 2])  # tried
 CAP_MB = 1024
 MODULE = "__module__"
 # Required arguments the annotation-based guess cannot fill (a permutation is not "2").
-BASES: dict[str, dict[str, Any]] = {"Permute": {"dims": {"__tuple__": [1]}}}
+BASES: dict[str, dict[str, Any]] = {
+    "Permute": {"dims": {"__tuple__": [1]}},
+    "EinsumDense": {"equation": "...b,bc->...c"},
+}
 
 
 def _small(param: inspect.Parameter) -> Any:

@@ -57,12 +57,12 @@ class EinsumDense(Module):
                 f"{where}: the equation must be '<input>,<kernel>-><output>' in letters, with '...' only at the "
                 "left or the right of the input and output; e.g. 'ab,bc->ac' or '...b,bc->...c'"
             )
-        shape = [output_shape] if isinstance(output_shape, int) else output_shape
-        if not isinstance(shape, Sequence) or isinstance(shape, str):
-            raise ArgumentError(f"{where}: output_shape must be an int or a sequence of ints, got {output_shape!r}")
+        example = "output_shape=(8, 16)"
+        if not isinstance(output_shape, Sequence) or isinstance(output_shape, str):  # one axis: an int
+            output_shape = [check_int("EinsumDense", "output_shape", output_shape, low=1, example=example)]
+        shape = output_shape
         self.output_shape = tuple(
-            None if s is None else check_int("EinsumDense", "output_shape", s, low=1, example="output_shape=(8, 16)")
-            for s in shape
+            None if s is None else check_int("EinsumDense", "output_shape", s, low=1, example=example) for s in shape
         )
         if bias_axes is not None and (
             not isinstance(bias_axes, str) or not bias_axes or any(c not in parsed[2] for c in bias_axes)

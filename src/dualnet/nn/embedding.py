@@ -60,12 +60,13 @@ class Embedding(Module):
         max_norm: float | None = None,
     ) -> None:
         super().__init__()
-        example = "Embedding(input_dim=10000, output_dim=64): the vocabulary size and the size of each vector"
-        self.input_dim = input_dim = check_int("Embedding", "input_dim", input_dim, low=1, example=example)
-        self.output_dim = output_dim = check_int("Embedding", "output_dim", output_dim, low=1, example=example)
-        self.mask_zero = check_bool("Embedding", "mask_zero", mask_zero)
-        self.padding_idx = padding_idx = check_padding_idx("Embedding", padding_idx, input_dim)
-        self.max_norm = check_max_norm("Embedding", max_norm)
+        name = type(self).__name__  # EmbeddingBag, ReversibleEmbedding: the errors name the class built
+        example = f"{name}(input_dim=10000, output_dim=64): the vocabulary size and the size of each vector"
+        self.input_dim = input_dim = check_int(name, "input_dim", input_dim, low=1, example=example)
+        self.output_dim = output_dim = check_int(name, "output_dim", output_dim, low=1, example=example)
+        self.mask_zero = check_bool(name, "mask_zero", mask_zero)
+        self.padding_idx = padding_idx = check_padding_idx(name, padding_idx, input_dim)
+        self.max_norm = check_max_norm(name, max_norm)
         initializer = zero_row(embeddings_initializer, padding_idx, self._where())
         self.embeddings = self.add_weight("embeddings", (input_dim, output_dim), initializer, dtype)
 
