@@ -68,14 +68,36 @@ OMITTED: dict[str, str] = {
 MISSING: dict[str, str] = {
     **{
         name: "a Keras alias of a dn.nn layer; the aliases wait for docstrings the reference test accepts"
-        for name in (
-            "AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveMaxPooling1D AdaptiveMaxPooling2D "
-            "AveragePooling1D AveragePooling2D AveragePooling3D BatchNormalization Convolution1D "
-            "Convolution1DTranspose Convolution2D Convolution2DTranspose Convolution3D Convolution3DTranspose "
-            "GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D GlobalMaxPooling1D "
-            "GlobalMaxPooling2D GlobalMaxPooling3D GroupNormalization LayerNormalization MaxPooling1D "
-            "MaxPooling2D MaxPooling3D RMSNormalization SeparableConvolution1D SeparableConvolution2D"
-        ).split()
+        for name in [
+            "AdaptiveAveragePooling1D",
+            "AdaptiveAveragePooling2D",
+            "AdaptiveMaxPooling1D",
+            "AdaptiveMaxPooling2D",
+            "AveragePooling1D",
+            "AveragePooling2D",
+            "AveragePooling3D",
+            "BatchNormalization",
+            "Convolution1D",
+            "Convolution1DTranspose",
+            "Convolution2D",
+            "Convolution2DTranspose",
+            "Convolution3D",
+            "Convolution3DTranspose",
+            "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D",
+            "GlobalAveragePooling3D",
+            "GlobalMaxPooling1D",
+            "GlobalMaxPooling2D",
+            "GlobalMaxPooling3D",
+            "GroupNormalization",
+            "LayerNormalization",
+            "MaxPooling1D",
+            "MaxPooling2D",
+            "MaxPooling3D",
+            "RMSNormalization",
+            "SeparableConvolution1D",
+            "SeparableConvolution2D",
+        ]
     },
     "AdaptiveAveragePooling3D": "needs 3-D `adaptive_average_pool` in the backends (1-D and 2-D only so far)",
     "AdaptiveMaxPooling3D": "needs 3-D `adaptive_max_pool` in the backends (1-D and 2-D only so far)",
