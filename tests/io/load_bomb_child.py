@@ -42,6 +42,7 @@ BASES: dict[str, dict[str, Any]] = {
     "Rescaling": {"scale": 0.5},  # a number or an array: the annotation says Any
     "RNN": {"cell": {MODULE: "SimpleRNNCell", "config": {"units": 2}}},  # a cell has a state_size; Dense has none
     "StackedRNNCells": {"cells": [{MODULE: "SimpleRNNCell", "config": {"units": 2}}]},
+    "EinsumDense": {"equation": "...b,bc->...c"},
 }
 
 

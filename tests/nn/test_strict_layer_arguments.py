@@ -47,6 +47,8 @@ def _valid(klass: type, param: inspect.Parameter) -> Any:
     note = str(param.annotation)
     if "Module" in note:
         return [dn.nn.Dense(2)] if "Iterable" in note else dn.nn.Dense(2)
+    if param.name == "equation":  # EinsumDense's: a string with a grammar of its own
+        return "...b,bc->...c"
     return "relu"
 
 

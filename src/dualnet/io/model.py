@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from dualnet import ops
 from dualnet.arguments import check_bool
 from dualnet.autograd import no_grad
 from dualnet.backend.dispatch import B
@@ -243,7 +244,8 @@ def _activation_name(value: Any) -> str | None:
 
     if callable(value):
         for name in activations.NAMES:
-            if name != "linear" and activations.get(name) is value:
+            # dn.ops.relu too: the ops were what get() returned before activations had Keras's signatures.
+            if name != "linear" and value in (activations.get(name), getattr(ops, name, None)):
                 return name
     return None
 

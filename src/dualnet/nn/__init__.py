@@ -15,7 +15,10 @@ from dualnet.nn.conv_separable import SeparableConv1D, SeparableConv2D
 from dualnet.nn.conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from dualnet.nn.dense import Dense
 from dualnet.nn.dropout import Dropout
+from dualnet.nn.einsum_dense import EinsumDense
 from dualnet.nn.embedding import Embedding
+from dualnet.nn.embedding_bag import EmbeddingBag
+from dualnet.nn.embedding_reversible import ReversibleEmbedding
 from dualnet.nn.functional import Model
 from dualnet.nn.gqa import GroupedQueryAttention, GroupQueryAttention
 from dualnet.nn.lambda_layer import Identity, Lambda
@@ -201,4 +204,7 @@ __all__ = [
     "SpectralNormalization",
     "apply_constraints",
     "regularization_loss",
+    "EinsumDense",
+    "EmbeddingBag",
+    "ReversibleEmbedding",
 ]

@@ -11,6 +11,7 @@ from dualnet.backend.dispatch import B
 from dualnet.debug import step_checks
 from dualnet.dtypes import is_int
 from dualnet.errors import ArgumentError, DTypeError
+from dualnet.nn.embedding_options import check_max_norm, check_padding_idx, torch_options, zero_row
 from dualnet.nn.module import Module
 
 __all__ = ["Embedding"]
@@ -24,6 +25,13 @@ class Embedding(Module):
     ``(input_dim, output_dim)``. Keras's default initializer: uniform on
     ``[-0.05, 0.05)``. With ``mask_zero=True`` id 0 is padding and
     :meth:`compute_mask` returns ``ids != 0`` for layers that take a mask.
+
+    PyTorch's options: with ``padding_idx`` that row starts as zeros and no lookup
+    sends it a gradient (its value is still returned, as in torch). With
+    ``max_norm`` each looked-up row whose Euclidean norm exceeds it is returned
+    scaled to norm ``max_norm`` (torch's ``max_norm / (norm + 1e-7)``), with the
+    gradient torch gives (that of the plain lookup); unlike torch, the stored
+    table is not rewritten, so the rows are scaled again at each lookup.
 
     Ids outside ``[0, input_dim)`` raise ArgumentError when they are concrete:
     NumPy arrays and lists are checked in NumPy before the lookup; native tensors
@@ -51,21 +59,26 @@ class Embedding(Module):
         embeddings_regularizer: Any = None,
         activity_regularizer: Any = None,
         embeddings_constraint: Any = None,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
     ) -> None:
         super().__init__()
-        example = "Embedding(input_dim=10000, output_dim=64): the vocabulary size and the size of each vector"
-        self.input_dim = input_dim = check_int("Embedding", "input_dim", input_dim, low=1, example=example)
-        self.output_dim = output_dim = check_int("Embedding", "output_dim", output_dim, low=1, example=example)
-        self.mask_zero = check_bool("Embedding", "mask_zero", mask_zero)
+        name = type(self).__name__  # EmbeddingBag, ReversibleEmbedding: the errors name the class built
+        example = f"{name}(input_dim=10000, output_dim=64): the vocabulary size and the size of each vector"
+        self.input_dim = input_dim = check_int(name, "input_dim", input_dim, low=1, example=example)
+        self.output_dim = output_dim = check_int(name, "output_dim", output_dim, low=1, example=example)
+        self.mask_zero = check_bool(name, "mask_zero", mask_zero)
+        self.padding_idx = padding_idx = check_padding_idx(name, padding_idx, input_dim)
+        self.max_norm = check_max_norm(name, max_norm)
         self._set_penalties(
-            "Embedding",
+            name,
             embeddings_regularizer=embeddings_regularizer,
             activity_regularizer=activity_regularizer,
             embeddings_constraint=embeddings_constraint,
         )
-        shape = (input_dim, output_dim)
+        initializer = zero_row(embeddings_initializer, padding_idx, self._where())
         self.embeddings = self.add_weight(
-            "embeddings", shape, embeddings_initializer, dtype, **self._penalties_of("embeddings")
+            "embeddings", (input_dim, output_dim), initializer, dtype, **self._penalties_of("embeddings")
         )
 
     def forward(self, ids: Any) -> Any:
@@ -76,7 +89,7 @@ class Embedding(Module):
                 self._check_range(ids.min(), ids.max())
         elif step_checks.active() or B.device_of(ids) != "cpu":
             self._check_on_device(ids)
-        return B.embedding(self.embeddings, ids)
+        return torch_options(B.embedding(self.embeddings, ids), ids, self.padding_idx, self.max_norm)
 
     def _work(self, ids: Any = None, *rest: Any) -> tuple[int, int]:
         cells = int(B.size(ids)) * self.output_dim
@@ -126,6 +139,7 @@ class Embedding(Module):
         return None
 
     def extra_repr(self) -> str:
-        return f"input_dim={self.input_dim}, output_dim={self.output_dim}" + (
-            ", mask_zero=True" if self.mask_zero else ""
-        )
+        extra = ", mask_zero=True" if self.mask_zero else ""
+        extra += "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        extra += "" if self.max_norm is None else f", max_norm={self.max_norm}"
+        return f"input_dim={self.input_dim}, output_dim={self.output_dim}" + extra
