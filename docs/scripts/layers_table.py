@@ -35,26 +35,7 @@ RENAMED: dict[str, str] = {
 
 # Being added by work in progress: shown as "in progress" and not failing the test. The lead empties it after
 # the merge (a name here that is present already is reported as present).
-PENDING: frozenset[str] = frozenset(
-    {
-        "ActivityRegularization",
-        "AdditiveAttention",
-        "Attention",
-        "Bidirectional",
-        "ConvLSTM1D",
-        "ConvLSTM2D",
-        "ConvLSTM3D",
-        "GRUCell",
-        "GroupQueryAttention",
-        "LSTMCell",
-        "RNN",
-        "SimpleRNN",
-        "SimpleRNNCell",
-        "SpectralNormalization",
-        "StackedRNNCells",
-        "TimeDistributed",
-    }
-)
+PENDING: frozenset[str] = frozenset()
 
 # Left out on purpose, with the reason (at most 5).
 OMITTED: dict[str, str] = {
@@ -65,43 +46,7 @@ OMITTED: dict[str, str] = {
 }
 
 # Missing, each named here with what it needs, so that a new gap is a decision and not an accident.
-MISSING: dict[str, str] = {
-    **{
-        name: "a Keras alias of a dn.nn layer; the aliases wait for docstrings the reference test accepts"
-        for name in [
-            "AdaptiveAveragePooling1D",
-            "AdaptiveAveragePooling2D",
-            "AdaptiveMaxPooling1D",
-            "AdaptiveMaxPooling2D",
-            "AveragePooling1D",
-            "AveragePooling2D",
-            "AveragePooling3D",
-            "BatchNormalization",
-            "Convolution1D",
-            "Convolution1DTranspose",
-            "Convolution2D",
-            "Convolution2DTranspose",
-            "Convolution3D",
-            "Convolution3DTranspose",
-            "GlobalAveragePooling1D",
-            "GlobalAveragePooling2D",
-            "GlobalAveragePooling3D",
-            "GlobalMaxPooling1D",
-            "GlobalMaxPooling2D",
-            "GlobalMaxPooling3D",
-            "GroupNormalization",
-            "LayerNormalization",
-            "MaxPooling1D",
-            "MaxPooling2D",
-            "MaxPooling3D",
-            "RMSNormalization",
-            "SeparableConvolution1D",
-            "SeparableConvolution2D",
-        ]
-    },
-    "AdaptiveAveragePooling3D": "needs 3-D `adaptive_average_pool` in the backends (1-D and 2-D only so far)",
-    "AdaptiveMaxPooling3D": "needs 3-D `adaptive_max_pool` in the backends (1-D and 2-D only so far)",
-}
+MISSING: dict[str, str] = {}
 
 # The torch.nn counterpart of each Keras layer, kept by hand ("" where torch.nn has none).
 TORCH: dict[str, str] = {

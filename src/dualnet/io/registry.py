@@ -23,8 +23,13 @@ M = TypeVar("M", bound="type[Module]")
 
 def _builtins() -> dict[str, type[Module]]:
     """Every layer ``dn.nn`` exports, under its name there."""
-    found = {name: getattr(nn, name) for name in nn.__all__}
-    return {n: v for n, v in found.items() if isinstance(v, type) and issubclass(v, Module) and v is not Module}
+    found: dict[str, type[Module]] = {}
+    for name in nn.__all__:
+        value = getattr(nn, name)
+        # An alias (Keras's Convolution2D for Conv2D) is the same class: files name it once, by its own name.
+        if isinstance(value, type) and issubclass(value, Module) and value is not Module and value.__name__ == name:
+            found[name] = value
+    return found
 
 
 _registry: dict[str, type[Module]] = _builtins()

@@ -4,6 +4,38 @@ from dualnet.nn import activations, initializers
 from dualnet.nn.activation import Activation
 from dualnet.nn.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dualnet.nn.activity_regularization import ActivityRegularization
+from dualnet.nn.aliases import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    BatchNormalization,
+    Convolution1D,
+    Convolution1DTranspose,
+    Convolution2D,
+    Convolution2DTranspose,
+    Convolution3D,
+    Convolution3DTranspose,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+    GroupNormalization,
+    LayerNormalization,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+    RMSNormalization,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
+)
 from dualnet.nn.attention import MultiHeadAttention
 from dualnet.nn.attention_luong import AdditiveAttention, Attention
 from dualnet.nn.bidirectional import Bidirectional
@@ -52,7 +84,14 @@ from dualnet.nn.pooling import (
     MaxPool2D,
     MaxPool3D,
 )
-from dualnet.nn.pooling_adaptive import AdaptiveAvgPool1D, AdaptiveAvgPool2D, AdaptiveMaxPool1D, AdaptiveMaxPool2D
+from dualnet.nn.pooling_adaptive import (
+    AdaptiveAvgPool1D,
+    AdaptiveAvgPool2D,
+    AdaptiveAvgPool3D,
+    AdaptiveMaxPool1D,
+    AdaptiveMaxPool2D,
+    AdaptiveMaxPool3D,
+)
 from dualnet.nn.preprocessing_numeric import CategoryEncoding, Discretization, Normalization, Rescaling
 from dualnet.nn.recurrent import GRU, LSTM
 from dualnet.nn.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
@@ -152,8 +191,10 @@ __all__ = [
     "clone",
     "AdaptiveAvgPool1D",
     "AdaptiveAvgPool2D",
+    "AdaptiveAvgPool3D",
     "AdaptiveMaxPool1D",
     "AdaptiveMaxPool2D",
+    "AdaptiveMaxPool3D",
     "AvgPool3D",
     "Conv1DTranspose",
     "Conv3D",
@@ -207,4 +248,35 @@ __all__ = [
     "EinsumDense",
     "EmbeddingBag",
     "ReversibleEmbedding",
+    # Keras's other names for the layers above (nn/aliases.py)
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "BatchNormalization",
+    "Convolution1D",
+    "Convolution1DTranspose",
+    "Convolution2D",
+    "Convolution2DTranspose",
+    "Convolution3D",
+    "Convolution3DTranspose",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+    "GroupNormalization",
+    "LayerNormalization",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "RMSNormalization",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
 ]

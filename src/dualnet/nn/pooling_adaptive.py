@@ -1,9 +1,11 @@
-"""Adaptive pools (PyTorch ``AdaptiveAvgPool1d/2d``, ``AdaptiveMaxPool1d/2d``; Keras ``AdaptiveAveragePooling*``).
+"""Adaptive pools (PyTorch ``AdaptiveAvgPool1d/2d/3d``, ``AdaptiveMaxPool1d/2d/3d``; Keras ``AdaptiveAveragePooling*``).
 
-Inputs ``(N, W, C)`` (1-D) or ``(N, H, W, C)`` (2-D), channels-last; the output
+Inputs ``(N, W, C)`` (1-D), ``(N, H, W, C)`` (2-D) or ``(N, D, H, W, C)`` (3-D), channels-last; the output
 ``(N, *output_size, C)`` has a fixed size whatever the input's. Output cell ``i``
 of an axis of length ``L`` pools input cells ``[floor(i * L / out), ceil((i + 1) * L / out))``:
-PyTorch's bins, which Keras 3 follows. No weights.
+PyTorch's bins, which Keras 3 follows. No weights. A 3-D pool is the 2-D op over
+(depth, height) then the 1-D op over width: bins are boxes, so the mean (every
+row of a box has as many cells) and the maximum of a box separate exactly.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ from dualnet.backend.dispatch import B
 from dualnet.nn.conv import check_spatial_inputs
 from dualnet.nn.module import Module
 
-__all__ = ["AdaptiveAvgPool1D", "AdaptiveAvgPool2D", "AdaptiveMaxPool1D", "AdaptiveMaxPool2D"]
+__all__ = [
+    "AdaptiveAvgPool1D",
+    "AdaptiveAvgPool2D",
+    "AdaptiveAvgPool3D",
+    "AdaptiveMaxPool1D",
+    "AdaptiveMaxPool2D",
+    "AdaptiveMaxPool3D",
+]
 
 
 class _AdaptivePool(Module):
@@ -33,7 +42,14 @@ class _AdaptivePool(Module):
         )
 
     def forward(self, x: Any) -> Any:
-        return getattr(B, self._op)(x, self.output_size)
+        op = getattr(B, self._op)
+        if self.rank < 3:
+            return op(x, self.output_size)
+        _, d, h, w, c = B.shape(x)
+        out_d, out_h, out_w = self.output_size
+        y = op(B.reshape(x, (-1, d, h, w * c)), (out_d, out_h))  # (N, oD, oH, W * C)
+        y = op(B.reshape(y, (-1, w, c)), (out_w,))  # (N * oD * oH, oW, C)
+        return B.reshape(y, (-1, out_d, out_h, out_w, c))
 
     def _work(self, x: Any = None, *rest: Any) -> tuple[int, int]:
         # The output, or TensorFlow's (L, out) averaging/gather matrix per axis; each cell reads one bin.
@@ -103,4 +119,34 @@ class AdaptiveMaxPool2D(_AdaptivePool):
     """
 
     rank = 2
+    _op = "adaptive_max_pool"
+
+
+class AdaptiveAvgPool3D(_AdaptivePool):
+    """Means over adaptive bins of depth, height and width: ``(N, D, H, W, C)`` -> ``(N, *output_size, C)``.
+
+    ``output_size``: an int (every axis) or ``(out_d, out_h, out_w)``.
+
+    Raises:
+        ArgumentError: at construction, ``output_size`` is not a positive int or a triple of them.
+        ShapeError: for an input of the wrong rank or an empty axis, naming the layer path and the expected shape.
+        DTypeError: for integer inputs.
+    """
+
+    rank = 3
+    _op = "adaptive_average_pool"
+
+
+class AdaptiveMaxPool3D(_AdaptivePool):
+    """Maxima over adaptive bins of depth, height and width: ``(N, D, H, W, C)`` -> ``(N, *output_size, C)``.
+
+    ``output_size``: an int (every axis) or ``(out_d, out_h, out_w)``.
+
+    Raises:
+        ArgumentError: at construction, ``output_size`` is not a positive int or a triple of them.
+        ShapeError: for an input of the wrong rank or an empty axis, naming the layer path and the expected shape.
+        DTypeError: for integer inputs.
+    """
+
+    rank = 3
     _op = "adaptive_max_pool"
