@@ -159,3 +159,23 @@ def test_a_subprocess_imports_only_the_modules_of_the_models_own_registered_clas
     wanted = custom_modules({type(m) for m in model.modules()})
     assert wanted == ["tests.export.models"]
     assert custom_modules([namespace["CellLayer"], dn.nn.Dense]) == ["__cell_not_importable__"]
+
+
+@pytest.mark.parametrize("make", [lambda: dn.nn.AdditiveAttention(), lambda: dn.nn.Attention(use_scale=True)])
+def test_a_layer_called_on_a_list_of_tensors_saves_and_loads_on_the_other_backend(
+    backend: str, tmp_path: Path, make: Any
+) -> None:
+    """A list input (Keras's [query, value]) is recorded in the file, so dn.load builds the layer before loading."""
+    rng = np.random.default_rng(0)
+    query, value = rng.random((2, 3, 4), dtype="float32"), rng.random((2, 5, 4), dtype="float32")
+    layer = make()
+    expected = dn.ops.to_numpy(layer([query, value]))
+    path = dn.save(layer, tmp_path / "attention.safetensors")
+    assert dn.io.read_config(path)["inputs"] == [
+        {"list": [{"shape": [None, 3, 4], "dtype": "float32"}, {"shape": [None, 5, 4], "dtype": "float32"}]}
+    ]
+    dn.set_backend("tensorflow" if backend == "torch" else "torch")
+    try:
+        np.testing.assert_allclose(dn.ops.to_numpy(dn.load(path)([query, value])), expected, rtol=1e-5, atol=1e-6)
+    finally:
+        dn.set_backend(backend)

@@ -52,6 +52,7 @@ MODULE, TUPLE = "__module__", "__tuple__"
 MAX_INT = 2**31 - 1  # every integer in a config (sizes, counts) must fit in int32
 MAX_DEPTH = 100
 MAX_EXAMPLE = 2**26  # elements of the zeros input built for the first call (batch size 1)
+MAX_LIST_INPUTS = 64  # tensors of one list input (Attention's [query, value, key]); more means a damaged file
 BUDGET_SLACK = 2**16  # elements of weight beyond the file's tensors that building may create
 
 
@@ -72,10 +73,16 @@ def save(model: Module, path: str | os.PathLike[str]) -> Path:
     state = model.state_dict()  # materialises the tree, so paths are known
     paths = {id(m): p for p, m in model.named_modules()}
     spec = model._input_signature()
-    known = [s for s in spec or () if s is not None]
-    inputs = None
-    if spec is not None and len(known) == len(spec):
-        inputs = [{"shape": [None, *shape[1:]] if shape else [], "dtype": dtype} for shape, dtype in known]
+    lists = model.__dict__.get("_input_lists", {})
+    entries = [
+        _input_entry(item)
+        if item is not None
+        else {"list": [_input_entry(s) for s in lists[i]]}
+        if i in lists
+        else None
+        for i, item in enumerate(spec or ())
+    ]
+    inputs = entries if spec is not None and None not in entries else None
     encoded = encode_module(model, paths)
     document = {
         "format": FORMAT,
@@ -114,7 +121,7 @@ def load(path: str | os.PathLike[str], cast: bool = False) -> Module:
     # The example call's arrays and work are bounded too (see dualnet.nn.budget), before each layer runs.
     file_elements = sum(int(value.size) for value in state.values())
     examples = _examples(inputs)
-    example_elements = sum(int(x.size) for x in examples)
+    example_elements = sum(int(a.size) for x in examples for a in (x if isinstance(x, list) else [x]))
     with allocation_budget(
         file_elements + BUDGET_SLACK, f"saved model {str(source)!r}", example_elements, file_elements
     ):
@@ -123,7 +130,12 @@ def load(path: str | os.PathLike[str], cast: bool = False) -> Module:
             model.eval()
             try:
                 with no_grad():
-                    model(*[B.convert_to_tensor(x) for x in examples])
+                    model(
+                        *[
+                            [B.convert_to_tensor(a) for a in x] if isinstance(x, list) else B.convert_to_tensor(x)
+                            for x in examples
+                        ]
+                    )
             except DualnetError:
                 raise
             except Exception as exc:  # a framework error from layers the config wired up wrongly
@@ -167,15 +179,30 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     return document
 
 
-def _examples(inputs: list[Any]) -> list[np.ndarray]:
-    """The zeros inputs of the saved signature, at most MAX_EXAMPLE elements in all (checked before any exists)."""
-    shapes = [_example_shape(item, i) for i, item in enumerate(inputs)]
-    if sum(math.prod(shape) for shape, _ in shapes) > MAX_EXAMPLE:
+def _input_entry(spec: tuple[tuple[int, ...], str]) -> dict[str, Any]:
+    shape, dtype = spec
+    return {"shape": [None, *shape[1:]] if shape else [], "dtype": dtype}
+
+
+def _examples(inputs: list[Any]) -> list[Any]:
+    """The zeros inputs of the saved signature (a list input as a list of arrays), at most MAX_EXAMPLE elements
+    in all (checked before any exists)."""
+    shapes: list[Any] = []
+    for i, item in enumerate(inputs):
+        if isinstance(item, dict) and isinstance(item.get("list"), list) and len(item["list"]) <= MAX_LIST_INPUTS:
+            shapes.append([_example_shape(part, i) for part in item["list"]])
+        else:
+            shapes.append(_example_shape(item, i))
+    flat = [s for entry in shapes for s in (entry if isinstance(entry, list) else [entry])]
+    if sum(math.prod(shape) for shape, _ in flat) > MAX_EXAMPLE:
         raise ArgumentError(
             f"saved model: the input signature {inputs!r:.200} holds more than {MAX_EXAMPLE} elements in all; "
             "the file is damaged"
         )
-    return [np.zeros(shape, dtype) for shape, dtype in shapes]
+    return [
+        [np.zeros(shape, dtype) for shape, dtype in entry] if isinstance(entry, list) else np.zeros(*entry)
+        for entry in shapes
+    ]
 
 
 def _example_shape(item: Any, index: int) -> tuple[list[int], str]:

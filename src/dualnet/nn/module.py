@@ -328,7 +328,10 @@ class Module(tracking.Node):
             self.__dict__["_forward_id"] = regularization.next_forward()
         self.check_inputs(*inputs)
         d = self.__dict__
-        d.setdefault("_input_spec", [_spec_of(x) for x in inputs])  # what dn.save needs to rebuild lazy layers
+        if "_input_spec" not in d:  # what dn.save needs to rebuild lazy layers
+            d["_input_spec"] = [_spec_of(x) for x in inputs]
+            # a list of tensors as one input (Attention's [query, value]): its specs, by position
+            d["_input_lists"] = {i: specs for i, x in enumerate(inputs) if (specs := _list_spec(x)) is not None}
         if budget.active():  # dn.load: refuse a first call whose arrays or work its file cannot justify
             budget.charge_work(*self._work(*inputs), self._where())
         if not self.built:
@@ -670,6 +673,14 @@ def _spec_of(x: Any) -> tuple[tuple[int, ...], str] | None:
     if isinstance(x, np.ndarray):
         return tuple(x.shape), str(x.dtype)
     return (tuple(B.shape(x)), B.dtype(x)) if B.is_tensor(x) else None
+
+
+def _list_spec(x: Any) -> list[tuple[tuple[int, ...], str]] | None:
+    """The specs of a list or tuple of tensors taken as one input, or None for anything else."""
+    if not isinstance(x, list | tuple) or not x:
+        return None
+    specs = [_spec_of(item) for item in x]
+    return None if any(spec is None for spec in specs) else specs  # type: ignore[return-value]
 
 
 def _shape_of(out: Any) -> Any:
