@@ -3,7 +3,9 @@
 TensorFlow's kernels are channels-last natively and its "SAME" padding is the
 one dualnet specifies, so most ops are one call. ``tf.nn.conv1d/2d/3d`` are
 used rather than ``tf.nn.convolution``, which refuses strides > 1 together with
-dilation > 1 although the kernels underneath accept it.
+dilation > 1 although the kernels underneath accept it. A dilated kernel is
+spread out with zeros (:func:`_spread`) and run undilated: TensorFlow's CPU
+kernels have no gradient (and in 3-D no forward) for dilation rates above 1.
 """
 
 from __future__ import annotations
@@ -58,10 +60,31 @@ def _operands(
     return x, kernel
 
 
+def _spread(kernel: tf.Tensor, dilation: tuple[int, ...]) -> tf.Tensor:
+    """``kernel`` (*k, in, out) with ``d - 1`` zeros between its taps along each spatial axis: (*((k-1)d+1), in, out).
+
+    The same cells as the dilated kernel, so a convolution with it and dilation 1 is the dilated convolution,
+    on any device and with gradients to the original taps.
+    """
+    for axis, d in enumerate(dilation):
+        if d == 1:
+            continue
+        k = kernel.shape[axis]
+        spaced = tf.pad(
+            tf.expand_dims(kernel, axis + 1),
+            [[0, d - 1] if i == axis + 1 else [0, 0] for i in range(kernel.shape.rank + 1)],
+        )
+        shape = [*kernel.shape[:axis], k * d, *kernel.shape[axis + 1 :]]
+        kernel = tf.reshape(spaced, shape)[(slice(None),) * axis + (slice(0, (k - 1) * d + 1),)]
+    return kernel
+
+
 def _conv(
     x: tf.Tensor, kernel: tf.Tensor, strides: tuple[int, ...], padding: str, dilation: tuple[int, ...]
 ) -> tf.Tensor:
     n = x.shape.rank - 2
+    if any(d > 1 for d in dilation):
+        kernel, dilation = _spread(kernel, dilation), (1,) * n
     if n == 1:
         return tf.nn.conv1d(x, kernel, strides[0], padding, dilations=dilation[0])
     if n == 2:
@@ -94,8 +117,9 @@ def conv(
     common.check_window_fits("conv", x.shape[1:-1], kernel.shape[:-2], dilation, padding)
     if bias is not None:
         bias = _conv_bias(bias, k_out, kernel.dtype)
-    if n == 3 and groups > 1:
-        # TensorFlow's CPU Conv3D has no grouped kernel (1-D and 2-D do): one conv per group.
+    if groups > 1:
+        # One conv per group: TensorFlow's CPU Conv3D has no grouped kernel, and without oneDNN (AMD CPUs) its
+        # 1-D/2-D grouped kernels have no gradient ("Gradients for grouped convolutions are not supported on CPU").
         parts = zip(tf.split(x, groups, axis=-1), tf.split(kernel, groups, axis=-1))
         y = tf.concat([_conv(a, b, strides, padding.upper(), dilation) for a, b in parts], axis=-1)
     else:
@@ -125,10 +149,15 @@ def depthwise_conv(
     strides = common.spatial_tuple("depthwise_conv", "strides", strides, n)
     dilation = common.spatial_tuple("depthwise_conv", "dilation", dilation, n)
     common.check_window_fits("depthwise_conv", x.shape[1:-1], kernel.shape[:-2], dilation, padding)
+    if any(d > 1 for d in dilation):
+        kernel, dilation = _spread(kernel, dilation), (1,) * n
     if n == 2:
         return tf.nn.depthwise_conv2d(x, kernel, (1, *strides, 1), padding.upper(), dilations=dilation)
-    # No 1-D depthwise kernel: run the 2-D one on a unit height.
-    y = tf.nn.depthwise_conv2d(x[:, None], kernel[None], (1, 1, *strides, 1), padding.upper(), dilations=(1, *dilation))
+    # No 1-D depthwise kernel: run the 2-D one on a unit height, its stride equal to the width's (a unit height
+    # gives one row at any stride, and some CPU kernels take only equal row and column strides).
+    y = tf.nn.depthwise_conv2d(
+        x[:, None], kernel[None], (1, strides[0], strides[0], 1), padding.upper(), dilations=(1, *dilation)
+    )
     return y[:, 0]
 
 
@@ -174,15 +203,17 @@ def conv_transpose(
     batch = x.shape[0] if x.shape[0] is not None else tf.shape(x)[0]
     sizes = _sizes(x)
     lengths = [(size - 1) * s + tail for size, s, tail in zip(sizes, strides, tails)]
-    # TensorFlow wants the filter as (*k, out, in).
-    filters = tf.transpose(kernel, (*range(n), n + 1, n))
+    # TensorFlow wants the filter as (*k, out, in); a dilated one spread out (the geometry above is unchanged).
+    filters = tf.transpose(_spread(kernel, dilation), (*range(n), n + 1, n))
+    sizes_k = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:-2], dilation)]
+    dilation = (1,) * n
     if all(tails):
         # TensorFlow's VALID/SAME give Keras' cells whenever ceil(length / stride) == size (tail >= 1).
         shape = [batch, *lengths, kernel.shape[-1]]
         return tf.nn.conv_transpose(x, filters, shape, strides, padding.upper(), dilations=dilation)
     # "same" with an even kernel and output_padding=0 has length (size - 1) * stride, which
     # TensorFlow's SAME rejects: take the full output and slice Keras' cells out of it.
-    full = [(size - 1) * s + (k - 1) * d + 1 for size, s, k, d in zip(sizes, strides, kernel.shape[:-2], dilation)]
+    full = [(size - 1) * s + k for size, s, k in zip(sizes, strides, sizes_k)]
     y = tf.nn.conv_transpose(x, filters, [batch, *full, kernel.shape[-1]], strides, "VALID", dilations=dilation)
     return y[(slice(None), *(slice(a, a + length) for a, length in zip(starts, lengths)))]
 
