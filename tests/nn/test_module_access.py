@@ -19,7 +19,8 @@ from dualnet.nn.module import Module
 from dualnet.nn.tracking import Node
 
 SRC = Path(dualnet.__file__).parent
-OWNERS = {"nn/module.py", "nn/tracking.py"}
+# nn/regularization.py is Module's penalty machinery (add_weight's regularizers, activity penalties, model.losses)
+OWNERS = {"nn/module.py", "nn/tracking.py", "nn/regularization.py"}
 # Objects whose ``__dict__`` is written on purpose and that are not modules: (file, name).
 NOT_MODULES = {("backend/dispatch.py", "B")}  # the dispatch namespace that set_backend refills
 # The frameworks' own modules have attributes of the same names (torch's ``_buffers``).

@@ -73,7 +73,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> Path:
     state = model.state_dict()  # materialises the tree, so paths are known
     paths = {id(m): p for p, m in model.named_modules()}
     spec = model._input_signature()
-    lists = model.__dict__.get("_input_lists", {})
+    lists = model._input_list_signature()
     entries = [
         _input_entry(item)
         if item is not None

@@ -606,6 +606,20 @@ class Module(tracking.Node):
         """``(shape, dtype)`` of each input of the first call (None for a non-tensor input); None before it."""
         return self.__dict__.get("_input_spec")
 
+    def _input_list_signature(self) -> dict[int, list[tuple[tuple[int, ...], str]]]:
+        """The specs of each first-call input that was a list of tensors, by position (``{}`` when none)."""
+        lists: dict[int, list[tuple[tuple[int, ...], str]]] = self.__dict__.get("_input_lists", {})
+        return lists
+
+    def _record_arguments(self, **changed: Any) -> None:
+        """Replace constructor arguments in the recorded config (a layer's ``adapt`` learns some of them), so
+        ``get_config`` and ``dn.save`` rebuild the changed layer; a value of None removes the argument."""
+        args, kwargs = self.__dict__.get("_init_args", ((), {}))
+        names = list(inspect.signature(type(self).__init__).parameters)[1:]
+        bound = {**dict(zip(names, args)), **kwargs}
+        bound.update(changed)
+        self.__dict__["_init_args"] = ((), {k: v for k, v in bound.items() if v is not None})
+
     def _first_output_shape(self) -> Any:
         """The output shape (a tuple, or a list/tuple of them) of the first call; None before it."""
         return self._out_shape

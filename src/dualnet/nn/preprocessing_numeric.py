@@ -177,12 +177,10 @@ class Normalization(_Preprocessing):
         self._set_stats(mean, variance)
         # As if given at construction: dn.save's config then rebuilds the adapted layer (Keras's config holds them too).
         self.__dict__["_given"] = (mean, variance)
-        args, kwargs = self.__dict__["_init_args"]
-        kwargs = {**dict(zip(("axis", "mean", "variance", "invert"), args)), **kwargs}
-        self.__dict__["_init_args"] = ((), {**kwargs, "mean": mean.tolist(), "variance": variance.tolist()})
+        self._record_arguments(mean=mean.tolist(), variance=variance.tolist())
 
     def _set_stats(self, mean: np.ndarray, variance: np.ndarray) -> None:
-        if "mean" in self._buffers:
+        if "mean" in dict(self.named_buffers()):
             self.load_state_dict({"mean": mean, "variance": variance})
         else:
             self.add_buffer("mean", mean)
@@ -191,7 +189,7 @@ class Normalization(_Preprocessing):
         self.built = True
 
     def build(self, x: Any) -> None:
-        if "mean" in self._buffers:
+        if "mean" in dict(self.named_buffers()):
             return
         if self._given is None:
             raise StateError(
@@ -371,9 +369,7 @@ class Discretization(_Preprocessing):
         boundaries = _compress(summary, 1.0 / self.num_bins)[0, :-1]
         self.bin_boundaries = [float(b) for b in boundaries]
         # The learned boundaries become part of the config, so dn.save / dn.load rebuild the adapted layer.
-        args, kwargs = self.__dict__["_init_args"]
-        self.__dict__["_init_args"] = ((), {**_bound(args, kwargs), "bin_boundaries": self.bin_boundaries})
-        self.__dict__["_init_args"][1].pop("num_bins", None)
+        self._record_arguments(bin_boundaries=self.bin_boundaries, num_bins=None)
 
     def compute(self, xp: Any, x: Any) -> Any:
         if self.bin_boundaries is None:
@@ -390,8 +386,3 @@ class Discretization(_Preprocessing):
 
     def extra_repr(self) -> str:
         return f"bin_boundaries={self.bin_boundaries}, output_mode={self.output_mode!r}"
-
-
-def _bound(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    names = ("bin_boundaries", "num_bins", "epsilon", "output_mode")
-    return {**dict(zip(names, args)), **kwargs}

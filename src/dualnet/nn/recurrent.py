@@ -46,6 +46,10 @@ class _Recurrent(Module):
     _activation: Any
     _recurrent_activation: Any
 
+    def keep_states(self, states: list[Any] | None) -> None:
+        """Set the states the next call of a stateful layer starts from (None: zeros)."""
+        self.__dict__["_kept"] = states
+
     def __init__(
         self,
         units: int,

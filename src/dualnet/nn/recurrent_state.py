@@ -20,28 +20,32 @@ __all__: list[str] = []
 
 def start_states(layer: Any, x: Any, given: Sequence[Any | None], sizes: Sequence[int]) -> list[Any]:
     """One (N, size) tensor per state of ``layer`` for the sequences ``x`` (N, T, F)."""
-    n = int(B.shape(x)[0])
-    kept = layer.__dict__.get("_kept") if layer.stateful else None
+    kept = getattr(layer, "_kept", None) if layer.stateful else None
     if kept is not None and all(g is None for g in given):
-        batch = int(B.shape(kept[0])[0])
-        if batch != n:
+        n, batch = B.shape(x)[0], int(B.shape(kept[0])[0])
+        if n is not None and batch != n:
             raise ShapeError(
                 f"{layer._where()} is stateful and kept states for a batch of {batch} sequences, got {n}; feed "
                 "batches of one size, or call reset_states() before a batch of another size"
             )
         return list(kept)
-    dtype = B.dtype(x)
-    return [B.zeros((n, size), dtype) if g is None else B.convert_to_tensor(g) for g, size in zip(given, sizes)]
+    # Zeros shaped from x itself, not from an int batch size: torch.export and tf.function keep the batch dynamic.
+    column = B.zeros_like(x[:, 0, :1])  # (N, 1)
+    return [B.tile(column, (1, size)) if g is None else B.convert_to_tensor(g) for g, size in zip(given, sizes)]
 
 
 def keep_states(layer: Any, states: Sequence[Any]) -> None:
     """Remember ``states`` (without gradients) as the start of the next call, if ``layer`` is stateful."""
     if layer.stateful:
-        layer.__dict__["_kept"] = [B.stop_gradient(s) for s in states]
+        _keep(layer, [B.stop_gradient(s) for s in states])
 
 
 def reset_states(layer: Any) -> None:
-    layer.__dict__["_kept"] = None
+    _keep(layer, None)
+
+
+def _keep(layer: Any, states: list[Any] | None) -> None:
+    layer.keep_states(states)  # the layer writes its own plain attribute (Module's tracking would take a list)
 
 
 def reverse_time(x: Any, mask: Any) -> tuple[Any, Any]:

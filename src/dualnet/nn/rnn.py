@@ -112,6 +112,10 @@ class RNN(Module):
         DTypeError: for integer inputs.
     """
 
+    def keep_states(self, states: list[Any] | None) -> None:
+        """Set the states the next call of a stateful layer starts from (None: zeros)."""
+        self.__dict__["_kept"] = states
+
     def __init__(
         self,
         cell: Module | Sequence[Module],

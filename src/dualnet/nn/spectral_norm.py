@@ -88,7 +88,7 @@ class SpectralNormalization(Module):
         Raises:
             StateError: before the first call (nothing to normalise yet).
         """
-        if not self.built or "vector_u" not in self._buffers:
+        if not self.built or "vector_u" not in dict(self.named_buffers()):
             raise StateError(f"{self._where()}: call the layer once first; its kernel is made at the first call")
         kernel = self._kernel()
         shape = tuple(B.shape(kernel))
