@@ -122,9 +122,15 @@ def test_trainer_reports_an_exploding_run_at_the_step_it_diverges(backend: str) 
 def test_a_good_run_is_identical_with_and_without_the_flag(backend: str) -> None:
     plain = _mlp()
     checked = _mlp()
-    assert _fit(plain, X, Y, check=False) == _fit(checked, X, Y, check=True)
+    history, checked_history = _fit(plain, X, Y, check=False), _fit(checked, X, Y, check=True)
+    # torch: the same bits. TensorFlow's CPU kernels without oneDNN (AMD machines) round a reduction of the graph
+    # that holds the check ops differently, by 1 ulp (measured; with oneDNN they gave the same bits).
+    ulps = 0 if backend == "torch" else 4
+    assert history.keys() == checked_history.keys()
+    for key, values in history.items():
+        np.testing.assert_array_max_ulp(np.float32(values), np.float32(checked_history[key]), maxulp=ulps)
     for name, value in plain.state_dict().items():
-        np.testing.assert_array_equal(value, checked.state_dict()[name], err_msg=name)
+        np.testing.assert_array_max_ulp(value, checked.state_dict()[name], maxulp=ulps)
 
 
 def test_trainer_flag_must_be_a_bool(backend: str) -> None:

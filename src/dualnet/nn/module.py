@@ -201,6 +201,7 @@ class Module(tracking.Node):
         for key, value in arguments.items():
             if key == "activity_regularizer":
                 self.__dict__["_activity"] = regularizers.get(value, layer, "activity_regularizer")
+                regularization.note_activity(self._activity)
             else:
                 resolve = regularizers.get if key.endswith("_regularizer") else constraints.get
                 setattr(self, key, resolve(value, layer, key))
@@ -302,7 +303,9 @@ class Module(tracking.Node):
             return self._first_call(inputs, kwargs)
         if self._backend is not None and self._backend != B.name:  # made before a dn.set_backend
             raise stamp.module_error(self, "__call__()")
-        if self._path == "":  # an outermost call: a new forward for model.losses (nn/regularization.py)
+        # an outermost call: a new forward for model.losses (nn/regularization.py), counted only once some layer has
+        # an activity regularizer (a per-call counter would make torch.compile recompile the step at every call)
+        if self._path == "" and regularization.activity_in_use():
             self.__dict__["_forward_id"] = regularization.next_forward()
         try:
             out = self.forward(*inputs, **kwargs)
@@ -324,7 +327,7 @@ class Module(tracking.Node):
             return symbolic_call(self, inputs, kwargs)
         if self._path is None:
             self.materialize()  # outermost module: name the tree, fill waiting weights
-        if self._path == "":
+        if self._path == "" and regularization.activity_in_use():
             self.__dict__["_forward_id"] = regularization.next_forward()
         self.check_inputs(*inputs)
         d = self.__dict__
@@ -499,6 +502,7 @@ class Module(tracking.Node):
     @activity_regularizer.setter
     def activity_regularizer(self, value: Any) -> None:
         self.__dict__["_activity"] = regularizers.get(value, type(self).__name__, "activity_regularizer")
+        regularization.note_activity(self._activity)
 
     @property
     def losses(self) -> list[Any]:

@@ -29,6 +29,20 @@ __all__ = ["apply_constraints", "regularization_loss"]
 _FORWARDS = [0]  # the outermost-call counter: one list cell, so Module.__call__ advances it without a global
 
 
+_ACTIVITY_IN_USE = [False]
+
+
+def note_activity(regularizer: Any) -> None:
+    """Note that a layer got an activity regularizer: from now on outermost calls are counted (``next_forward``)."""
+    if regularizer is not None:
+        _ACTIVITY_IN_USE[0] = True
+
+
+def activity_in_use() -> bool:
+    """Whether any layer of this process has had an activity regularizer (until then no call is counted)."""
+    return _ACTIVITY_IN_USE[0]
+
+
 def next_forward() -> int:
     """Advance and return the outermost-call counter (Module.__call__ of a module of path ``""``)."""
     _FORWARDS[0] += 1
@@ -89,8 +103,14 @@ def regularization_loss(model: Module) -> Any:
 
 
 def has_penalties(model: Module) -> bool:
-    """True if some module of the tree has a weight regularizer or an activity regularizer."""
-    return any(m.__dict__.get("_regularizers") or m.__dict__.get("_activity") is not None for m in model.modules())
+    """True if some module of the tree has a weight regularizer or an activity regularizer (weights not yet
+    made count by their layer's ``<weight>_regularizer`` argument)."""
+    return any(
+        m.__dict__.get("_regularizers")
+        or m.__dict__.get("_activity") is not None
+        or any(k.endswith("_regularizer") and v is not None for k, v in m.__dict__.items())
+        for m in model.modules()
+    )
 
 
 def constraint_slots(model: Module) -> list[tuple[Module, str, Any]]:

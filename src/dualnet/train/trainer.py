@@ -157,7 +157,9 @@ class Trainer:
         self._apply = True  # read by the default step while it is traced / run: step the optimizer this batch
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._checked: dict[str, CheckedStep] = {}  # the steps whose calls return value-check flags
-        self._penalised: bool | None = None  # whether the model has regularizers: known at the first loss
+        # Whether the model has regularizers, known before any step is compiled: an attribute that changed inside
+        # the compiled step would make torch.compile trace it again.
+        self._penalised = has_penalties(model)
 
     # --- the steps: override these, or pass step_fn ---------------------------------------------------
 
@@ -213,9 +215,7 @@ class Trainer:
         model's weight and activity penalties, as Keras's ``compute_loss`` adds ``model.losses``.
         """
         total, logs = self.objective.compute_loss(y_pred, y, sample_weight)
-        if self._penalised is None:  # looked up once: most models have no penalty, and pay nothing per step
-            self._penalised = has_penalties(self.model)
-        if self._penalised:
+        if self._penalised:  # most models have no penalty, and pay nothing per step
             total = B.add(total, regularization_loss(self.model))
             logs["loss"] = total
         return total, logs
