@@ -147,16 +147,16 @@ def depthwise_conv(
         )
     n = x.shape.rank - 2
     strides = common.spatial_tuple("depthwise_conv", "strides", strides, n)
-    dilation = common.spatial_tuple("depthwise_conv", "dilation", dilation, n)
-    common.check_window_fits("depthwise_conv", x.shape[1:-1], kernel.shape[:-2], dilation, padding)
-    if any(d > 1 for d in dilation):
-        kernel, dilation = _spread(kernel, dilation), (1,) * n
+    rates = common.spatial_tuple("depthwise_conv", "dilation", dilation, n)
+    common.check_window_fits("depthwise_conv", x.shape[1:-1], kernel.shape[:-2], rates, padding)
+    if any(d > 1 for d in rates):
+        kernel, rates = _spread(kernel, rates), (1,) * n
     if n == 2:
-        return tf.nn.depthwise_conv2d(x, kernel, (1, *strides, 1), padding.upper(), dilations=dilation)
+        return tf.nn.depthwise_conv2d(x, kernel, (1, *strides, 1), padding.upper(), dilations=rates)
     # No 1-D depthwise kernel: run the 2-D one on a unit height, its stride equal to the width's (a unit height
     # gives one row at any stride, and some CPU kernels take only equal row and column strides).
     y = tf.nn.depthwise_conv2d(
-        x[:, None], kernel[None], (1, strides[0], strides[0], 1), padding.upper(), dilations=(1, *dilation)
+        x[:, None], kernel[None], (1, strides[0], strides[0], 1), padding.upper(), dilations=(1, *rates)
     )
     return y[:, 0]
 
