@@ -152,3 +152,61 @@ def check_split(where: str, validation_split: Any, subset: Any, shuffle: bool, s
             "alike to be disjoint; pass the same seed=... to both (or subset='both')"
         )
     return split
+
+
+def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.ndarray:
+    """Integer labels ``(n,)`` as Keras's ``label_mode`` has them: int32 ``(n,)``, float32 ``(n, 1)`` or one-hot."""
+    if label_mode == "int":
+        return labels.astype("int32")
+    if label_mode == "binary":
+        return labels.astype("float32")[:, None]
+    one_hot: np.ndarray = np.eye(num_classes, dtype="float32")[labels]
+    return one_hot
+
+
+def labelled_files(
+    where: str,
+    directory: str | os.PathLike[str],
+    labels: str | Sequence[int] | None,
+    label_mode: str | None,
+    formats: tuple[str, ...],
+    missing: str,
+    *,
+    class_names: Sequence[str] | None,
+    shuffle: bool,
+    seed: int | None,
+    follow_links: bool,
+) -> tuple[list[str], np.ndarray | None, list[str] | None]:
+    """``(file_paths, encoded labels or None, class_names)`` for a folder loader, with Keras's checks.
+
+    ``missing`` ends the message for a folder without matching files (what was looked for, and where to put it).
+
+    Raises:
+        ArgumentError: no matching files, ``label_mode="binary"`` with other than 2 classes (and index_directory's).
+    """
+    paths, found, names = index_directory(
+        directory,
+        labels,
+        formats,
+        class_names=class_names,
+        shuffle=shuffle,
+        seed=seed,
+        follow_links=follow_links,
+        where=where,
+    )
+    if not paths:
+        raise ArgumentError(f"{where}({str(directory)!r}): {missing}")
+    if label_mode == "binary" and len(names or ()) != 2:
+        raise ArgumentError(
+            f"{where}(label_mode='binary'): needs exactly 2 classes, found {names}; "
+            "use label_mode='int' or 'categorical' for more classes"
+        )
+    encoded = None if found is None or label_mode is None else encode_labels(found, label_mode, len(names or ()))
+    return paths, encoded, names
+
+
+def batched(dataset: Any, batch_size: int, shuffle: bool, seed: int | None) -> Any:
+    """``dataset`` in a ``DataLoader`` of ``batch_size``, reshuffled each epoch when ``shuffle``."""
+    from dualnet.data.loader import DataLoader
+
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, seed=seed)

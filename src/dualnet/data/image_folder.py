@@ -16,7 +16,7 @@ import numpy as np
 
 from dualnet.arguments import check_bool, check_choice, check_int
 from dualnet.data.datasets import Dataset
-from dualnet.data.directory import check_split, index_directory, validation_subset
+from dualnet.data.directory import batched, check_split, labelled_files, validation_subset
 from dualnet.data.images import IMAGE_FORMATS, INTERPOLATIONS, check_image_size, load_image, resize_image, smart_resize
 from dualnet.errors import ArgumentError
 
@@ -24,16 +24,6 @@ __all__ = ["ImageFolderDataset", "image_dataset_from_directory"]
 
 _CHANNELS = {"grayscale": 1, "rgb": 3, "rgba": 4}
 _WHERE = "image_dataset_from_directory"
-
-
-def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.ndarray:
-    """Integer labels ``(n,)`` as Keras's ``label_mode`` has them: int32 ``(n,)``, float32 ``(n, 1)`` or one-hot."""
-    if label_mode == "int":
-        return labels.astype("int32")
-    if label_mode == "binary":
-        return labels.astype("float32")[:, None]
-    one_hot: np.ndarray = np.eye(num_classes, dtype="float32")[labels]
-    return one_hot
 
 
 class ImageFolderDataset(Dataset):
@@ -151,27 +141,19 @@ def image_dataset_from_directory(
         )
     batch = check_int(_WHERE, "batch_size", batch_size, low=1, or_none=True, example="batch_size=32")
     split = check_split(_WHERE, validation_split, subset, shuffle, seed)
-    paths, found, names = index_directory(
+    paths, encoded, names = labelled_files(
+        _WHERE,
         directory,
         labels,
+        label_mode,
         IMAGE_FORMATS,
+        f"no image files found ({', '.join(IMAGE_FORMATS)}); check the path, and with labels='inferred' put the "
+        "images in one subfolder per class",
         class_names=class_names,
         shuffle=shuffle,
         seed=seed,
         follow_links=follow_links,
-        where=_WHERE,
     )
-    if not paths:
-        raise ArgumentError(
-            f"{_WHERE}({str(directory)!r}): no image files found ({', '.join(IMAGE_FORMATS)}); "
-            "check the path, and with labels='inferred' put the images in one subfolder per class"
-        )
-    if label_mode == "binary" and len(names or ()) != 2:
-        raise ArgumentError(
-            f"{_WHERE}(label_mode='binary'): needs exactly 2 classes, found {names}; "
-            "use label_mode='int' or 'categorical' for more classes"
-        )
-    encoded = None if found is None or label_mode is None else encode_labels(found, label_mode, len(names or ()))
 
     def make(part: str | None) -> Any:
         files, part_labels = validation_subset(paths, encoded, split, part, _WHERE)
@@ -190,10 +172,3 @@ def image_dataset_from_directory(
     if split is not None and subset == "both":
         return make("training"), make("validation")
     return make(subset)
-
-
-def batched(dataset: Any, batch_size: int, shuffle: bool, seed: int | None) -> Any:
-    """``dataset`` in a ``DataLoader`` of ``batch_size``, reshuffled each epoch when ``shuffle``."""
-    from dualnet.data.loader import DataLoader
-
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, seed=seed)

@@ -10,9 +10,8 @@ import numpy as np
 
 from dualnet.arguments import check_choice, check_int
 from dualnet.data.datasets import Dataset
-from dualnet.data.directory import check_split, index_directory, validation_subset
-from dualnet.data.image_folder import batched, encode_labels
-from dualnet.errors import ArgumentError, DataError
+from dualnet.data.directory import batched, check_split, labelled_files, validation_subset
+from dualnet.errors import DataError
 
 __all__ = ["TextFolderDataset", "text_dataset_from_directory"]
 
@@ -111,27 +110,18 @@ def text_dataset_from_directory(
     batch = check_int(_WHERE, "batch_size", batch_size, low=1, or_none=True, example="batch_size=32")
     max_length = check_int(_WHERE, "max_length", max_length, low=1, or_none=True, example="max_length=500")
     split = check_split(_WHERE, validation_split, subset, shuffle, seed)
-    paths, found, names = index_directory(
+    paths, encoded, names = labelled_files(
+        _WHERE,
         directory,
         labels,
+        label_mode,
         (".txt",),
+        "no .txt files found; check the path, and with labels='inferred' put the files in one subfolder per class",
         class_names=class_names,
         shuffle=shuffle,
         seed=seed,
         follow_links=follow_links,
-        where=_WHERE,
     )
-    if not paths:
-        raise ArgumentError(
-            f"{_WHERE}({str(directory)!r}): no .txt files found; check the path, and with labels='inferred' "
-            "put the files in one subfolder per class"
-        )
-    if label_mode == "binary" and len(names or ()) != 2:
-        raise ArgumentError(
-            f"{_WHERE}(label_mode='binary'): needs exactly 2 classes, found {names}; "
-            "use label_mode='int' or 'categorical' for more classes"
-        )
-    encoded = None if found is None or label_mode is None else encode_labels(found, label_mode, len(names or ()))
 
     def make(part: str | None) -> Any:
         files, part_labels = validation_subset(paths, encoded, split, part, _WHERE)

@@ -9,7 +9,7 @@ import numpy as np
 from dualnet import seeding
 from dualnet.arguments import check_bool, check_int
 from dualnet.data.datasets import Dataset
-from dualnet.data.image_folder import batched
+from dualnet.data.directory import batched
 from dualnet.errors import ArgumentError, ShapeError
 
 __all__ = ["TimeseriesDataset", "timeseries_dataset_from_array"]
